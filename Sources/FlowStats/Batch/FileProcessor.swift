@@ -1,0 +1,125 @@
+/// What flowcsv does with every capture, apart from the CSV text.
+public struct ProcessingOptions: Sendable {
+    public var flow = FlowConfiguration()
+    public var filter: String?
+    public var schema = Schema.basic
+    public var labelTemplate: LabelTemplate
+
+    public init(labelTemplate: LabelTemplate) {
+        self.labelTemplate = labelTemplate
+    }
+}
+
+/// What happened while reading one capture.
+public struct FileReport: Sendable {
+    public var input: CaptureInput
+    /// Set when the file could not be read at all; its rows are absent.
+    public var error: CaptureError?
+    /// How reading ended (complete, truncated, read error).
+    public var readEnd = ReadEnd.complete
+    /// Packets read (those passing `--filter`).
+    public var packets = 0
+    /// Packets counted in flows (IPv4/IPv6).
+    public var ipPackets = 0
+    /// Frames without IP (ARP, LLDP, …): not flows.
+    public var nonIPPackets = 0
+    /// Frames too short for their IP header, or malformed, or of an unsupported link type: not flows.
+    public var undecodablePackets = 0
+    /// IP packets with some header cut short (still counted in their flow).
+    public var truncatedPackets = 0
+    public var backwardsTimestamps = 0
+    public var flows = 0
+    /// The labels from the file name; nil when the name did not fit the template.
+    public var labels: LabelTemplate.Labels?
+    /// Set when the file name did not fit the label template.
+    public var labelsMissing = false
+    public var usedFallbackReader = false
+
+    /// One-line warnings about this file (without the file name).
+    public var warnings: [String] {
+        var lines: [String] = []
+        if labelsMissing && error == nil {
+            lines.append("file name does not match the label template; AppName and AppAction left empty")
+        }
+        switch readEnd {
+        case .complete: break
+        case .truncated(let message):
+            lines.append("file is cut off mid-packet (\(message)); kept the \(packets) complete packets before it")
+        case .failed(let message):
+            lines.append("read error after \(packets) packets (\(message)); kept the packets before it")
+        }
+        if backwardsTimestamps > 0 {
+            lines.append("\(backwardsTimestamps) packets had a timestamp earlier than a packet before them; they were taken as arriving at the latest time seen")
+        }
+        if undecodablePackets > 0 {
+            lines.append("\(undecodablePackets) packets could not be decoded up to the IP header and are in no flow")
+        }
+        return lines
+    }
+}
+
+/// Reads one capture into flows and writes their rows.
+public enum FileProcessor {
+    /// Reads `input`, appending one row per flow to `out`. Calls `flush` whenever `out` has
+    /// grown large, so memory follows live flows, not file size. Never throws: problems are
+    /// in the report.
+    public static func process(_ input: CaptureInput, options: ProcessingOptions,
+                               out: inout CSVBuffer, flush: (inout CSVBuffer) -> Void) -> FileReport {
+        let labels = options.labelTemplate.labels(forPath: input.absolutePath)
+        let context = FileContext(sourceFile: input.displayPath,
+                                  appName: labels?.appName ?? "",
+                                  appAction: labels?.appAction ?? "")
+        let schema = options.schema
+        var report = readFlows(input, options: options) { flows in
+            for flow in flows {
+                schema.writeRow(flow, file: context, to: &out)
+            }
+            if out.bytes.count >= 1 << 20 { flush(&out) }
+        }
+        report.labels = labels
+        report.labelsMissing = labels == nil
+        return report
+    }
+
+    /// Reads `input` into flows. `onFlows` receives the flows that ended, in output order,
+    /// as they end (after the packet that ended them, and at the end of the file).
+    public static func readFlows(_ input: CaptureInput, options: ProcessingOptions,
+                                 onFlows: ([FlowRecord]) -> Void) -> FileReport {
+        var report = FileReport(input: input)
+        let reader: CaptureReader
+        do {
+            reader = try CaptureReader.open(path: input.path, filter: options.filter)
+        } catch {
+            report.error = error
+            return report
+        }
+        var table = FlowTable(configuration: options.flow)
+        var packet = DecodedPacket()
+        func drain(_ table: inout FlowTable) {
+            onFlows(table.finished)
+            report.flows += table.finished.count
+            table.finished.removeAll(keepingCapacity: true)
+        }
+        report.readEnd = reader.forEachPacket { header, bytes in
+            report.packets += 1
+            let now = table.advanceClock(to: header.timestampNs)
+            PacketDecoder.decode(bytes, linkType: header.linkType, into: &packet)
+            switch packet.kind {
+            case .ip:
+                report.ipPackets += 1
+                if packet.truncation != nil { report.truncatedPackets += 1 }
+                table.add(packet, wireLength: header.wireLength, at: now)
+            case .notIP:
+                report.nonIPPackets += 1
+            case .truncated, .malformed, .unsupportedLink:
+                report.undecodablePackets += 1
+            }
+            if !table.finished.isEmpty { drain(&table) }
+        }
+        table.finish()
+        drain(&table)
+        report.backwardsTimestamps = table.backwardsTimestamps
+        report.usedFallbackReader = reader.usedFallbackReader
+        return report
+    }
+}

@@ -1,0 +1,83 @@
+import CPcap
+
+// The only file in FlowStats that calls libpcap. Everything else sees PacketHeader,
+// raw bytes, CaptureError and ReadEnd.
+
+/// An offline capture opened by libpcap, with nanosecond timestamp precision requested.
+final class PcapSource {
+    private let handle: OpaquePointer
+
+    init(path: String) throws(CaptureError) {
+        var errbuf = [CChar](repeating: 0, count: Int(PCAP_ERRBUF_SIZE) + 1)
+        guard let h = pcap_open_offline_with_tstamp_precision(path, UInt32(PCAP_TSTAMP_PRECISION_NANO), &errbuf) else {
+            throw CaptureError(.badHeader, String(cBuffer: errbuf))
+        }
+        handle = h
+    }
+
+    deinit { pcap_close(handle) }
+
+    /// The link type of the file (of the first interface, for pcapng).
+    var linkType: LinkType { LinkType(rawValue: UInt32(bitPattern: pcap_datalink(handle))) }
+
+    /// Reads every packet; `body` returns false to stop early.
+    /// The buffer handed to `body` is libpcap's and valid only during the call.
+    func forEachPacket(_ body: (PacketHeader, UnsafeRawBufferPointer) -> Bool) -> ReadEnd {
+        let link = linkType
+        var hdrPtr: UnsafeMutablePointer<pcap_pkthdr>?
+        var dataPtr: UnsafePointer<UInt8>?
+        while true {
+            let rc = pcap_next_ex(handle, &hdrPtr, &dataPtr)
+            if rc == 1, let h = hdrPtr, let d = dataPtr {
+                let hdr = h.pointee
+                // With PCAP_TSTAMP_PRECISION_NANO, tv_usec holds nanoseconds.
+                let header = PacketHeader(
+                    timestampNs: Int64(hdr.ts.tv_sec) &* 1_000_000_000 &+ Int64(hdr.ts.tv_usec),
+                    capturedLength: Int(hdr.caplen),
+                    wireLength: max(Int(hdr.len), Int(hdr.caplen)),
+                    linkType: link)
+                if !body(header, UnsafeRawBufferPointer(start: d, count: Int(hdr.caplen))) {
+                    return .complete
+                }
+            } else if rc == -2 {
+                return .complete
+            } else if rc == 0 {
+                continue  // only for live captures with a timeout
+            } else {
+                let message = String(cString: pcap_geterr(handle))
+                return message.hasPrefix("truncated dump file") ? .truncated(message) : .failed(message)
+            }
+        }
+    }
+}
+
+/// A BPF program compiled by libpcap for one link type, run in user space with
+/// `pcap_offline_filter` (what libpcap itself does for savefiles).
+final class BPFFilter {
+    private var program = bpf_program()
+
+    init(expression: String, linkType: LinkType, snaplen: Int32 = 262_144) throws(CaptureError) {
+        // pcap_open_dead wants a DLT_ value; LINKTYPE_RAW (101) is DLT_RAW (12) here.
+        let dlt = linkType == .raw ? Int32(DLT_RAW) : Int32(bitPattern: linkType.rawValue)
+        guard let dead = pcap_open_dead(dlt, snaplen) else {
+            throw CaptureError(.badFilter, "cannot set up a filter for link type \(linkType)")
+        }
+        defer { pcap_close(dead) }
+        if pcap_compile(dead, &program, expression, 1, PCAP_NETMASK_UNKNOWN) != 0 {
+            throw CaptureError(.badFilter, "invalid filter '\(expression)': \(String(cString: pcap_geterr(dead)))")
+        }
+    }
+
+    deinit { pcap_freecode(&program) }
+
+    func matches(_ header: PacketHeader, _ bytes: UnsafeRawBufferPointer) -> Bool {
+        guard let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return false }
+        var h = pcap_pkthdr()
+        h.caplen = UInt32(header.capturedLength)
+        h.len = UInt32(header.wireLength)
+        return withUnsafePointer(to: &program) { pcap_offline_filter($0, &h, base) != 0 }
+    }
+}
+
+/// libpcap's version string, for `--version` and bug reports.
+public var libpcapVersion: String { String(cString: pcap_lib_version()) }

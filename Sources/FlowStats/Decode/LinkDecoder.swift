@@ -1,0 +1,166 @@
+extension PacketDecoder {
+    static func decodeLink(_ b: UnsafeRawBufferPointer, linkType: LinkType, into p: inout DecodedPacket) {
+        switch linkType {
+        case .ethernet:
+            decodeEthernet(b, at: 0, into: &p)
+        case .raw, .rawOpenBSD, .rawBSD:
+            decodeIPByVersion(b, at: 0, into: &p)
+        case .ipv4:
+            decodeIPv4(b, at: 0, into: &p)
+        case .ipv6:
+            decodeIPv6(b, at: 0, into: &p)
+        case .linuxSLL:
+            // 16-byte cooked header; protocol (an EtherType) in the last two bytes.
+            guard b.count >= 16 else { return linkTruncated(&p, need: 16, have: b.count) }
+            decodeEtherType(b.be16(14), b, at: 16, into: &p)
+        case .linuxSLL2:
+            // 20-byte SLL2 header; protocol first.
+            guard b.count >= 20 else { return linkTruncated(&p, need: 20, have: b.count) }
+            decodeEtherType(b.be16(0), b, at: 20, into: &p)
+        case .null, .loop:
+            guard b.count >= 4 else { return linkTruncated(&p, need: 4, have: b.count) }
+            // NULL stores the address family in the capturing host's byte order, LOOP in
+            // network order; a family fits in 16 bits, so the order shows in the value.
+            let be = b.be32(0)
+            let family = be <= 0xFFFF ? be : b.le32(0)
+            switch family {
+            case 2: decodeIPv4(b, at: 4, into: &p)
+            case 10, 24, 28, 30: decodeIPv6(b, at: 4, into: &p)
+            default: p.kind = .notIP
+            }
+        case .ppp, .pppHDLC:
+            decodePPP(b, at: 0, into: &p)
+        case .ciscoHDLC:
+            guard b.count >= 4 else { return linkTruncated(&p, need: 4, have: b.count) }
+            decodeEtherType(b.be16(2), b, at: 4, into: &p)
+        case .nflog:
+            decodeNFLOG(b, into: &p)
+        case .ppi:
+            // PPI: version, flags, header length (LE), DLT of the payload (LE).
+            guard b.count >= 8 else { return linkTruncated(&p, need: 8, have: b.count) }
+            let length = Int(b.le16(2))
+            let inner = LinkType(rawValue: b.le32(4))
+            guard length >= 8, length <= b.count, inner != .ppi, inner.isSupported else {
+                if length > b.count { return linkTruncated(&p, need: length, have: b.count) }
+                return p.kind = .notIP
+            }
+            decodeLink(UnsafeRawBufferPointer(rebasing: b[length...]), linkType: inner, into: &p)
+            p.ipOffset += length
+        default:
+            p.kind = .unsupportedLink
+        }
+    }
+
+    @inline(__always)
+    static func linkTruncated(_ p: inout DecodedPacket, need: Int, have: Int, at offset: Int = 0, layer: Layer = .link) {
+        p.kind = .truncated
+        truncated(&p, layer, at: offset, need: need, have: have - offset)
+    }
+
+    static func decodeEthernet(_ b: UnsafeRawBufferPointer, at offset: Int, into p: inout DecodedPacket) {
+        guard b.count >= offset + 14 else { return linkTruncated(&p, need: 14, have: b.count, at: offset) }
+        decodeEtherType(b.be16(offset + 12), b, at: offset + 14, into: &p)
+    }
+
+    /// Dispatches on an EtherType, walking VLAN tags, MPLS labels and PPPoE sessions.
+    static func decodeEtherType(_ first: UInt16, _ b: UnsafeRawBufferPointer, at start: Int, into p: inout DecodedPacket) {
+        var type = EtherType(rawValue: first)
+        var offset = start
+        for _ in 0..<maxNesting {
+            switch type {
+            case .ipv4:
+                return decodeIPv4(b, at: offset, into: &p)
+            case .ipv6:
+                return decodeIPv6(b, at: offset, into: &p)
+            case .vlan, .qinq, .qinqOld:
+                guard b.count >= offset + 4 else { return linkTruncated(&p, need: 4, have: b.count, at: offset, layer: .vlan) }
+                if p.vlanID == 0 { p.vlanID = b.be16(offset) & 0x0FFF }
+                type = EtherType(rawValue: b.be16(offset + 2))
+                offset += 4
+            case .mplsUnicast, .mplsMulticast:
+                return decodeMPLS(b, at: offset, into: &p)
+            case .pppoeSession:
+                // 6-byte PPPoE header, then a PPP protocol field.
+                guard b.count >= offset + 8 else { return linkTruncated(&p, need: 8, have: b.count, at: offset, layer: .pppoe) }
+                return decodePPPProtocol(b.be16(offset + 6), b, at: offset + 8, into: &p)
+            default:
+                p.kind = .notIP
+                return
+            }
+        }
+        malformed(&p, "more than \(maxNesting) VLAN tags")
+    }
+
+    static func decodeMPLS(_ b: UnsafeRawBufferPointer, at start: Int, into p: inout DecodedPacket) {
+        var offset = start
+        for _ in 0..<maxNesting {
+            guard b.count >= offset + 4 else { return linkTruncated(&p, need: 4, have: b.count, at: offset, layer: .mpls) }
+            let entry = b.be32(offset)
+            offset += 4
+            if entry & 0x100 != 0 {  // bottom of stack
+                return decodeIPByVersion(b, at: offset, into: &p)
+            }
+        }
+        malformed(&p, "more than \(maxNesting) MPLS labels")
+    }
+
+    /// PPP (DLT_PPP / DLT_PPP_SERIAL): optional 0xFF 0x03 address/control, a 1- or 2-byte
+    /// protocol. Some DLT_PPP captures hold Cisco HDLC frames (address 0x0F or 0x8F).
+    static func decodePPP(_ b: UnsafeRawBufferPointer, at start: Int, into p: inout DecodedPacket) {
+        var offset = start
+        guard b.count >= offset + 2 else { return linkTruncated(&p, need: 2, have: b.count, at: offset, layer: .ppp) }
+        let first = b.u8(offset)
+        if first == 0x0F || first == 0x8F {
+            guard b.count >= offset + 4 else { return linkTruncated(&p, need: 4, have: b.count, at: offset, layer: .ppp) }
+            return decodeEtherType(b.be16(offset + 2), b, at: offset + 4, into: &p)
+        }
+        if first == 0xFF && b.u8(offset + 1) == 0x03 { offset += 2 }
+        guard b.count >= offset + 1 else { return linkTruncated(&p, need: 1, have: b.count, at: offset, layer: .ppp) }
+        if b.u8(offset) & 1 == 1 {  // compressed 1-byte protocol field
+            return decodePPPProtocol(UInt16(b.u8(offset)), b, at: offset + 1, into: &p)
+        }
+        guard b.count >= offset + 2 else { return linkTruncated(&p, need: 2, have: b.count, at: offset, layer: .ppp) }
+        decodePPPProtocol(b.be16(offset), b, at: offset + 2, into: &p)
+    }
+
+    static func decodePPPProtocol(_ proto: UInt16, _ b: UnsafeRawBufferPointer, at offset: Int, into p: inout DecodedPacket) {
+        switch proto {
+        case 0x0021: decodeIPv4(b, at: offset, into: &p)
+        case 0x0057: decodeIPv6(b, at: offset, into: &p)
+        default: p.kind = .notIP
+        }
+    }
+
+    /// NFLOG: 4-byte header (family, version, resource id), then TLVs with little-endian
+    /// length and type, each padded to 4 bytes; type 9 holds the IP packet.
+    static func decodeNFLOG(_ b: UnsafeRawBufferPointer, into p: inout DecodedPacket) {
+        guard b.count >= 4 else { return linkTruncated(&p, need: 4, have: b.count) }
+        var offset = 4
+        while offset + 4 <= b.count {
+            let length = Int(b.le16(offset))
+            let type = b.le16(offset + 2) & 0x7FFF
+            guard length >= 4 else { return malformed(&p, "NFLOG TLV length \(length) < 4") }
+            if type == 9 {
+                let end = min(offset + length, b.count)
+                let payload = UnsafeRawBufferPointer(rebasing: b[(offset + 4)..<end])
+                decodeIPByVersion(payload, at: 0, into: &p)
+                p.ipOffset += offset + 4
+                if offset + length > b.count {
+                    truncated(&p, .link, at: offset, need: length, have: b.count - offset)
+                }
+                return
+            }
+            offset += (length + 3) & ~3
+        }
+        p.kind = .notIP
+    }
+
+    static func decodeIPByVersion(_ b: UnsafeRawBufferPointer, at offset: Int, into p: inout DecodedPacket) {
+        guard b.count >= offset + 1 else { return linkTruncated(&p, need: 1, have: b.count, at: offset, layer: .ipv4) }
+        switch b.u8(offset) >> 4 {
+        case 4: decodeIPv4(b, at: offset, into: &p)
+        case 6: decodeIPv6(b, at: offset, into: &p)
+        default: p.kind = .notIP
+        }
+    }
+}

@@ -1,0 +1,88 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Where the CSV goes: standard output, or a file written atomically (a temporary file in
+/// the same folder, renamed over the target only when everything was written).
+public final class OutputFile {
+    private var fd: Int32
+    private let target: String?
+    private let temporary: String?
+    private var failed: String?
+
+    /// Standard output.
+    public init() {
+        fd = 1
+        target = nil
+        temporary = nil
+    }
+
+    /// A file, replaced atomically by ``commit()``.
+    public init(path: String) throws(OutputError) {
+        let slash = path.lastIndex(of: "/")
+        let folder = slash.map { String(path[..<$0]) } ?? "."
+        let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
+        var template = Array("\(folder.isEmpty ? "/" : folder)/.\(name).tmp-XXXXXX".utf8CString)
+        let descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard descriptor >= 0 else {
+            throw OutputError("cannot create a file in \(folder): \(String(cString: strerror(errno)))")
+        }
+        fd = descriptor
+        target = path
+        temporary = String(cBuffer: template)
+    }
+
+    /// Appends bytes; a write error is remembered and reported by ``commit()``.
+    public func write(_ bytes: [UInt8]) {
+        guard failed == nil else { return }
+        var offset = 0
+        bytes.withUnsafeBytes { raw in
+            while offset < raw.count {
+                let n = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    failed = String(cString: strerror(errno))
+                    return
+                }
+                offset += n
+            }
+        }
+    }
+
+    /// Finishes the output: for a file, flushes it to disk and renames it into place.
+    public func commit() throws(OutputError) {
+        if let failed {
+            discard()
+            throw OutputError("cannot write the output: \(failed)")
+        }
+        guard let target, let temporary else { return }
+        fchmod(fd, 0o644)
+        fsync(fd)
+        close(fd)
+        fd = -1
+        if rename(temporary, target) != 0 {
+            let reason = String(cString: strerror(errno))
+            unlink(temporary)
+            throw OutputError("cannot rename the output into place at \(target): \(reason)")
+        }
+    }
+
+    /// Drops a partly written file.
+    public func discard() {
+        if let temporary, fd >= 0 {
+            close(fd)
+            fd = -1
+            unlink(temporary)
+        }
+    }
+
+    deinit { discard() }
+}
+
+public struct OutputError: Error, Sendable, CustomStringConvertible {
+    public let message: String
+    init(_ message: String) { self.message = message }
+    public var description: String { message }
+}

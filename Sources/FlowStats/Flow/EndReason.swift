@@ -1,0 +1,14 @@
+/// Why a flow record was written.
+public enum EndReason: String, Sendable, CaseIterable {
+    /// Both sides sent FIN (the record is written after the linger).
+    case fin
+    /// A RST was seen (the record is written after the linger).
+    case rst
+    /// No packet for the idle timeout.
+    case idle
+    /// The flow reached the active timeout; its next packet starts a new record with the
+    /// same client and server.
+    case active
+    /// The capture ended while the flow was open.
+    case eof
+}

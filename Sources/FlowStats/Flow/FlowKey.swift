@@ -1,0 +1,40 @@
+/// One end of a flow.
+public struct Endpoint: Hashable, Comparable, Sendable {
+    public var address: IPAddress
+    public var port: UInt16
+
+    public static func < (a: Endpoint, b: Endpoint) -> Bool {
+        a.address != b.address ? a.address < b.address : a.port < b.port
+    }
+}
+
+/// The flow table key: protocol plus both endpoints in canonical order (lower endpoint
+/// first), plus the VLAN id when VLANs are part of the key. The same key serves both
+/// directions; ``FlowKey/make(_:vlanInKey:)`` tells through `flipped` whether a packet
+/// goes from the higher endpoint to the lower one.
+public struct FlowKey: Hashable, Comparable, Sendable {
+    public var lower: Endpoint
+    public var upper: Endpoint
+    public var ipProtocol: UInt8
+    public var vlanID: UInt16
+
+    /// The key of a decoded IP packet and whether the packet travels upper → lower.
+    @inline(__always)
+    public static func make(_ p: DecodedPacket, sourcePort: UInt16, destinationPort: UInt16, vlanInKey: Bool)
+        -> (key: FlowKey, flipped: Bool)
+    {
+        let src = Endpoint(address: p.source, port: sourcePort)
+        let dst = Endpoint(address: p.destination, port: destinationPort)
+        let flipped = dst < src
+        let key = FlowKey(lower: flipped ? dst : src, upper: flipped ? src : dst,
+                          ipProtocol: p.ipProtocol, vlanID: vlanInKey ? p.vlanID : 0)
+        return (key, flipped)
+    }
+
+    public static func < (a: FlowKey, b: FlowKey) -> Bool {
+        if a.lower != b.lower { return a.lower < b.lower }
+        if a.upper != b.upper { return a.upper < b.upper }
+        if a.ipProtocol != b.ipProtocol { return a.ipProtocol < b.ipProtocol }
+        return a.vlanID < b.vlanID
+    }
+}

@@ -1,0 +1,144 @@
+import ArgumentParser
+import FlowStats
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+@main
+struct FlowCSVCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "flowcsv",
+        abstract: "Turn packet captures (pcap, pcapng) into one CSV row per bidirectional flow.",
+        discussion: """
+            Inputs are capture files and/or folders. Folders are searched recursively, in sorted \
+            order, for capture files (recognised by content, not by extension). All rows go to one \
+            CSV: standard output, or --output FILE (written atomically).
+
+            Flows: packets with the same protocol and endpoints, in either direction. The client is \
+            the sender of a TCP SYN without ACK; if the first packet seen is a SYN-ACK its receiver \
+            is the client; otherwise the sender of the first packet. A TCP flow ends on RST or once \
+            both sides sent FIN; packets within --linger after that (the last ACK, retransmitted \
+            FINs) stay in it, and a new SYN after the close starts a new flow. Every flow also ends \
+            after --idle-timeout without packets or --active-timeout after its start, in capture time.
+
+            Labels: AppName and AppAction come from the file path through --label-template.
+
+            Exit status: 0 when every input was read; 1 when some could not be read (their rows \
+            are absent, the rest are written); 64 for usage errors.
+
+            The CSV columns are documented in docs/columns.md.
+            """,
+        version: "flowcsv 0.1.0 (\(libpcapVersion))"
+    )
+
+    @Argument(help: ArgumentHelp("Capture files and/or folders of captures.", valueName: "input"))
+    var inputs: [String]
+
+    @Option(name: [.short, .long], help: ArgumentHelp("Write the CSV to this file (atomically) instead of standard output.", valueName: "file"))
+    var output: String?
+
+    @Option(help: ArgumentHelp("Only read packets that match this BPF expression (libpcap syntax, e.g. 'tcp port 443').", valueName: "expression"))
+    var filter: String?
+
+    @Option(help: ArgumentHelp("End a flow after this many seconds without packets (capture time).", valueName: "seconds"))
+    var idleTimeout: Double = 120
+
+    @Option(help: ArgumentHelp("End a flow this many seconds after its first packet and continue it as a new row with the same client and server; 0 disables.", valueName: "seconds"))
+    var activeTimeout: Double = 1800
+
+    @Option(help: ArgumentHelp("Keep taking packets into a closed TCP flow (both FINs, or RST) for this many seconds.", valueName: "seconds"))
+    var linger: Double = 5
+
+    @Flag(help: "Make the outermost VLAN id part of the flow key.")
+    var vlanKey = false
+
+    @Option(help: ArgumentHelp("How AppName and AppAction are read from each file's path: fields separated by '_' in the file name, '/' for folders. Placeholders {AppName}, {AppAction}; '*' is any one field. Examples: '{AppName}_{AppAction}' (default: facebook_chat_4a.pcap), '*_*_{AppName}_*_{AppAction}' (fields 3 and 5), '{AppName}/*' (folder per app).", valueName: "template"))
+    var labelTemplate: String = LabelTemplate.defaultTemplate
+
+    @Option(help: ArgumentHelp("CSV layout.", valueName: "name"))
+    var schema: SchemaOption = .basic
+
+    @Flag(name: [.short, .long], help: "Don't print warnings about individual files or the summary line (errors are still printed).")
+    var quiet = false
+
+    func validate() throws {
+        guard idleTimeout > 0, idleTimeout.isFinite else { throw ValidationError("--idle-timeout must be a positive number of seconds") }
+        guard activeTimeout >= 0, activeTimeout.isFinite else { throw ValidationError("--active-timeout must be 0 or a positive number of seconds") }
+        guard linger >= 0, linger.isFinite else { throw ValidationError("--linger must be 0 or a positive number of seconds") }
+        if let filter {
+            do {
+                try CaptureReader.validateFilter(filter)
+            } catch {
+                throw ValidationError(error.message)
+            }
+        }
+        do {
+            _ = try LabelTemplate(labelTemplate)
+        } catch {
+            throw ValidationError(error.message)
+        }
+    }
+
+    func run() throws {
+        var options = ProcessingOptions(labelTemplate: try LabelTemplate(labelTemplate))
+        options.filter = filter
+        options.schema = schema.schema
+        options.flow.idleTimeoutNs = FlowConfiguration.seconds(idleTimeout)
+        options.flow.activeTimeoutNs = FlowConfiguration.seconds(activeTimeout)
+        options.flow.lingerNs = FlowConfiguration.seconds(linger)
+        options.flow.vlanInKey = vlanKey
+
+        let (captures, skipped) = InputDiscovery.expand(inputs)
+        let sink: OutputFile
+        if let output {
+            do {
+                sink = try OutputFile(path: output)
+            } catch {
+                Diagnostics.error(error.message)
+                throw ExitCode(1)
+            }
+        } else {
+            sink = OutputFile()
+        }
+        let progress = Progress(total: captures.count, enabled: !quiet)
+        var summary = BatchRunner.run(captures, options: options, output: sink) { report in
+            if let error = report.error {
+                Diagnostics.error("\(report.input.displayPath): \(error.message)")
+            } else if !quiet {
+                for warning in report.warnings {
+                    Diagnostics.warning("\(report.input.displayPath): \(warning)")
+                }
+            }
+            progress.fileDone(report)
+        }
+        summary.skippedNonCaptures = skipped
+        progress.finish()
+        do {
+            try sink.commit()
+        } catch {
+            Diagnostics.error(error.message)
+            throw ExitCode(1)
+        }
+        if !quiet {
+            var line = "\(summary.files) files, \(summary.packets) packets, \(summary.flows) flows, \(summary.failedFiles) failed"
+            if summary.skippedNonCaptures > 0 {
+                line += ", \(summary.skippedNonCaptures) non-capture files skipped"
+            }
+            Diagnostics.note(line)
+        }
+        if summary.failedFiles > 0 || captures.isEmpty {
+            if captures.isEmpty { Diagnostics.error("no capture files found in the inputs") }
+            throw ExitCode(1)
+        }
+    }
+}
+
+enum SchemaOption: String, ExpressibleByArgument, CaseIterable {
+    case basic
+    var schema: Schema {
+        switch self {
+        case .basic: .basic
+        }
+    }
+}
