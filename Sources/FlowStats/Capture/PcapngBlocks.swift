@@ -184,7 +184,7 @@ struct PcapngClock: Equatable {
             // fraction < unitsPerSecond, so the quotient is below 10^9 and fits.
             fractionNs = unitsPerSecond.dividingFullWidth(fraction.multipliedFullWidth(by: 1_000_000_000)).quotient
         }
-        let totalSeconds = Int64(bitPattern: seconds)
+        let totalSeconds = Int64(bitPattern: seconds) &+ offsetSeconds
         return totalSeconds &* 1_000_000_000 &+ Int64(bitPattern: fractionNs)
     }
 }

@@ -1,0 +1,21 @@
+# The two commands of the README:
+#   make example   installs what is missing, builds a release flowcsv, writes flows.csv from examples/
+#   make test      installs what is missing, runs the whole test suite
+.PHONY: deps example test build fixtures
+
+deps:
+	@scripts/install-deps.sh
+
+build: deps
+	swift build -c release --product flowcsv
+
+example: build
+	.build/release/flowcsv examples/ -o flows.csv
+	@echo "wrote flows.csv"
+
+test: deps
+	swift test
+
+# Regenerates the example dataset (committed) with the project's own pcap writer.
+fixtures:
+	swift run flowcsv-fixtures examples
