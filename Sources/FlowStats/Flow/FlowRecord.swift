@@ -27,6 +27,10 @@ public struct FlowRecord: Sendable {
     public var forward = DirectionCounters()
     public var backward = DirectionCounters()
     public var tcp = TCPLifecycle()
+    /// Sequence-number analytics, client → server and server → client.
+    public var forwardTCP = TCPDirectionAnalytics()
+    public var backwardTCP = TCPDirectionAnalytics()
+    public var handshake = TCPHandshake()
     /// Outermost VLAN id of the first packet (0 when untagged).
     public var vlanID: UInt16
     public var endReason: EndReason = .eof

@@ -146,7 +146,17 @@ public struct FlowTable {
         } else {
             slots[s].record.backward.add(wireLength: wireLength, ipLength: p.ipLength, payloadLength: p.payloadLength)
         }
-        if isTCP, slots[s].record.tcp.observe(flags: p.tcpFlags, fromClient: fromClient, at: now) {
+        guard isTCP else { return }
+        if fromClient {
+            slots[s].record.forwardTCP.observe(flags: p.tcpFlags, sequence: p.sequence, acknowledgment: p.acknowledgment,
+                                               window: p.window, payload: p.payloadLength)
+        } else {
+            slots[s].record.backwardTCP.observe(flags: p.tcpFlags, sequence: p.sequence, acknowledgment: p.acknowledgment,
+                                                window: p.window, payload: p.payloadLength)
+        }
+        slots[s].record.handshake.observe(flags: p.tcpFlags, sequence: p.sequence, acknowledgment: p.acknowledgment,
+                                          fromClient: fromClient, at: now)
+        if slots[s].record.tcp.observe(flags: p.tcpFlags, fromClient: fromClient, at: now) {
             enqueue(slot)  // the deadline moved earlier: close + linger
         }
     }
