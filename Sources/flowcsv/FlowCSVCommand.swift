@@ -33,7 +33,7 @@ struct FlowCSVCommand: ParsableCommand {
     )
 
     @Argument(help: ArgumentHelp("Capture files and/or folders of captures.", valueName: "input"))
-    var inputs: [String]
+    var inputs: [String] = []
 
     @Option(name: [.short, .long], help: ArgumentHelp("Write the CSV to this file (atomically) instead of standard output.", valueName: "file"))
     var output: String?
@@ -41,17 +41,26 @@ struct FlowCSVCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Only read packets that match this BPF expression (libpcap syntax, e.g. 'tcp port 443').", valueName: "expression"))
     var filter: String?
 
-    @Option(help: ArgumentHelp("End a flow after this many seconds without packets (capture time).", valueName: "seconds"))
-    var idleTimeout: Double = 120
+    @Option(help: ArgumentHelp("Defaults that follow another tool: flowcsv (default), zeek (Zeek conn.log semantics: TCP 300 s / other 60 s inactivity, no active timeout, Zeek's originator rule, fragments reassembled), nfstream (idle 120 s, active 1800 s, no TCP lifecycle ending, VLAN in the key, inner tunnel flows). Other options override it.", valueName: "name"))
+    var preset: PresetOption = .flowcsv
 
-    @Option(help: ArgumentHelp("End a flow this many seconds after its first packet and continue it as a new row with the same client and server; 0 disables.", valueName: "seconds"))
-    var activeTimeout: Double = 1800
+    @Option(help: ArgumentHelp("End a flow after this many seconds without packets (capture time), for every protocol. Default 120 (preset zeek: TCP 300, others 60).", valueName: "seconds"))
+    var idleTimeout: Double?
 
-    @Option(help: ArgumentHelp("Keep taking packets into a closed TCP flow (both FINs, or RST) for this many seconds.", valueName: "seconds"))
-    var linger: Double = 5
+    @Option(help: ArgumentHelp("End a flow this many seconds after its first packet and continue it as a new row with the same client and server; 0 disables. Default 1800 (preset zeek: 0).", valueName: "seconds"))
+    var activeTimeout: Double?
 
-    @Flag(help: "Make the outermost VLAN id part of the flow key.")
-    var vlanKey = false
+    @Option(help: ArgumentHelp("Keep taking packets into a closed TCP flow (both FINs, or RST) for this many seconds. Default 5.", valueName: "seconds"))
+    var linger: Double?
+
+    @Flag(inversion: .prefixedNo, help: "Make the outermost VLAN id part of the flow key (default: no; preset nfstream: yes).")
+    var vlanKey: Bool?
+
+    @Option(help: ArgumentHelp("Flows of tunnelled packets (GRE, VXLAN, Geneve, GTP-U, Teredo, IP-in-IP): inner, outer or both (default; inner rows name their tunnel's flow).", valueName: "mode"))
+    var tunnels: TunnelOption?
+
+    @Flag(help: "Drop packets whose IP, TCP, UDP or ICMP checksum is wrong, as Zeek does without -C (they still show as C/c in the history).")
+    var verifyChecksums = false
 
     @Option(help: ArgumentHelp("How AppName and AppAction are read from each file's path: fields separated by '_' in the file name, '/' for folders. Placeholders {AppName}, {AppAction}; '*' is any one field. Examples: '{AppName}_{AppAction}' (default: facebook_chat_4a.pcap), '*_*_{AppName}_*_{AppAction}' (fields 3 and 5), '{AppName}/*' (folder per app).", valueName: "template"))
     var labelTemplate: String = LabelTemplate.defaultTemplate
@@ -59,13 +68,25 @@ struct FlowCSVCommand: ParsableCommand {
     @Option(help: ArgumentHelp("CSV layout.", valueName: "name"))
     var schema: SchemaOption = .basic
 
+    @Flag(help: "Print the columns of the chosen --schema (name and meaning) as a Markdown table, and exit.")
+    var listColumns = false
+
     @Flag(name: [.short, .long], help: "Don't print warnings about individual files or the summary line (errors are still printed).")
     var quiet = false
 
     func validate() throws {
-        guard idleTimeout > 0, idleTimeout.isFinite else { throw ValidationError("--idle-timeout must be a positive number of seconds") }
-        guard activeTimeout >= 0, activeTimeout.isFinite else { throw ValidationError("--active-timeout must be 0 or a positive number of seconds") }
-        guard linger >= 0, linger.isFinite else { throw ValidationError("--linger must be 0 or a positive number of seconds") }
+        if inputs.isEmpty && !listColumns {
+            throw ValidationError("Missing expected argument '<input> ...'")
+        }
+        if let idleTimeout, !(idleTimeout > 0 && idleTimeout.isFinite) {
+            throw ValidationError("--idle-timeout must be a positive number of seconds")
+        }
+        if let activeTimeout, !(activeTimeout >= 0 && activeTimeout.isFinite) {
+            throw ValidationError("--active-timeout must be 0 or a positive number of seconds")
+        }
+        if let linger, !(linger >= 0 && linger.isFinite) {
+            throw ValidationError("--linger must be 0 or a positive number of seconds")
+        }
         if let filter {
             do {
                 try CaptureReader.validateFilter(filter)
@@ -81,15 +102,30 @@ struct FlowCSVCommand: ParsableCommand {
     }
 
     func run() throws {
+        if listColumns {
+            print("| Column | Meaning |\n|---|---|")
+            for column in schema.schema.columns {
+                print("| `\(column.name)` | \(column.meaning) |")
+            }
+            return
+        }
         var options = ProcessingOptions(labelTemplate: try LabelTemplate(labelTemplate))
         options.filter = filter
         options.schema = schema.schema
-        options.flow.idleTimeoutNs = FlowConfiguration.seconds(idleTimeout)
-        options.flow.activeTimeoutNs = FlowConfiguration.seconds(activeTimeout)
-        options.flow.lingerNs = FlowConfiguration.seconds(linger)
-        options.flow.vlanInKey = vlanKey
+        options.flow = FlowConfiguration(preset: preset.preset)
+        if let idleTimeout { options.flow.idle = IdleTimeouts(all: FlowConfiguration.seconds(idleTimeout)) }
+        if let activeTimeout { options.flow.activeTimeoutNs = FlowConfiguration.seconds(activeTimeout) }
+        if let linger { options.flow.lingerNs = FlowConfiguration.seconds(linger) }
+        if let vlanKey { options.flow.vlanInKey = vlanKey }
+        if let tunnels { options.flow.tunnels = tunnels.mode }
+        if verifyChecksums { options.flow.verifyChecksums = true }
 
         let (captures, skipped) = InputDiscovery.expand(inputs)
+        if captures.isEmpty {
+            // Nothing to read: leave an existing output file as it is.
+            Diagnostics.error("no capture files found in the inputs" + (skipped > 0 ? " (\(skipped) non-capture files skipped)" : ""))
+            throw ExitCode(1)
+        }
         let sink: OutputFile
         if let output {
             do {
@@ -98,6 +134,7 @@ struct FlowCSVCommand: ParsableCommand {
                 Diagnostics.error(error.message)
                 throw ExitCode(1)
             }
+            if let temporary = sink.temporaryPath { SignalCleanup.removeOnInterrupt(temporary) }
         } else {
             sink = OutputFile()
         }
@@ -116,29 +153,43 @@ struct FlowCSVCommand: ParsableCommand {
         progress.finish()
         do {
             try sink.commit()
+            SignalCleanup.disarm()
         } catch {
             Diagnostics.error(error.message)
             throw ExitCode(1)
         }
         if !quiet {
             var line = "\(summary.files) files, \(summary.packets) packets, \(summary.flows) flows, \(summary.failedFiles) failed"
+            if summary.packetsInNoFlow > 0 {
+                line += ", \(summary.packetsInNoFlow) packets in no flow (not IP or undecodable)"
+            }
             if summary.skippedNonCaptures > 0 {
                 line += ", \(summary.skippedNonCaptures) non-capture files skipped"
             }
             Diagnostics.note(line)
         }
-        if summary.failedFiles > 0 || captures.isEmpty {
-            if captures.isEmpty { Diagnostics.error("no capture files found in the inputs") }
+        if summary.failedFiles > 0 {
             throw ExitCode(1)
         }
     }
 }
 
+enum PresetOption: String, ExpressibleByArgument, CaseIterable {
+    case flowcsv, zeek, nfstream
+    var preset: Preset { Preset(rawValue: rawValue)! }
+}
+
+enum TunnelOption: String, ExpressibleByArgument, CaseIterable {
+    case inner, outer, both
+    var mode: TunnelMode { TunnelMode(rawValue: rawValue)! }
+}
+
 enum SchemaOption: String, ExpressibleByArgument, CaseIterable {
-    case basic
+    case basic, extended
     var schema: Schema {
         switch self {
         case .basic: .basic
+        case .extended: .extended
         }
     }
 }

@@ -100,7 +100,7 @@ import Testing
         for i in 0..<2000 {
             records.append(udpFrame(Double(i) * 10, fromClient: true, payload: 1, sport: UInt16(10000 + i)))
         }
-        let (flows, _) = try runFlows(records) { $0.flow.idleTimeoutNs = ns(5) }
+        let (flows, _) = try runFlows(records) { $0.flow.idle = IdleTimeouts(all: ns(5)) }
         #expect(flows.count == 2000)
         #expect(flows.dropLast().allSatisfy { $0.endReason == .idle })
         #expect(flows.last?.endReason == .eof)

@@ -3,6 +3,8 @@ public struct BatchSummary: Sendable, Equatable {
     public var files = 0
     public var failedFiles = 0
     public var packets = 0
+    /// Packets in no flow: frames without IP, and frames that could not be decoded up to IP.
+    public var packetsInNoFlow = 0
     public var flows = 0
     public var skippedNonCaptures = 0
 }
@@ -22,6 +24,7 @@ public enum BatchRunner {
             }
             summary.files += 1
             summary.packets += report.packets
+            summary.packetsInNoFlow += report.nonIPPackets + report.undecodablePackets
             summary.flows += report.flows
             if report.error != nil { summary.failedFiles += 1 }
             onFile(report)

@@ -45,7 +45,8 @@ final class PcapSource {
                 continue  // only for live captures with a timeout
             } else {
                 let message = String(cString: pcap_geterr(handle))
-                return message.hasPrefix("truncated dump file") ? .truncated(message) : .failed(message)
+                // "truncated dump file; …" (pcap) or "truncated pcapng dump file; …" (pcapng).
+                return message.hasPrefix("truncated") ? .truncated(message) : .failed(message)
             }
         }
     }

@@ -4,7 +4,7 @@ extension PacketDecoder {
         case .ethernet:
             decodeEthernet(b, at: 0, into: &p)
         case .raw, .rawOpenBSD, .rawBSD:
-            decodeIPByVersion(b, at: 0, into: &p)
+            decodeIPByVersion(b, at: 0, into: &p, mustBeIP: true)
         case .ipv4:
             decodeIPv4(b, at: 0, into: &p)
         case .ipv6:
@@ -155,12 +155,16 @@ extension PacketDecoder {
         p.kind = .notIP
     }
 
-    static func decodeIPByVersion(_ b: UnsafeRawBufferPointer, at offset: Int, into p: inout DecodedPacket) {
+    /// Decodes IPv4 or IPv6 by the version nibble. On a raw-IP link every packet must be IP,
+    /// so another version is malformed there; elsewhere (MPLS payloads) it is just not IP.
+    static func decodeIPByVersion(_ b: UnsafeRawBufferPointer, at offset: Int, into p: inout DecodedPacket, mustBeIP: Bool = false) {
         guard b.count >= offset + 1 else { return linkTruncated(&p, need: 1, have: b.count, at: offset, layer: .ipv4) }
-        switch b.u8(offset) >> 4 {
+        let version = b.u8(offset) >> 4
+        switch version {
         case 4: decodeIPv4(b, at: offset, into: &p)
         case 6: decodeIPv6(b, at: offset, into: &p)
-        default: p.kind = .notIP
+        default:
+            if mustBeIP { malformed(&p, "IP version \(version) on a raw-IP link") } else { p.kind = .notIP }
         }
     }
 }

@@ -10,6 +10,9 @@ public final class OutputFile {
     private var fd: Int32
     private let target: String?
     private let temporary: String?
+
+    /// The temporary file being written, when the output is a file (so a signal handler can remove it).
+    public var temporaryPath: String? { temporary }
     private var failed: String?
 
     /// Standard output.

@@ -31,13 +31,34 @@ public struct FlowRecord: Sendable {
     public var forwardTCP = TCPDirectionAnalytics()
     public var backwardTCP = TCPDirectionAnalytics()
     public var handshake = TCPHandshake()
+    /// Packet sizes and inter-arrival times, per direction and for the whole flow.
+    public var forwardStats = DirectionStats()
+    public var backwardStats = DirectionStats()
+    public var flowStats = DirectionStats()
     /// Outermost VLAN id of the first packet (0 when untagged).
     public var vlanID: UInt16
     public var endReason: EndReason = .eof
+    /// Set after an active-timeout split until the flow's next packet: a placeholder that keeps
+    /// the direction and connection state, and is dropped if no packet comes.
+    var awaitingContinuation = false
 
     public var client: Endpoint { clientIsLower ? key.lower : key.upper }
     public var server: Endpoint { clientIsLower ? key.upper : key.lower }
     public var packets: Int { forward.packets + backward.packets }
     public var wireBytes: Int { forward.wireBytes + backward.wireBytes }
     public var durationNs: Int64 { lastNs - firstNs }
+
+    /// After an active-timeout split: the next row counts afresh but keeps the key, the
+    /// direction and the connection state (TCP lifecycle, sequence positions).
+    mutating func startContinuation() {
+        awaitingContinuation = true
+        forward = DirectionCounters()
+        backward = DirectionCounters()
+        forwardStats = DirectionStats()
+        backwardStats = DirectionStats()
+        flowStats = DirectionStats()
+        forwardTCP.resetCounters()
+        backwardTCP.resetCounters()
+        handshake = TCPHandshake()
+    }
 }

@@ -80,7 +80,7 @@ public struct FlowTable {
         let isTCP = p.hasTCPHeader && p.ipProtocol == IPProtocol.tcp.rawValue
         if let slot = index[key] {
             let s = Int(slot)
-            if isTCP, slots[s].record.tcp.isClosed, TCPLifecycle.isOpeningSYN(p.tcpFlags) {
+            if isTCP, configuration.endOnTCPClose, slots[s].record.tcp.isClosed, TCPLifecycle.isOpeningSYN(p.tcpFlags) {
                 // A new connection on the same 5-tuple after close (port reuse).
                 end(slot, reason: slots[s].record.tcp.closeReason)
                 create(key, flipped: flipped, p, wireLength: wireLength, isTCP: isTCP, at: now)
@@ -97,9 +97,9 @@ public struct FlowTable {
     public mutating func finish() {
         var remaining: [FlowRecord] = []
         remaining.reserveCapacity(index.count)
-        for slot in slots where slot.live && slot.record.packets > 0 {
+        for slot in slots where slot.live && !slot.record.awaitingContinuation {
             var record = slot.record
-            record.endReason = record.tcp.isClosed ? record.tcp.closeReason : .eof
+            record.endReason = record.tcp.isClosed && configuration.endOnTCPClose ? record.tcp.closeReason : .eof
             remaining.append(record)
         }
         remaining.sort { $0.key < $1.key }
@@ -137,15 +137,23 @@ public struct FlowTable {
     private mutating func update(_ slot: Int32, flipped: Bool, _ p: DecodedPacket, wireLength: Int, isTCP: Bool, at now: Int64) {
         let s = Int(slot)
         let fromClient = slots[s].record.clientIsLower == !flipped
-        if slots[s].record.packets == 0 {
-            slots[s].record.firstNs = now  // first packet, or first after an active-timeout split
+        if slots[s].record.awaitingContinuation {
+            // The first packet after an active-timeout split starts the new row and its own
+            // active deadline.
+            slots[s].record.awaitingContinuation = false
+            slots[s].record.firstNs = now
+            slots[s].record.lastNs = now
+            enqueue(slot)
         }
         slots[s].record.lastNs = now
         if fromClient {
             slots[s].record.forward.add(wireLength: wireLength, ipLength: p.ipLength, payloadLength: p.payloadLength)
+            slots[s].record.forwardStats.add(wireLength: wireLength, at: now)
         } else {
             slots[s].record.backward.add(wireLength: wireLength, ipLength: p.ipLength, payloadLength: p.payloadLength)
+            slots[s].record.backwardStats.add(wireLength: wireLength, at: now)
         }
+        slots[s].record.flowStats.add(wireLength: wireLength, at: now)
         guard isTCP else { return }
         if fromClient {
             slots[s].record.forwardTCP.observe(flags: p.tcpFlags, sequence: p.sequence, acknowledgment: p.acknowledgment,
@@ -156,14 +164,14 @@ public struct FlowTable {
         }
         slots[s].record.handshake.observe(flags: p.tcpFlags, sequence: p.sequence, acknowledgment: p.acknowledgment,
                                           fromClient: fromClient, at: now)
-        if slots[s].record.tcp.observe(flags: p.tcpFlags, fromClient: fromClient, at: now) {
+        if slots[s].record.tcp.observe(flags: p.tcpFlags, fromClient: fromClient, at: now), configuration.endOnTCPClose {
             enqueue(slot)  // the deadline moved earlier: close + linger
         }
     }
 
     private mutating func end(_ slot: Int32, reason: EndReason) {
         let s = Int(slot)
-        if slots[s].record.packets > 0 {
+        if !slots[s].record.awaitingContinuation {
             var record = slots[s].record
             record.endReason = reason
             finished.append(record)
@@ -178,13 +186,19 @@ public struct FlowTable {
 
     /// When `record` expires and why.
     private func deadline(of record: FlowRecord) -> (Int64, EndReason) {
-        let idle = record.lastNs &+ configuration.idleTimeoutNs
-        let close = record.tcp.closedAtNs.map { $0 &+ configuration.lingerNs } ?? .max
-        let active = configuration.activeTimeoutNs > 0 && record.packets > 0
-            ? record.firstNs &+ configuration.activeTimeoutNs : .max
+        let idle = saturatingAdd(record.lastNs, configuration.idle.forProtocol(record.key.ipProtocol))
+        let close = configuration.endOnTCPClose ? record.tcp.closedAtNs.map { saturatingAdd($0, configuration.lingerNs) } ?? .max : .max
+        let active = configuration.activeTimeoutNs > 0 && !record.awaitingContinuation
+            ? saturatingAdd(record.firstNs, configuration.activeTimeoutNs) : .max
         if active <= min(idle, close) { return (active, .active) }
         if close <= idle { return (close, record.tcp.closeReason) }
         return (idle, .idle)
+    }
+
+    @inline(__always)
+    private func saturatingAdd(_ a: Int64, _ b: Int64) -> Int64 {
+        let (sum, overflow) = a.addingReportingOverflow(b)
+        return overflow ? (b > 0 ? .max : .min) : sum
     }
 
     private mutating func enqueue(_ slot: Int32) {
@@ -213,12 +227,11 @@ public struct FlowTable {
             let s = Int(item.slot)
             if item.reason == .active {
                 // Write what the flow has so far, and keep its direction and TCP state for
-                // the packets still to come; an empty record is dropped after idle.
+                // the packets still to come; if none comes, the placeholder is dropped after idle.
                 var record = slots[s].record
                 record.endReason = .active
                 finished.append(record)
-                slots[s].record.forward = DirectionCounters()
-                slots[s].record.backward = DirectionCounters()
+                slots[s].record.startContinuation()
                 enqueue(item.slot)
             } else {
                 end(item.slot, reason: item.reason)

@@ -36,6 +36,17 @@ public struct TCPDirectionAnalytics: Sendable, Equatable {
 
     public init() {}
 
+    /// Zeroes the counters, keeping the sequence position (for a continuation row).
+    mutating func resetCounters() {
+        retransmittedPackets = 0
+        retransmittedBytes = 0
+        outOfOrderPackets = 0
+        overlapBytes = 0
+        zeroWindowPackets = 0
+        duplicateAcks = 0
+        holes.removeAll()
+    }
+
     /// Bytes still missing in holes.
     public var missingBytes: Int { holes.reduce(0) { $0 + Int($1.count) } }
 

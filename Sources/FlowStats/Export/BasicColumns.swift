@@ -1,0 +1,26 @@
+extension Schema {
+    /// The column table of the `basic` schema. Every column is computed here.
+    static let basicColumns: [Column] = [
+        Column("StartTime", "Capture time of the flow's first packet: Unix epoch seconds, UTC, 6 decimals (9 when the capture has sub-microsecond digits)") { f, _, o in o.seconds(f.firstNs) },
+        Column("DurationTime", "Last packet time minus first packet time, seconds") { f, _, o in o.seconds(f.durationNs) },
+        Column("ClientIP", "Client address (the side that opened the connection; see the direction rule)") { f, _, o in o.text(f.client.address.description) },
+        Column("ClientPort", "Client port; ICMP: the message type; 0 for protocols without ports") { f, _, o in o.int(Int(f.client.port)) },
+        Column("ServerIP", "Server address") { f, _, o in o.text(f.server.address.description) },
+        Column("ServerPort", "Server port; ICMP: the type of the matching reply/request, or the code") { f, _, o in o.int(Int(f.server.port)) },
+        Column("AppName", "Label from the capture's file name (--label-template)") { _, c, o in o.userText(c.appName) },
+        Column("AppAction", "Label from the capture's file name (--label-template)") { _, c, o in o.userText(c.appAction) },
+        Column("FlowPackets", "Packets in both directions") { f, _, o in o.int(f.packets) },
+        Column("FlowBytes", "Sum of the frames' original wire lengths (link layer included, not the captured length), both directions, bytes") { f, _, o in o.int(f.wireBytes) },
+        Column("PacketsBytesAvg", "FlowBytes / FlowPackets, bytes") { f, _, o in o.double(Double(f.wireBytes) / Double(max(f.packets, 1))) },
+        Column("Protocol", "IANA protocol keyword (TCP, UDP, ICMP, ICMPv6, …), or the number when there is none") { f, _, o in
+            let proto = IPProtocol(rawValue: f.key.ipProtocol)
+            if let name = proto.keyword { o.text(name) } else { o.int(Int(proto.rawValue)) }
+        },
+        Column("FwdPackets", "Packets client → server") { f, _, o in o.int(f.forward.packets) },
+        Column("FwdBytes", "Wire bytes client → server") { f, _, o in o.int(f.forward.wireBytes) },
+        Column("BwdPackets", "Packets server → client") { f, _, o in o.int(f.backward.packets) },
+        Column("BwdBytes", "Wire bytes server → client") { f, _, o in o.int(f.backward.wireBytes) },
+        Column("EndReason", "Why the flow ended: fin, rst, idle, active or eof") { f, _, o in o.text(f.endReason.rawValue) },
+        Column("SourceFile", "The capture's path as given, or relative to the input folder") { _, c, o in o.userText(c.sourceFile) },
+    ]
+}

@@ -1,0 +1,602 @@
+import FlowStats
+import Foundation
+import Testing
+
+// The shared corpus of real captures (../shared/corpus next to the package, see its
+// MANIFEST.md): every capture goes through FileProcessor; the deliberately bad ones must
+// give their clear errors; the TCP/UDP flows of the untunnelled ones must match tshark's
+// conversation tables (refs/generated/*.tshark-conv.txt, committed: tshark is not run here).
+// Skipped, with a message, when the corpus is absent. Nothing is copied from it.
+
+// MARK: - Locating and loading the corpus
+
+private let corpusPath: String = {
+    let packageRoot = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent()  // FlowStatsTests
+        .deletingLastPathComponent()  // Tests
+        .deletingLastPathComponent()  // package root
+    return packageRoot.appendingPathComponent("../shared/corpus").standardizedFileURL.path
+}()
+
+/// One row of manifest.json (the fields used here).
+private struct ManifestEntry: Decodable, Sendable {
+    var file: String
+    var tags: [String]
+    var dlt: String
+
+    var name: String { (file as NSString).lastPathComponent }
+
+    func tagged(_ tag: String) -> Bool { tags.contains(tag) }
+
+    /// Whether the manifest says the capture holds tunnelled traffic (decided from the
+    /// tags only): tshark lists tunnels as both outer and inner conversations, flowcsv
+    /// keeps only the outer packet, so such captures are left out of the comparison.
+    var isTunnelled: Bool {
+        let markers = ["tunnel", "gre", "vxlan", "geneve", "gtp", "teredo", "ipv4-in-ipv6"]
+        return tags.contains { tag in markers.contains { tag.lowercased().contains($0) } }
+    }
+}
+
+/// Frame and byte counts of one 5-tuple: in total and per sender. flowcsv's are exact;
+/// tshark's bytes may be a range (see ``TsharkByteCount``).
+private struct Counts: Sendable {
+    struct Side: Sendable, Equatable {
+        var frames = 0
+        var bytes = TsharkByteCount.zero
+    }
+
+    var total = Side()
+    var from: [ConversationEndpoint: Side] = [:]
+
+    init() {}
+
+    /// Exact counts of frames sent by `sender`.
+    init(frames: Int, bytes: Int, from sender: ConversationEndpoint) {
+        let side = Side(frames: frames, bytes: TsharkByteCount(lowest: bytes, highest: bytes))
+        total = side
+        from = [sender: side]
+    }
+
+    var isEmpty: Bool { total.frames == 0 && from.values.allSatisfy { $0.frames == 0 } }
+
+    static func + (a: Counts, b: Counts) -> Counts {
+        var sum = a
+        sum.total.frames += b.total.frames
+        sum.total.bytes = sum.total.bytes + b.total.bytes
+        for (sender, side) in b.from {
+            sum.from[sender, default: Side()].frames += side.frames
+            sum.from[sender, default: Side()].bytes = sum.from[sender, default: Side()].bytes + side.bytes
+        }
+        return sum
+    }
+
+    /// `a` less exact counts `b`.
+    static func - (a: Counts, b: Counts) -> Counts {
+        func less(_ x: TsharkByteCount, _ y: TsharkByteCount) -> TsharkByteCount {
+            TsharkByteCount(lowest: x.lowest - y.highest, highest: x.highest - y.lowest)
+        }
+        var difference = a
+        difference.total.frames -= b.total.frames
+        difference.total.bytes = less(difference.total.bytes, b.total.bytes)
+        for (sender, side) in b.from {
+            difference.from[sender, default: Side()].frames -= side.frames
+            difference.from[sender, default: Side()].bytes = less(difference.from[sender, default: Side()].bytes, side.bytes)
+        }
+        return difference
+    }
+
+    /// Whether these exact counts (flowcsv's) are what `reference` (tshark's) admits: the
+    /// same frames in total and from each endpoint, bytes within what tshark printed.
+    func matches(_ reference: Counts) -> Bool {
+        func same(_ mine: Side, _ theirs: Side) -> Bool {
+            mine.frames == theirs.frames && mine.bytes.isExact && theirs.bytes.admits(mine.bytes.lowest)
+        }
+        guard same(total, reference.total) else { return false }
+        return Set(from.keys).union(reference.from.keys).allSatisfy {
+            same(from[$0] ?? Side(), reference.from[$0] ?? Side())
+        }
+    }
+
+    var description: String {
+        let senders = from.filter { $0.value.frames != 0 }.sorted { $0.key < $1.key }
+            .map { "\($0.value.frames) frames \($0.value.bytes) from \($0.key)" }
+        return "\(total.frames) frames \(total.bytes) (\(senders.joined(separator: ", ")))"
+    }
+}
+
+/// Frames flowcsv counts in a TCP/UDP 5-tuple and tshark's TCP/UDP table does not, because
+/// they are IP fragments. tshark reassembles IP datagrams and counts a reassembled datagram
+/// in its TCP/UDP conversation only on the frame that completes it; flowcsv counts every
+/// fragment in its flow (later fragments take the ports of their first fragment).
+private struct FragmentCounts: Sendable {
+    var counts = Counts()
+    /// Datagrams reassembled by tshark: all their fragments but the completing one.
+    var reassembled = 0
+    /// Datagrams with a first fragment that never complete: tshark counts none of their
+    /// fragments in the TCP/UDP table.
+    var incomplete = 0
+    /// Datagrams whose first fragment is not in the capture: no ports, so flowcsv counts
+    /// them in a flow with ports 0; tshark in no TCP/UDP conversation.
+    var headless = 0
+
+    var reasons: String {
+        var parts: [String] = []
+        if reassembled > 0 { parts.append("\(reassembled) reassembled datagram(s)") }
+        if incomplete > 0 { parts.append("\(incomplete) never-completed datagram(s)") }
+        if headless > 0 { parts.append("\(headless) datagram(s) without their first fragment") }
+        return "\(counts.total.frames) fragment frame(s) of " + parts.joined(separator: ", ")
+    }
+}
+
+/// TCP/UDP packets flowcsv keys under the wrong address. BUG: flowcsv keys an IPv6 packet
+/// that carries a Routing header (type 0 or 2) with segments left by the destination field
+/// of the IPv6 header, which is only the next hop; the transport endpoint is the last
+/// address of the Routing header (RFC 8200 §8.1, the checksum pseudo-header), and that is
+/// the address tshark's TCP/UDP table and Zeek's conn.log use.
+private struct MisroutedCounts: Sendable {
+    var counts = Counts()
+    /// Frame numbers (1-based), for the report.
+    var frameNumbers: [Int] = []
+}
+
+/// What reading one capture gave.
+private struct CaptureRun: Sendable {
+    var entry: ManifestEntry
+    var path: String
+    var report: FileReport
+    /// flowcsv's TCP and UDP flows by unordered 5-tuple, summed over the records of a
+    /// 5-tuple (split by TCP lifecycle or timeouts).
+    var flows: [FiveTuple: Counts]
+    var scan = PacketScan()
+}
+
+/// What decoding every packet of a capture with flowcsv's decoder shows, apart from flows.
+private struct PacketScan: Sendable {
+    var fragmentFrames = 0
+    /// By 5-tuple of the fragment's datagram (ports 0 when its first fragment is missing).
+    var fragments: [FiveTuple: FragmentCounts] = [:]
+    /// By the 5-tuple flowcsv uses, then the 5-tuple the packet belongs to.
+    var misrouted: [FiveTuple: [FiveTuple: MisroutedCounts]] = [:]
+}
+
+private struct Corpus: Sendable {
+    var runs: [CaptureRun]
+    /// Problems with the corpus itself (manifest vs folder): reported as test failures.
+    var problems: [String]
+
+    var refs: String { corpusPath + "/refs" }
+
+    /// nil when the corpus folder is absent.
+    static let shared: Corpus? = load()
+
+    private static func load() -> Corpus? {
+        let captures = corpusPath + "/captures"
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: captures) else { return nil }
+        var problems: [String] = []
+        var entries: [String: ManifestEntry] = [:]
+        do {
+            let data = try Data(contentsOf: URL(fileURLWithPath: corpusPath + "/manifest.json"))
+            for entry in try JSONDecoder().decode([ManifestEntry].self, from: data) {
+                entries[entry.name] = entry
+            }
+        } catch {
+            problems.append("manifest.json unreadable: \(error)")
+        }
+        guard let template = try? LabelTemplate(LabelTemplate.defaultTemplate) else {
+            return Corpus(runs: [], problems: problems + ["the default label template does not parse"])
+        }
+        let options = ProcessingOptions(labelTemplate: template)
+        var runs: [CaptureRun] = []
+        for name in names.sorted() where !name.hasPrefix(".") {
+            guard let entry = entries[name] else {
+                problems.append("\(name): not in manifest.json")
+                continue
+            }
+            let path = captures + "/" + name
+            var flows: [FiveTuple: Counts] = [:]
+            let report = FileProcessor.readFlows(CaptureInput(path: path, displayPath: name), options: options) { ended in
+                for flow in ended where flow.key.ipProtocol == 6 || flow.key.ipProtocol == 17 {
+                    let client = ConversationEndpoint(address: flow.client.address, port: flow.client.port)
+                    let server = ConversationEndpoint(address: flow.server.address, port: flow.server.port)
+                    let tuple = FiveTuple(ipProtocol: flow.key.ipProtocol, client, server)
+                    flows[tuple, default: Counts()] = flows[tuple, default: Counts()]
+                        + Counts(frames: flow.forward.packets, bytes: flow.forward.wireBytes, from: client)
+                        + Counts(frames: flow.backward.packets, bytes: flow.backward.wireBytes, from: server)
+                }
+            }
+            var run = CaptureRun(entry: entry, path: path, report: report, flows: flows)
+            if report.error == nil { run.scan = scan(path) }
+            runs.append(run)
+        }
+        for name in entries.keys.sorted() where !names.contains(name) {
+            problems.append("\(name): in manifest.json, not in captures/")
+        }
+        return Corpus(runs: runs, problems: problems)
+    }
+
+    /// Decodes every packet of `path` with flowcsv's decoder, and
+    /// - groups its IP fragments into datagrams (addresses, protocol, IP id; a datagram ends
+    ///   once its first and last fragments are in, so a reused id starts a new one). A
+    ///   complete datagram is taken as reassembled by tshark on its last frame in file
+    ///   order; its other fragments, and all fragments of an incomplete datagram, are frames
+    ///   flowcsv counts and tshark's TCP/UDP table does not;
+    /// - finds IPv6 TCP/UDP packets whose transport endpoint is in a Routing header.
+    private static func scan(_ path: String) -> PacketScan {
+        struct DatagramKey: Hashable {
+            var source: IPAddress, destination: IPAddress, ipProtocol: UInt8, id: UInt32
+        }
+        struct Datagram {
+            var key: DatagramKey
+            var frames: [(wireLength: Int, offset: Int)] = []
+            var ports: (UInt16, UInt16)?
+            var hasFirst = false
+            var hasLast = false
+            var complete: Bool { hasFirst && hasLast }
+        }
+        var result = PacketScan()
+        guard let reader = try? CaptureReader.open(path: path) else { return result }
+        var datagrams: [Datagram] = []
+        var open: [DatagramKey: Int] = [:]
+        var packet = DecodedPacket()
+        var frameNumber = 0
+        _ = reader.forEachPacket { header, bytes in
+            frameNumber += 1
+            PacketDecoder.decode(bytes, linkType: header.linkType, into: &packet)
+            guard packet.kind == .ip else { return }
+            if packet.isFragment {
+                result.fragmentFrames += 1
+                let key = DatagramKey(source: packet.source, destination: packet.destination,
+                                      ipProtocol: packet.ipProtocol, id: packet.fragmentID)
+                var index = open[key] ?? -1
+                if index < 0 || datagrams[index].complete {
+                    index = datagrams.count
+                    datagrams.append(Datagram(key: key))
+                    open[key] = index
+                }
+                datagrams[index].frames.append((header.wireLength, packet.fragmentOffset))
+                if packet.fragmentOffset == 0 {
+                    datagrams[index].hasFirst = true
+                    if packet.hasPorts { datagrams[index].ports = (packet.sourcePort, packet.destinationPort) }
+                }
+                if !packet.moreFragments { datagrams[index].hasLast = true }
+            }
+            if packet.ipVersion == 6, packet.hasPorts, packet.ipProtocol == 6 || packet.ipProtocol == 17,
+               let final = routingFinalDestination(bytes, ipOffset: packet.ipOffset), final != packet.destination {
+                let source = ConversationEndpoint(address: packet.source, port: packet.sourcePort)
+                let used = FiveTuple(ipProtocol: packet.ipProtocol, source,
+                                     ConversationEndpoint(address: packet.destination, port: packet.destinationPort))
+                let actual = FiveTuple(ipProtocol: packet.ipProtocol, source,
+                                       ConversationEndpoint(address: final, port: packet.destinationPort))
+                var moved = result.misrouted[used, default: [:]][actual] ?? MisroutedCounts()
+                moved.counts = moved.counts + Counts(frames: 1, bytes: header.wireLength, from: source)
+                moved.frameNumbers.append(frameNumber)
+                result.misrouted[used, default: [:]][actual] = moved
+            }
+        }
+        for datagram in datagrams where datagram.key.ipProtocol == 6 || datagram.key.ipProtocol == 17 {
+            let key = datagram.key
+            let ports = datagram.ports ?? (0, 0)
+            let source = ConversationEndpoint(address: key.source, port: ports.0)
+            let tuple = FiveTuple(ipProtocol: key.ipProtocol, source,
+                                  ConversationEndpoint(address: key.destination, port: ports.1))
+            let uncounted = datagram.complete ? datagram.frames.dropLast() : datagram.frames[...]
+            var counts = result.fragments[tuple] ?? FragmentCounts()
+            counts.counts = counts.counts
+                + Counts(frames: uncounted.count, bytes: uncounted.reduce(0) { $0 + $1.wireLength }, from: source)
+            if datagram.complete {
+                counts.reassembled += 1
+            } else if datagram.hasFirst {
+                counts.incomplete += 1
+            } else {
+                counts.headless += 1
+            }
+            result.fragments[tuple] = counts
+        }
+        return result
+    }
+
+    /// The last address of an IPv6 Routing header of type 0 or 2 with segments left, or nil.
+    private static func routingFinalDestination(_ b: UnsafeRawBufferPointer, ipOffset: Int) -> IPAddress? {
+        guard b.count >= ipOffset + 40 else { return nil }
+        var next = b[ipOffset + 6]
+        var offset = ipOffset + 40
+        for _ in 0..<16 {
+            switch next {
+            case 0, 60, 135, 139, 140:  // hop-by-hop, destination options, mobility, HIP, shim6
+                guard b.count >= offset + 2 else { return nil }
+                next = b[offset]
+                offset += (Int(b[offset + 1]) + 1) * 8
+            case 51:  // AH
+                guard b.count >= offset + 2 else { return nil }
+                next = b[offset]
+                offset += (Int(b[offset + 1]) + 2) * 4
+            case 43:  // routing
+                guard b.count >= offset + 8 else { return nil }
+                let length = (Int(b[offset + 1]) + 1) * 8
+                let type = b[offset + 2]
+                let segmentsLeft = b[offset + 3]
+                let addresses = (length - 8) / 16
+                guard type == 0 || type == 2, segmentsLeft > 0, addresses > 0,
+                      b.count >= offset + length else { return nil }
+                let last = offset + 8 + (addresses - 1) * 16
+                func be64(_ at: Int) -> UInt64 { (0..<8).reduce(0) { $0 << 8 | UInt64(b[at + $1]) } }
+                return IPAddress(high: be64(last), low: be64(last + 8))
+            default:
+                return nil
+            }
+        }
+        return nil
+    }
+
+    /// The packet count the references give: capinfos's, else the last packet number of a
+    /// tcpdump `-#` listing. nil when neither has one.
+    func referencePacketCount(_ name: String) -> Int? {
+        if let text = try? String(contentsOfFile: refs + "/generated/\(name).capinfos.txt", encoding: .utf8),
+           let line = text.split(separator: "\n").first(where: { $0.hasPrefix("Number of packets:") }),
+           let count = Int(line.dropFirst("Number of packets:".count).trimmingCharacters(in: .whitespaces)) {
+            return count
+        }
+        let listings = (try? FileManager.default.contentsOfDirectory(atPath: refs))?
+            .filter { $0.hasPrefix(name + ".tcpdump.") } ?? []
+        for listing in listings {
+            guard let text = try? String(contentsOfFile: refs + "/" + listing, encoding: .utf8) else { continue }
+            let numbers = text.split(separator: "\n").compactMap { line in
+                line.split(separator: " ", maxSplits: 1).first.flatMap { Int($0) }
+            }
+            if let last = numbers.max() { return last }
+        }
+        return nil
+    }
+
+    /// The message a libpcap test expects opening this capture to fail with, if any.
+    func libpcapExpectedError(_ name: String) -> String? {
+        guard let text = try? String(contentsOfFile: refs + "/\(name).libpcap-expected-error.txt", encoding: .utf8)
+        else { return nil }
+        let prefix = "Failed opening: "
+        return text.split(separator: "\n").first { $0.hasPrefix(prefix) }.map { String($0.dropFirst(prefix.count)) }
+    }
+}
+
+private func corpusOrSkip() -> Corpus? {
+    guard let corpus = Corpus.shared else {
+        print("skipped: ../shared/corpus not found (looked in \(corpusPath))")
+        return nil
+    }
+    for problem in corpus.problems {
+        Issue.record("corpus: \(problem)")
+    }
+    return corpus
+}
+
+// MARK: - Tests
+
+@Suite struct CorpusTests {
+    /// Every capture is read without a crash; the counts are printed for the notes.
+    @Test func everyCaptureIsProcessed() throws {
+        guard let corpus = corpusOrSkip() else { return }
+        #expect(!corpus.runs.isEmpty)
+        var errors: [CaptureError.Kind: Int] = [:]
+        var truncated = 0
+        var failedReads = 0
+        for run in corpus.runs {
+            let name = run.entry.name
+            if let error = run.report.error {
+                errors[error.kind, default: 0] += 1
+                #expect(!error.message.isEmpty && !error.message.contains("\n"), "\(name): \(error.message)")
+                continue
+            }
+            switch run.report.readEnd {
+            case .complete: break
+            case .truncated: truncated += 1
+            case .failed(let message):
+                failedReads += 1
+                Issue.record("\(name): read error: \(message)")
+            }
+            // Whatever was opened is read to the last packet the references know of.
+            if let expected = corpus.referencePacketCount(name) {
+                #expect(run.report.packets == expected, "\(name): \(run.report.packets) packets, references say \(expected)")
+            }
+            #expect(run.report.packets == run.report.ipPackets + run.report.nonIPPackets + run.report.undecodablePackets,
+                    "\(name): packet classes do not add up")
+        }
+        let kinds = errors.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.key.rawValue) \($0.value)" }
+        print("corpus: \(corpus.runs.count) captures processed, \(errors.values.reduce(0, +)) failed to open "
+              + "(\(kinds.joined(separator: ", "))), \(truncated) truncated, \(failedReads) read errors")
+    }
+
+    /// The deliberately bad captures (tagged so in the manifest) give their clear errors;
+    /// the bad ones libpcap can read are read.
+    @Test func badInputsGiveTheirErrors() throws {
+        guard let corpus = corpusOrSkip() else { return }
+        var checked = 0
+        for run in corpus.runs {
+            let entry = run.entry
+            let name = entry.name
+            let report = run.report
+            if let expected = corpus.libpcapExpectedError(name) {
+                checked += 1
+                #expect(report.error?.message == expected, "\(name): \(String(describing: report.error))")
+                #expect(report.error?.kind == .badHeader, "\(name)")
+            } else if entry.tagged("bad-header") {
+                checked += 1
+                #expect(report.error?.kind == .badHeader, "\(name): \(String(describing: report.error))")
+            } else if entry.tagged("unsupported-linktype") {
+                checked += 1
+                #expect(report.error?.kind == .unsupportedLinkType, "\(name): \(String(describing: report.error))")
+                #expect(!entry.dlt.isEmpty && report.error?.message.contains(entry.dlt) == true,
+                        "\(name): the message should name link type \(entry.dlt): \(String(describing: report.error))")
+            } else if entry.tagged("file-cut-short") {
+                checked += 1
+                #expect(report.error == nil, "\(name): \(String(describing: report.error))")
+                guard case .truncated(let message) = report.readEnd else {
+                    Issue.record("\(name): read as \(report.readEnd), expected truncated")
+                    continue
+                }
+                #expect(!message.isEmpty)
+                let expected = try #require(corpus.referencePacketCount(name), "\(name): no reference packet count")
+                #expect(report.packets == expected, "\(name): kept \(report.packets) packets, references read \(expected)")
+                #expect(!report.warnings.isEmpty, "\(name): a cut-off file should be warned about")
+            } else if entry.tagged("bad-input") {
+                // Bad packets in a good file (caplen=1, a packet cut short): read, no error.
+                checked += 1
+                #expect(report.error == nil, "\(name): \(String(describing: report.error))")
+                #expect(report.readEnd == .complete, "\(name): \(report.readEnd)")
+                let expected = try #require(corpus.referencePacketCount(name), "\(name): no reference packet count")
+                #expect(report.packets == expected, "\(name): \(report.packets) packets, references say \(expected)")
+            } else {
+                #expect(report.error == nil, "\(name): \(String(describing: report.error))")
+                #expect(report.readEnd == .complete, "\(name): \(report.readEnd)")
+            }
+        }
+        #expect(checked > 0, "no capture in the manifest is tagged as bad input")
+    }
+
+    /// TCP/UDP flows against tshark's conversations, per unordered 5-tuple.
+    @Test func agreesWithTshark() throws {
+        guard let corpus = corpusOrSkip() else { return }
+        var total = Agreement()
+        var errors: [CaptureError.Kind: Int] = [:]
+        var truncated = 0
+        for run in corpus.runs {
+            if let error = run.report.error { errors[error.kind, default: 0] += 1 }
+            if case .truncated = run.report.readEnd { truncated += 1 }
+            let name = run.entry.name
+            guard run.report.error == nil, run.report.readEnd == .complete else { continue }
+            if run.entry.isTunnelled {
+                print("\(name): tunnelled (tags \(run.entry.tags.joined(separator: ", "))), not compared")
+                continue
+            }
+            let file = corpus.refs + "/generated/\(name).tshark-conv.txt"
+            let text = try String(contentsOfFile: file, encoding: .utf8)
+            let agreement = try compare(run, tshark: TsharkConversations.parse(text))
+            let notes = agreement.notes.isEmpty ? "" : "; " + agreement.notes.joined(separator: "; ")
+            print("\(name): conversations: tshark \(agreement.tshark), flowcsv \(agreement.flowcsv), "
+                  + "agree \(agreement.agree)" + notes)
+            total.add(agreement)
+        }
+        let kinds = errors.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.key.rawValue) \($0.value)" }
+        let percent = total.tshark == 0 ? 100 : Double(total.agree) * 100 / Double(total.tshark)
+        print("corpus: \(corpus.runs.count) captures processed, errors by kind: \(kinds.joined(separator: ", ")), "
+              + "truncated reads \(truncated); \(total.captures) untunnelled captures compared, "
+              + "TCP/UDP 5-tuples: tshark \(total.tshark), agreeing \(total.agree) (\(String(format: "%.1f", percent)) %), "
+              + "differing only by IP fragments \(total.fragmentTuples), by the known flowcsv bug \(total.knownBugTuples); "
+              + "flowcsv \(total.flowcsv), of which only in flowcsv: \(total.fragmentOnlyInFlowcsv) of fragments without "
+              + "their first fragment, \(total.knownBugOnlyInFlowcsv) by the known bug")
+        #expect(total.captures > 0)
+        #expect(total.accountsForAll, "some of tshark's 5-tuples neither agree nor differ for a stated reason")
+    }
+}
+
+// MARK: - Comparing with tshark
+
+private struct Agreement {
+    var captures = 0
+    /// 5-tuples tshark lists, and flowcsv has.
+    var tshark = 0
+    var flowcsv = 0
+    /// tshark's 5-tuples that flowcsv has with the same frames and bytes, in total and from
+    /// each endpoint: no reason needed.
+    var agree = 0
+    /// 5-tuples that differ by IP fragments, as verified: tshark's, and flowcsv's alone.
+    var fragmentTuples = 0
+    var fragmentOnlyInFlowcsv = 0
+    /// 5-tuples that differ because of the known flowcsv bug, as verified: tshark's, and
+    /// flowcsv's alone.
+    var knownBugTuples = 0
+    var knownBugOnlyInFlowcsv = 0
+    var notes: [String] = []
+
+    mutating func add(_ other: Agreement) {
+        captures += 1
+        tshark += other.tshark
+        flowcsv += other.flowcsv
+        agree += other.agree
+        fragmentTuples += other.fragmentTuples
+        fragmentOnlyInFlowcsv += other.fragmentOnlyInFlowcsv
+        knownBugTuples += other.knownBugTuples
+        knownBugOnlyInFlowcsv += other.knownBugOnlyInFlowcsv
+    }
+
+    /// Every tshark 5-tuple agrees or differs for a stated reason. (flowcsv's 5-tuples are
+    /// checked one by one in `compare`: any other difference is recorded as an issue.)
+    var accountsForAll: Bool { agree + fragmentTuples + knownBugTuples == tshark }
+}
+
+private func compare(_ run: CaptureRun, tshark rows: [TsharkConversation]) throws -> Agreement {
+    let name = run.entry.name
+    // tshark may list one 5-tuple more than once (one row per TCP stream): add them up.
+    var tshark: [FiveTuple: Counts] = [:]
+    for row in rows {
+        #expect(row.framesAToB + row.framesBToA == row.frames, "\(name): tshark row \(row.tuple) does not add up")
+        // A total over 10 000 bytes is printed in kB; its two directions may be exact.
+        let bytes = try #require(row.bytes.intersection(row.bytesAToB + row.bytesBToA),
+                                 "\(name): tshark row \(row.tuple): bytes do not add up")
+        var counts = Counts()
+        counts.total = .init(frames: row.frames, bytes: bytes)
+        counts.from = [row.a: .init(frames: row.framesAToB, bytes: row.bytesAToB),
+                       row.b: .init(frames: row.framesBToA, bytes: row.bytesBToA)]
+        tshark[row.tuple] = (tshark[row.tuple] ?? Counts()) + counts
+    }
+    let ours = run.flows
+    // What flowcsv would count without the known bug: misrouted packets moved to their 5-tuple.
+    var corrected = ours
+    var misroutedTuples: Set<FiveTuple> = []
+    var misroutedFrames: [Int] = []
+    for (used, targets) in run.scan.misrouted {
+        for (actual, moved) in targets {
+            corrected[used] = (corrected[used] ?? Counts()) - moved.counts
+            corrected[actual] = (corrected[actual] ?? Counts()) + moved.counts
+            misroutedTuples.formUnion([used, actual])
+            misroutedFrames += moved.frameNumbers
+        }
+    }
+    corrected = corrected.filter { !$0.value.isEmpty }
+
+    var result = Agreement()
+    result.tshark = tshark.count
+    result.flowcsv = ours.count
+    var fragmentFrames = 0
+    var knownBugNotes: [String] = []
+    for tuple in Set(tshark.keys).union(ours.keys).union(corrected.keys).sorted() {
+        let theirs = tshark[tuple] ?? Counts()
+        let mine = ours[tuple] ?? Counts()
+        if tshark[tuple] != nil, ours[tuple] != nil, mine.matches(theirs) {
+            result.agree += 1
+            continue
+        }
+        // (a) IP fragments: flowcsv counts every fragment; tshark counts a reassembled datagram
+        // once, on the frame that completes it, and the fragments it cannot reassemble not at all.
+        // The difference must be exactly those frames, from their sender.
+        let fragments = run.scan.fragments[tuple]
+        let expected = theirs + (fragments?.counts ?? Counts())
+        if let fragments, !fragments.counts.isEmpty, !misroutedTuples.contains(tuple), mine.matches(expected) {
+            if tshark[tuple] != nil { result.fragmentTuples += 1 } else { result.fragmentOnlyInFlowcsv += 1 }
+            fragmentFrames += fragments.counts.total.frames
+            continue
+        }
+        let difference = "\(tuple): flowcsv \(mine.description); tshark \(theirs.description)"
+            + (fragments.map { "; fragments: \($0.reasons)" } ?? "")
+        // BUG: an IPv6 packet with a Routing header (type 0/2, segments left > 0) is keyed by the
+        // next hop in the IPv6 destination field instead of the final destination in the Routing
+        // header (see MisroutedCounts). Known issue until the decoder (IPDecoder.decodeIPv6) is
+        // fixed; once it is, these tuples agree and this branch is no longer taken.
+        if misroutedTuples.contains(tuple), (corrected[tuple] ?? Counts()).matches(expected) {
+            if tshark[tuple] != nil { result.knownBugTuples += 1 } else if ours[tuple] != nil { result.knownBugOnlyInFlowcsv += 1 }
+            knownBugNotes.append("\(tuple)")
+            withKnownIssue("flowcsv keys an IPv6 packet with a Routing header by the next hop, not the final destination") {
+                Issue.record("\(name): frames \(misroutedFrames): \(difference)")
+            }
+            continue
+        }
+        Issue.record("\(name): unexplained difference: \(difference)")
+    }
+    if result.fragmentTuples + result.fragmentOnlyInFlowcsv > 0 {
+        result.notes.append("\(result.fragmentTuples + result.fragmentOnlyInFlowcsv) 5-tuple(s) differ by \(fragmentFrames) IP fragment frame(s) "
+                            + "tshark does not count in TCP/UDP (\(run.scan.fragmentFrames) fragment frames in the capture)")
+    }
+    if !knownBugNotes.isEmpty {
+        result.notes.append("BUG (known issue): IPv6 Routing header, frame(s) \(misroutedFrames) keyed by the next hop: "
+                            + knownBugNotes.joined(separator: ", "))
+    }
+    return result
+}
