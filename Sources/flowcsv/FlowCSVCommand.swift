@@ -65,7 +65,7 @@ struct FlowCSVCommand: ParsableCommand {
     @Option(help: ArgumentHelp("How AppName and AppAction are read from each file's path: fields separated by '_' in the file name, '/' for folders. Placeholders {AppName}, {AppAction}; '*' is any one field. Examples: '{AppName}_{AppAction}' (default: facebook_chat_4a.pcap), '*_*_{AppName}_*_{AppAction}' (fields 3 and 5), '{AppName}/*' (folder per app).", valueName: "template"))
     var labelTemplate: String = LabelTemplate.defaultTemplate
 
-    @Option(help: ArgumentHelp("CSV layout.", valueName: "name"))
+    @Option(help: ArgumentHelp("CSV layout: basic (default), extended (basic + IP/payload bytes, size and timing statistics, TCP analytics) or zeek (Zeek's conn.log fields). See docs/columns.md or --list-columns.", valueName: "name"))
     var schema: SchemaOption = .basic
 
     @Flag(help: "Print the columns of the chosen --schema (name and meaning) as a Markdown table, and exit.")
@@ -185,11 +185,12 @@ enum TunnelOption: String, ExpressibleByArgument, CaseIterable {
 }
 
 enum SchemaOption: String, ExpressibleByArgument, CaseIterable {
-    case basic, extended
+    case basic, extended, zeek
     var schema: Schema {
         switch self {
         case .basic: .basic
         case .extended: .extended
+        case .zeek: .zeek
         }
     }
 }

@@ -27,7 +27,7 @@ import Testing
         #expect(result.status == 0)
         let csv = try #require(result.csv, "the output must be well-formed RFC 4180: \(result.stdoutText)")
         // Exact text of each line: `'` before =, +, @; quotes around fields with , or ".
-        #expect(csv.lines.dropFirst().map { $0 } == [
+        #expect(csv.coreLines.dropFirst().map { $0 } == [
             "\(Self.udpHead),'+evil,chat,\(Self.udpTail),'+evil_chat_1.pcap",
             "\(Self.udpHead),chat,send,\(Self.udpTail),'=cmd/chat_send_1.pcap",
             "\(Self.udpHead),x,y,\(Self.udpTail),\"'@a,b/x_y_1.pcap\"",
@@ -50,7 +50,7 @@ import Testing
         let csv = try #require(result.csv)
         // AppName is the folder: "inj" for the file at the top.
         #expect(csv.rows.map { $0["AppName"] } == ["inj", "'=cmd", "'@a,b", "say\"hi", "shop,eu"])
-        #expect(csv.lines.dropFirst().map { $0 } == [
+        #expect(csv.coreLines.dropFirst().map { $0 } == [
             "\(Self.udpHead),inj,,\(Self.udpTail),'+evil_chat_1.pcap",
             "\(Self.udpHead),'=cmd,,\(Self.udpTail),'=cmd/chat_send_1.pcap",
             "\(Self.udpHead),\"'@a,b\",,\(Self.udpTail),\"'@a,b/x_y_1.pcap\"",

@@ -112,7 +112,7 @@ import Testing
         #expect(result.status == 0 || result.status == FlowCSV.usageExitCode,
                 "\(options): exit \(result.status) \(result.stderrLines.prefix(3))")
         if result.status == 0 {
-            #expect(Set(result.csv?.lines.dropFirst() ?? []) == [
+            #expect(Set(result.csv?.coreLines.dropFirst() ?? []) == [
                 Fixtures.row(Fixtures.browseTCPRowParts, app: "web", action: "browse", file: "web_browse_1.pcap"),
                 Fixtures.row(Fixtures.browseUDPRowParts, app: "web", action: "browse", file: "web_browse_1.pcap"),
             ], "\(options)")

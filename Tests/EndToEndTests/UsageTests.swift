@@ -63,13 +63,13 @@ import Testing
         // Only the DNS exchange passes: 2 packets, 1 flow.
         #expect(result.noteLines == ["flowcsv: 1 files, 2 packets, 1 flows, 0 failed"])
         let csv = try #require(result.csv)
-        #expect(csv.lines.dropFirst().map { $0 } == [
+        #expect(csv.coreLines.dropFirst().map { $0 } == [
             Fixtures.row(Fixtures.browseUDPRowParts, app: "web", action: "browse", file: "web_browse_1.pcap"),
         ])
 
         let tcpOnly = try await FlowCSV.run(["web_browse_1.pcap", "--filter", "tcp port 80"], in: root)
         #expect(tcpOnly.status == 0)
-        #expect(tcpOnly.csv?.lines.dropFirst().map { $0 } == [
+        #expect(tcpOnly.csv?.coreLines.dropFirst().map { $0 } == [
             Fixtures.row(Fixtures.browseTCPRowParts, app: "web", action: "browse", file: "web_browse_1.pcap"),
         ])
     }

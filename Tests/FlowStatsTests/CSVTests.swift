@@ -54,7 +54,7 @@ import Testing
         var buffer = CSVBuffer()
         Schema.basic.writeHeader(to: &buffer)
         #expect(String(decoding: buffer.bytes, as: UTF8.self) ==
-            "StartTime,DurationTime,ClientIP,ClientPort,ServerIP,ServerPort,AppName,AppAction,FlowPackets,FlowBytes,PacketsBytesAvg,Protocol,FwdPackets,FwdBytes,BwdPackets,BwdBytes,EndReason,SourceFile\n")
+            "StartTime,DurationTime,ClientIP,ClientPort,ServerIP,ServerPort,AppName,AppAction,FlowPackets,FlowBytes,PacketsBytesAvg,Protocol,FwdPackets,FwdBytes,BwdPackets,BwdBytes,EndReason,SourceFile,ConnState,History,TunnelParent\n")
     }
 }
 

@@ -37,6 +37,10 @@ import Testing
         #expect(f.durationNs == ns(0.070))
         #expect(f.forward.payloadBytes == 100 && f.backward.payloadBytes == 300)
         #expect(f.forward.ipBytes == 4 * 40 + 140 && f.backward.ipBytes == 2 * 40 + 340)
+        // Zeek: both endpoints closed → SF; letters in order of first occurrence, upper case
+        // for the client: SYN, SYN-ACK, pure ACK, data, server data, FIN, server FIN.
+        #expect(f.zeek.connState == "SF")
+        #expect(f.zeek.history == "ShADdFf")
     }
 
     @Test func rstFollowedByStrayAckIsOneFlow() throws {
@@ -48,6 +52,7 @@ import Testing
         try #require(flows.count == 1)
         #expect(flows[0].endReason == .rst)
         #expect(flows[0].packets == 3)
+        #expect(flows[0].zeek.connState == "REJ")  // SYN answered by RST
         #expect(flows[0].forward.packets == 2 && flows[0].backward.packets == 1)
     }
 

@@ -118,6 +118,7 @@ import Testing
         #expect(IPProtocol(rawValue: f.key.ipProtocol) == .udp)
         #expect(f.client.port == 5353 && f.server.port == 53)
         #expect(f.forward.wireBytes == 14 + 20 + 8 + 30 && f.backward.wireBytes == 14 + 20 + 8 + 100)
+        #expect(f.zeek.connState == "SF" && f.zeek.history == "Dd")  // both sides sent data
     }
 
     @Test func icmpEchoRequestAndReplyAreOneFlow() throws {

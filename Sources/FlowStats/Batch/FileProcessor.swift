@@ -28,6 +28,10 @@ public struct FileReport: Sendable {
     /// IP packets with some header cut short (still counted in their flow).
     public var truncatedPackets = 0
     public var backwardsTimestamps = 0
+    /// Packets dropped for a wrong IPv4 header checksum (`--verify-checksums`).
+    public var badChecksumPackets = 0
+    /// What fragment reassembly did (when enabled).
+    public var reassembly = ReassemblyStats()
     public var flows = 0
     /// The labels from the file name; nil when the name did not fit the template.
     public var labels: LabelTemplate.Labels?
@@ -93,8 +97,11 @@ public enum FileProcessor {
             report.error = error
             return report
         }
-        var table = FlowTable(configuration: options.flow)
+        let flow = options.flow
+        var table = FlowTable(configuration: flow, uidSalt: FlowUID.salt(input.displayPath))
+        var reassembler = FragmentReassembler()
         var packet = DecodedPacket()
+        let decapsulate = flow.tunnels != .outer
         func drain(_ table: inout FlowTable) {
             onFlows(table.finished)
             report.flows += table.finished.count
@@ -103,12 +110,33 @@ public enum FileProcessor {
         report.readEnd = reader.forEachPacket { header, bytes in
             report.packets += 1
             let now = table.advanceClock(to: header.timestampNs)
-            PacketDecoder.decode(bytes, linkType: header.linkType, into: &packet)
+            PacketDecoder.decode(bytes, linkType: header.linkType, decapsulate: decapsulate, into: &packet)
             switch packet.kind {
             case .ip:
                 report.ipPackets += 1
                 if packet.truncation != nil { report.truncatedPackets += 1 }
-                table.add(packet, wireLength: header.wireLength, at: now)
+                if flow.verifyChecksums && !Checksums.ipHeaderValid(bytes, packet) {
+                    report.badChecksumPackets += 1  // Zeek drops these before any connection sees them
+                    break
+                }
+                if flow.reassembleFragments && packet.isFragment {
+                    // A fragment counts nowhere; the datagram it completes counts once (Zeek's rule).
+                    let fragmentIPLength = packet.ipLength
+                    let result = reassembler.add(packet, frame: bytes, at: now) { datagram in
+                        PacketDecoder.decodeReassembled(datagram, decapsulate: decapsulate, into: &packet)
+                        let valid = !flow.verifyChecksums || Checksums.transportValid(datagram, packet)
+                        table.add(packet, wireLength: header.wireLength - fragmentIPLength + packet.ipLength,
+                                  capturedLength: datagram.count, at: now, checksumValid: valid)
+                    }
+                    if case .dropped = result, packet.fragmentOffset == 0 {
+                        // Not reassemblable (e.g. cut by the snap length): a first fragment is
+                        // analysed on its own, as Zeek does.
+                        table.add(packet, wireLength: header.wireLength, capturedLength: bytes.count, at: now)
+                    }
+                    break
+                }
+                let valid = !flow.verifyChecksums || Checksums.transportValid(bytes, packet)
+                table.add(packet, wireLength: header.wireLength, capturedLength: bytes.count, at: now, checksumValid: valid)
             case .notIP:
                 report.nonIPPackets += 1
             case .truncated, .malformed, .unsupportedLink:
@@ -116,6 +144,7 @@ public enum FileProcessor {
             }
             if !table.finished.isEmpty { drain(&table) }
         }
+        report.reassembly = reassembler.stats
         table.finish()
         drain(&table)
         report.backwardsTimestamps = table.backwardsTimestamps

@@ -2,16 +2,25 @@
 /// IP, TCP, UDP or ICMP checksum is wrong). Only called when that mode is on.
 public enum Checksums {
     /// Whether the checksums of the innermost IP packet and its transport header are right.
-    /// The IPv4 header checksum is checked whenever the header was captured; a transport
-    /// checksum only when the whole packet was captured (else it counts as valid, as in Zeek).
     public static func valid(_ b: UnsafeRawBufferPointer, _ p: DecodedPacket) -> Bool {
+        ipHeaderValid(b, p) && transportValid(b, p)
+    }
+
+    /// The IPv4 header checksum, checked whenever the header was captured (Zeek drops a packet
+    /// whose IPv4 header checksum is wrong before any connection sees it). IPv6 has none.
+    public static func ipHeaderValid(_ b: UnsafeRawBufferPointer, _ p: DecodedPacket) -> Bool {
+        guard p.kind == .ip, p.ipVersion == 4 else { return true }
+        let o = p.ipOffset
+        let headerLength = Int(b.u8(o) & 0x0F) * 4
+        guard o + headerLength <= b.count else { return true }
+        return fold(sum(b, o, o + headerLength)) == 0xFFFF
+    }
+
+    /// The TCP, UDP, ICMP or ICMPv6 checksum, checked only when the whole packet was captured
+    /// (else it counts as valid, as in Zeek).
+    public static func transportValid(_ b: UnsafeRawBufferPointer, _ p: DecodedPacket) -> Bool {
         guard p.kind == .ip else { return true }
         let o = p.ipOffset
-        if p.ipVersion == 4 {
-            let headerLength = Int(b.u8(o) & 0x0F) * 4
-            guard o + headerLength <= b.count else { return true }
-            if fold(sum(b, o, o + headerLength)) != 0xFFFF { return false }
-        }
         let end = o + p.ipLength
         guard p.truncation == nil, end <= b.count else { return true }
         guard !p.isFragment, let t = transportOffset(b, p, end: end) else { return true }

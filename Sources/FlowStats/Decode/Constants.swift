@@ -13,6 +13,14 @@ public struct EtherType: RawRepresentable, Hashable, Sendable {
     public static let mplsMulticast = EtherType(rawValue: 0x8848)
     public static let pppoeDiscovery = EtherType(rawValue: 0x8863)
     public static let pppoeSession = EtherType(rawValue: 0x8864)
+    /// Transparent Ethernet bridging: an Ethernet frame carried in GRE or Geneve.
+    public static let transparentEthernetBridging = EtherType(rawValue: 0x6558)
+    /// PPP, as carried by PPTP's enhanced GRE (GRE version 1).
+    public static let ppp = EtherType(rawValue: 0x880B)
+    /// ERSPAN type I/II (type II when the GRE sequence bit is set).
+    public static let erspanII = EtherType(rawValue: 0x88BE)
+    /// ERSPAN type III.
+    public static let erspanIII = EtherType(rawValue: 0x22EB)
 }
 
 /// An IP protocol number (IPv4 protocol, IPv6 next header), as an open set of named constants.

@@ -1,6 +1,8 @@
 /// The header layers flowcsv decodes, named in truncation reports.
 public enum Layer: String, Sendable {
     case link, vlan, mpls, pppoe, ppp, ipv4, ipv6, ipv6Extension = "ipv6-extension", tcp, udp, icmp, icmpv6
+    /// Tunnel headers (GRE includes the PPTP and ERSPAN headers that follow it).
+    case gre, vxlan, geneve, gtpU = "gtp-u", teredo
 }
 
 /// A header that did not fit in the captured bytes (after etherparse's `LenError`):
@@ -40,7 +42,9 @@ public struct DecodedPacket: Sendable {
     /// Why the packet was judged malformed, when `kind == .malformed`.
     public var malformedReason: String = ""
 
-    /// Outermost 802.1Q/802.1ad VLAN id, 0 when untagged.
+    /// Outermost 802.1Q/802.1ad VLAN id of the captured frame, 0 when untagged. Tags inside a
+    /// tunnelled Ethernet frame (VXLAN, Geneve, GRE bridging, ERSPAN) belong to the overlay and
+    /// are not used: a tunnelled packet and all its `tunnels` carry the captured frame's id.
     public var vlanID: UInt16 = 0
 
     /// 4 or 6.
@@ -79,14 +83,37 @@ public struct DecodedPacket: Sendable {
     public var icmpType: UInt8 = 0
     public var icmpCode: UInt8 = 0
 
+    /// The encapsulating layers of a tunnelled packet, outermost first; empty when the packet
+    /// was not tunnelled (or decoded with `decapsulate: false`). The fields above always
+    /// describe the innermost packet. The array keeps its capacity from packet to packet, so
+    /// decoding does not allocate once a few tunnelled packets have been seen (as long as no
+    /// copy of this value is held while the next packet is decoded).
+    public var tunnels: [TunnelLayer] = []
+
+    // Offsets the tunnel decoder and the fragment reassembler need; relative to `ipOffset`.
+    /// Where the transport header starts (after IPv6 extension headers); -1 when not reached.
+    var transportOffset: Int = -1
+    /// Bytes of the IP packet present in the buffer, clipped to `ipLength`.
+    var ipCapturedLength: Int = 0
+    /// Where the IPv6 Fragment header starts, when `isFragment` and `ipVersion == 6`.
+    var fragmentHeaderOffset: Int = 0
+
     public init() {}
 
     /// Clears the per-packet fields before decoding the next packet.
     @inline(__always)
     mutating func reset() {
+        if !tunnels.isEmpty { tunnels.removeAll(keepingCapacity: true) }
+        vlanID = 0
+        resetLayer()
+    }
+
+    /// Clears the fields that describe one IP layer (everything but `tunnels` and `vlanID`),
+    /// before the packet inside a tunnel is decoded.
+    @inline(__always)
+    mutating func resetLayer() {
         kind = .notIP
         truncation = nil
-        vlanID = 0
         ipVersion = 0
         ipProtocol = 0
         ipLength = 0
@@ -102,6 +129,9 @@ public struct DecodedPacket: Sendable {
         payloadLength = 0
         icmpType = 0
         icmpCode = 0
+        transportOffset = -1
+        ipCapturedLength = 0
+        fragmentHeaderOffset = 0
     }
 }
 

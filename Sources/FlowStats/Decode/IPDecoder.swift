@@ -27,6 +27,7 @@ extension PacketDecoder {
         p.moreFragments = flagsOffset & 0x2000 != 0
         p.fragmentOffset = Int(flagsOffset & 0x1FFF) * 8
         p.isFragment = p.moreFragments || p.fragmentOffset != 0
+        p.ipCapturedLength = min(totalLength, captured)
         if captured < totalLength {
             truncated(&p, .ipv4, at: o, need: totalLength, have: captured)
         }
@@ -53,6 +54,7 @@ extension PacketDecoder {
         p.ipLength = 40 + payloadLength
         p.source = IPAddress(high: b.be64(o + 8), low: b.be64(o + 16))
         p.destination = IPAddress(high: b.be64(o + 24), low: b.be64(o + 32))
+        p.ipCapturedLength = min(p.ipLength, captured)
         if captured < p.ipLength {
             truncated(&p, .ipv6, at: o, need: p.ipLength, have: captured)
         }
@@ -77,6 +79,7 @@ extension PacketDecoder {
                 guard end >= offset + 8 else { return extensionCut(&p, next, at: offset, end: end, need: 8) }
                 let field = b.be16(offset + 2)
                 p.isFragment = true
+                p.fragmentHeaderOffset = offset - o
                 p.fragmentOffset = Int(field & 0xFFF8)
                 p.moreFragments = field & 1 != 0
                 p.fragmentID = b.be32(offset + 4)

@@ -8,9 +8,30 @@ public enum PacketDecoder {
     /// frame cannot make the decoder loop long.
     static let maxNesting = 16
 
-    public static func decode(_ bytes: UnsafeRawBufferPointer, linkType: LinkType, into packet: inout DecodedPacket) {
+    /// Decodes one captured frame into `packet`.
+    ///
+    /// With `decapsulate` (the default), a packet that carries another IP packet in a tunnel
+    /// (IP-in-IP, GRE, VXLAN, Geneve, GTP-U, Teredo) is decoded down to the innermost packet:
+    /// the outer layers go to `packet.tunnels`, outermost first, and the main fields describe
+    /// the inner packet. See ``TunnelLayer`` for which packets count as tunnelled.
+    public static func decode(_ bytes: UnsafeRawBufferPointer, linkType: LinkType, decapsulate: Bool = true,
+                              into packet: inout DecodedPacket) {
         packet.reset()
         decodeLink(bytes, linkType: linkType, into: &packet)
+        if decapsulate { decapsulateTunnels(bytes, into: &packet) }
+    }
+
+    /// Decodes an IP datagram that ``FragmentReassembler`` put together, in place of the
+    /// fragment that completed it: `packet.tunnels` and `packet.vlanID` (the completing
+    /// fragment's) are kept, the main fields then describe the datagram, and its offsets
+    /// (`ipOffset`) refer to `datagram`, not to the captured frame.
+    public static func decodeReassembled(_ datagram: UnsafeRawBufferPointer, decapsulate: Bool = true,
+                                         into packet: inout DecodedPacket) {
+        let vlanID = packet.vlanID
+        packet.resetLayer()
+        decodeIPByVersion(datagram, at: 0, into: &packet)
+        packet.vlanID = vlanID
+        if decapsulate { decapsulateTunnels(datagram, into: &packet) }
     }
 
     @inline(__always)

@@ -5,6 +5,7 @@ extension PacketDecoder {
     static func decodeTransport(_ b: UnsafeRawBufferPointer, from start: Int, to end: Int, transportLength: Int,
                                 into p: inout DecodedPacket) {
         let available = end - start
+        p.transportOffset = start - p.ipOffset
         switch IPProtocol(rawValue: p.ipProtocol) {
         case .tcp:
             guard available >= 4 else { return truncated(&p, .tcp, at: start, need: 20, have: available) }

@@ -19,6 +19,10 @@ extension Schema {
             if let d = f.handshake.synAckToAckNs { o.seconds(d) } else { o.empty() }
         },
         Column("VLAN", "Outermost 802.1Q VLAN id of the flow's first packet; 0 when untagged") { f, _, o in o.int(Int(f.vlanID)) },
+        Column("FlowID", "Deterministic id of this row's flow (the Zeek schema's uid)") { f, _, o in o.text(FlowUID.text(f.uid)) },
+        Column("TunnelParentIDs", "FlowIDs of the tunnel flow(s) that carried this flow, space-separated; empty when not tunnelled") { f, _, o in
+            o.text(f.tunnelParents.map { FlowUID.text($0.uid) }.joined(separator: " "))
+        },
     ]
 
     private static func statsColumns(_ prefix: String, _ what: String, _ path: KeyPath<FlowRecord, DirectionStats> & Sendable) -> [Column] {

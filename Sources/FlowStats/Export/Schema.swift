@@ -4,11 +4,14 @@ public enum Schema: String, Sendable, CaseIterable {
     case basic
     /// basic + IP and payload bytes, packet-size and inter-arrival statistics, TCP analytics.
     case extended
+    /// Zeek's conn.log fields (use with `--preset zeek` to match Zeek).
+    case zeek
 
     public var columns: [Column] {
         switch self {
         case .basic: Self.basicColumns
         case .extended: Self.extendedColumns
+        case .zeek: Self.zeekColumns
         }
     }
 

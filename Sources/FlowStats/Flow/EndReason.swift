@@ -11,4 +11,7 @@ public enum EndReason: String, Sendable, CaseIterable {
     case active
     /// The capture ended while the flow was open.
     case eof
+    /// A SYN with a new initial sequence number on the same 5-tuple started a new
+    /// connection while this one was still open (Zeek's connection reuse).
+    case reuse
 }

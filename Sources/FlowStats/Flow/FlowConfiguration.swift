@@ -30,12 +30,15 @@ public struct IdleTimeouts: Sendable, Equatable {
     }
 }
 
-/// Who is the client (originator) of a new flow.
-public enum DirectionRule: String, Sendable {
-    /// The sender of a SYN without ACK; the receiver of a SYN-ACK seen first; else the sender of the first packet.
+/// Whose rules decide a flow's direction, its reuse and its expiry.
+public enum Semantics: String, Sendable {
+    /// flowcsv's: the client is the sender of a SYN without ACK, the receiver of a SYN-ACK
+    /// seen first, else the sender of the first packet; a TCP flow closes on both FINs or a
+    /// RST and lingers; a SYN after the close starts a new flow; idle and active timeouts.
     case flowcsv
-    /// Zeek's rule: the sender of the first packet, unless it is not a bare SYN and comes from a
-    /// likely server port (then the roles flip and the history starts with `^`).
+    /// Zeek's: the originator is the sender of the first packet unless it is not a bare SYN
+    /// and comes from a likely server port (the history then starts with `^`); Zeek's
+    /// connection engine decides reuse (a SYN with a new ISN) and its timers decide expiry.
     case zeek
 }
 
@@ -77,8 +80,8 @@ public struct FlowConfiguration: Sendable, Equatable {
     public var vlanInKey = false
     /// How long a first fragment's ports are remembered for the later fragments. Default 30 s.
     public var fragmentTimeoutNs: Int64 = 30 * 1_000_000_000
-    /// How the client of a new flow is chosen.
-    public var direction = DirectionRule.flowcsv
+    /// Whose rules decide direction, reuse and expiry.
+    public var semantics = Semantics.flowcsv
     /// Which flows of tunnelled packets are counted.
     public var tunnels = TunnelMode.both
     /// Reassemble IP fragments (a datagram counts as one packet) instead of counting each fragment.
@@ -99,7 +102,7 @@ public struct FlowConfiguration: Sendable, Equatable {
                                 icmp: 60 * 1_000_000_000, other: 60 * 1_000_000_000)
             activeTimeoutNs = 0
             vlanInKey = false
-            direction = .zeek
+            semantics = .zeek
             reassembleFragments = true
         case .nfstream:
             endOnTCPClose = false

@@ -18,13 +18,11 @@ public struct FlowKey: Hashable, Comparable, Sendable {
     public var ipProtocol: UInt8
     public var vlanID: UInt16
 
-    /// The key of a decoded IP packet and whether the packet travels upper → lower.
+    /// The key of a packet and whether the packet travels upper → lower.
     @inline(__always)
-    public static func make(_ p: DecodedPacket, sourcePort: UInt16, destinationPort: UInt16, vlanInKey: Bool)
-        -> (key: FlowKey, flipped: Bool)
-    {
-        let src = Endpoint(address: p.source, port: sourcePort)
-        let dst = Endpoint(address: p.destination, port: destinationPort)
+    static func make(_ p: FlowInput, vlanInKey: Bool) -> (key: FlowKey, flipped: Bool) {
+        let src = Endpoint(address: p.source, port: p.sourcePort)
+        let dst = Endpoint(address: p.destination, port: p.destinationPort)
         let flipped = dst < src
         let key = FlowKey(lower: flipped ? dst : src, upper: flipped ? src : dst,
                           ipProtocol: p.ipProtocol, vlanID: vlanInKey ? p.vlanID : 0)

@@ -17,6 +17,23 @@ public struct DirectionCounters: Sendable, Equatable {
     }
 }
 
+/// A tunnel flow that carried an inner flow: its uid and its endpoints, client first.
+public struct TunnelParent: Sendable, Equatable {
+    public var uid: UInt64
+    public var ipProtocol: UInt8
+    public var client: Endpoint
+    public var server: Endpoint
+
+    /// `UDP 192.0.2.1:4789>192.0.2.2:4789`, IPv6 addresses in brackets.
+    public var description: String {
+        let proto = IPProtocol(rawValue: ipProtocol).keyword ?? String(ipProtocol)
+        func text(_ e: Endpoint) -> String {
+            e.address.isIPv4 ? "\(e.address):\(e.port)" : "[\(e.address)]:\(e.port)"
+        }
+        return "\(proto) \(text(client))>\(text(server))"
+    }
+}
+
 /// One flow: what the flow table keeps while it is live and what it hands out when it ends.
 public struct FlowRecord: Sendable {
     public var key: FlowKey
@@ -38,9 +55,30 @@ public struct FlowRecord: Sendable {
     /// Outermost VLAN id of the first packet (0 when untagged).
     public var vlanID: UInt16
     public var endReason: EndReason = .eof
+    /// Zeek's view of the connection: conn_state, history, sequence-based sizes, its own
+    /// packet counts and duration.
+    public var zeek: ZeekConnection
+    /// A deterministic id for the flow (`uid` in the Zeek schema; see ``FlowUID``).
+    public var uid: UInt64 = 0
+    /// The tunnel flows that carried this flow's packets (immediate parents), in the order first seen.
+    public private(set) var tunnelParents: [TunnelParent] = []
+    /// The orientation the flow was created with (Zeek's engine keeps it), and whether the
+    /// roles have since been swapped to follow Zeek.
+    var createdClientIsLower: Bool
+    var rolesSwapped = false
     /// Set after an active-timeout split until the flow's next packet: a placeholder that keeps
     /// the direction and connection state, and is dropped if no packet comes.
     var awaitingContinuation = false
+
+    init(key: FlowKey, clientIsLower: Bool, firstNs: Int64, lastNs: Int64, vlanID: UInt16, zeek: ZeekConnection) {
+        self.key = key
+        self.clientIsLower = clientIsLower
+        self.createdClientIsLower = clientIsLower
+        self.firstNs = firstNs
+        self.lastNs = lastNs
+        self.vlanID = vlanID
+        self.zeek = zeek
+    }
 
     public var client: Endpoint { clientIsLower ? key.lower : key.upper }
     public var server: Endpoint { clientIsLower ? key.upper : key.lower }
@@ -60,5 +98,21 @@ public struct FlowRecord: Sendable {
         forwardTCP.resetCounters()
         backwardTCP.resetCounters()
         handshake = TCPHandshake()
+    }
+
+    /// Zeek decided mid-connection that the roles are the other way round (a SYN-ACK seen
+    /// before its SYN): swap client and server, and every per-direction measure with them.
+    mutating func swapRoles() {
+        rolesSwapped.toggle()
+        clientIsLower.toggle()
+        swap(&forward, &backward)
+        swap(&forwardStats, &backwardStats)
+        swap(&forwardTCP, &backwardTCP)
+    }
+
+    mutating func addTunnelParent(_ parent: TunnelParent) {
+        if tunnelParents.count < 8 && !tunnelParents.contains(where: { $0.uid == parent.uid }) {
+            tunnelParents.append(parent)
+        }
     }
 }

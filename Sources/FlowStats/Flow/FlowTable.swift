@@ -12,12 +12,15 @@ import HeapModule
 /// - Ended flows are appended to ``finished`` in the order they end: expiries in deadline
 ///   order (ties by key), then any flow ended by the packet being processed. At the end of
 ///   the capture the remaining flows end together, in key order.
+/// - Every flow runs Zeek's connection engine (``ZeekConnection``) for its conn_state and
+///   history; with ``Semantics/zeek`` that engine also decides direction, reuse and expiry.
 public struct FlowTable {
     public let configuration: FlowConfiguration
+    private let timers: ZeekTimers
+    private let uidSalt: UInt64
 
     private struct Slot {
         var record: FlowRecord
-        var generation: UInt32 = 0
         var queueToken: UInt32 = 0
         var live = false
     }
@@ -36,6 +39,7 @@ public struct FlowTable {
     private var freeSlots: [Int32] = []
     private var queue = Heap<Expiry>()
     private var fragments: FragmentTracker
+    private var created: UInt64 = 0
 
     /// Flows that have ended, in output order. The caller takes them out.
     public var finished: [FlowRecord] = []
@@ -44,9 +48,18 @@ public struct FlowTable {
     /// Packets whose timestamp was earlier than a packet before them.
     public private(set) var backwardsTimestamps = 0
 
-    public init(configuration: FlowConfiguration) {
+    /// `uidSalt` makes flow ids differ between files (pass a hash of the file's name).
+    public init(configuration: FlowConfiguration, uidSalt: UInt64 = 0) {
         self.configuration = configuration
+        self.uidSalt = uidSalt
         self.fragments = FragmentTracker(timeoutNs: configuration.fragmentTimeoutNs)
+        var timers = ZeekTimers()
+        timers.tcpInactivityTimeoutNs = configuration.idle.tcp
+        timers.udpInactivityTimeoutNs = configuration.idle.udp
+        timers.icmpInactivityTimeoutNs = configuration.idle.icmp
+        timers.unknownIPInactivityTimeoutNs = configuration.idle.other
+        timers.tcpCloseDelayNs = configuration.lingerNs
+        self.timers = timers
     }
 
     /// Number of flows currently held.
@@ -67,29 +80,25 @@ public struct FlowTable {
         return now
     }
 
-    /// Accounts one packet. Call ``advanceClock(to:)`` first; pass the time it returned.
-    public mutating func add(_ p: DecodedPacket, wireLength: Int, at now: Int64) {
+    /// Accounts one decoded packet: its tunnel layers' flows (``TunnelMode/both``) and the
+    /// innermost packet's flow. Call ``advanceClock(to:)`` first and pass the time it returned.
+    /// `checksumValid` is false when `--verify-checksums` found the transport checksum wrong.
+    public mutating func add(_ p: DecodedPacket, wireLength: Int, capturedLength: Int, at now: Int64,
+                             checksumValid: Bool = true) {
         guard p.kind == .ip else { return }
-        var sourcePort = p.sourcePort
-        var destinationPort = p.destinationPort
-        if p.isFragment {
-            (sourcePort, destinationPort) = fragments.ports(for: p, at: now)
-        }
-        let (key, flipped) = FlowKey.make(p, sourcePort: sourcePort, destinationPort: destinationPort,
-                                          vlanInKey: configuration.vlanInKey)
-        let isTCP = p.hasTCPHeader && p.ipProtocol == IPProtocol.tcp.rawValue
-        if let slot = index[key] {
-            let s = Int(slot)
-            if isTCP, configuration.endOnTCPClose, slots[s].record.tcp.isClosed, TCPLifecycle.isOpeningSYN(p.tcpFlags) {
-                // A new connection on the same 5-tuple after close (port reuse).
-                end(slot, reason: slots[s].record.tcp.closeReason)
-                create(key, flipped: flipped, p, wireLength: wireLength, isTCP: isTCP, at: now)
-            } else {
-                update(slot, flipped: flipped, p, wireLength: wireLength, isTCP: isTCP, at: now)
+        var parent: TunnelParent?
+        if !p.tunnels.isEmpty && configuration.tunnels == .both {
+            for layer in p.tunnels {
+                let slot = account(FlowInput(layer), wireLength: wireLength, parent: parent, at: now)
+                let r = slots[Int(slot)].record
+                parent = TunnelParent(uid: r.uid, ipProtocol: r.key.ipProtocol, client: r.client, server: r.server)
             }
-        } else {
-            create(key, flipped: flipped, p, wireLength: wireLength, isTCP: isTCP, at: now)
         }
+        var input = FlowInput(p, capturedLength: capturedLength, checksumValid: checksumValid)
+        if p.isFragment {
+            (input.sourcePort, input.destinationPort) = fragments.ports(for: p, at: now)
+        }
+        account(input, wireLength: wireLength, parent: parent, at: now)
     }
 
     /// Ends every remaining flow (end of capture): closed TCP flows keep `fin`/`rst`,
@@ -99,7 +108,7 @@ public struct FlowTable {
         remaining.reserveCapacity(index.count)
         for slot in slots where slot.live && !slot.record.awaitingContinuation {
             var record = slot.record
-            record.endReason = record.tcp.isClosed && configuration.endOnTCPClose ? record.tcp.closeReason : .eof
+            record.endReason = closeReason(of: record) ?? .eof
             remaining.append(record)
         }
         remaining.sort { $0.key < $1.key }
@@ -112,14 +121,47 @@ public struct FlowTable {
 
     // MARK: - Flow life
 
-    private mutating func create(_ key: FlowKey, flipped: Bool, _ p: DecodedPacket, wireLength: Int, isTCP: Bool, at now: Int64) {
-        // Direction: the sender of the first packet is the client, except that the
-        // receiver of a SYN-ACK is (the SYN was missed).
-        var clientIsLower = !flipped
-        if isTCP, p.tcpFlags & (TCPFlag.syn | TCPFlag.ack) == TCPFlag.syn | TCPFlag.ack {
-            clientIsLower = flipped
+    @discardableResult
+    private mutating func account(_ input: FlowInput, wireLength: Int, parent: TunnelParent?, at now: Int64) -> Int32 {
+        let (key, flipped) = FlowKey.make(input, vlanInKey: configuration.vlanInKey)
+        guard let slot = index[key] else {
+            return create(key, flipped: flipped, input, wireLength: wireLength, parent: parent, at: now)
         }
-        let record = FlowRecord(key: key, clientIsLower: clientIsLower, firstNs: now, lastNs: now, vlanID: p.vlanID)
+        let s = Int(slot)
+        if configuration.semantics == .flowcsv, input.isTCP, configuration.endOnTCPClose,
+           slots[s].record.tcp.isClosed, TCPLifecycle.isOpeningSYN(input.tcpFlags) {
+            // A new connection on the same 5-tuple after close (port reuse).
+            end(slot, reason: slots[s].record.tcp.closeReason)
+            return create(key, flipped: flipped, input, wireLength: wireLength, parent: parent, at: now)
+        }
+        if !update(slot, flipped: flipped, input, wireLength: wireLength, parent: parent, at: now) {
+            // Zeek's engine saw a SYN with a new initial sequence number: a new connection.
+            end(slot, reason: closeReason(of: slots[s].record) ?? .reuse)
+            return create(key, flipped: flipped, input, wireLength: wireLength, parent: parent, at: now)
+        }
+        return slot
+    }
+
+    private mutating func create(_ key: FlowKey, flipped: Bool, _ input: FlowInput, wireLength: Int,
+                                 parent: TunnelParent?, at now: Int64) -> Int32 {
+        let senderIsLower = !flipped
+        let zeekFlip = ZeekConnection.shouldFlip(protocol: input.zeekProtocol, firstPacketFlags: input.tcpFlags,
+                                                 sourcePort: input.sourcePort, destinationPort: input.destinationPort,
+                                                 destinationIsBroadcast: input.destinationIsBroadcast)
+        let clientIsLower: Bool
+        switch configuration.semantics {
+        case .flowcsv:
+            // The sender of the first packet is the client, except that the receiver of a
+            // SYN-ACK is (the SYN was missed).
+            let synAck = input.isTCP && input.tcpFlags & (TCPFlag.syn | TCPFlag.ack) == TCPFlag.syn | TCPFlag.ack
+            clientIsLower = synAck ? !senderIsLower : senderIsLower
+        case .zeek:
+            clientIsLower = zeekFlip ? !senderIsLower : senderIsLower
+        }
+        created &+= 1
+        var record = FlowRecord(key: key, clientIsLower: clientIsLower, firstNs: now, lastNs: now, vlanID: input.vlanID,
+                                zeek: ZeekConnection(protocol: input.zeekProtocol, flipped: clientIsLower != senderIsLower))
+        record.uid = FlowUID.make(salt: uidSalt, key: key, firstNs: now, serial: created)
         let slot: Int32
         if let reused = freeSlots.popLast() {
             slot = reused
@@ -130,13 +172,32 @@ public struct FlowTable {
             slots.append(Slot(record: record, live: true))
         }
         index[key] = slot
-        update(slot, flipped: flipped, p, wireLength: wireLength, isTCP: isTCP, at: now)
+        _ = update(slot, flipped: flipped, input, wireLength: wireLength, parent: parent, at: now)
         enqueue(slot)
+        return slot
     }
 
-    private mutating func update(_ slot: Int32, flipped: Bool, _ p: DecodedPacket, wireLength: Int, isTCP: Bool, at now: Int64) {
+    /// Accounts a packet in a live flow. Returns false, having accounted nothing, when Zeek's
+    /// engine says the packet starts a new connection.
+    private mutating func update(_ slot: Int32, flipped: Bool, _ input: FlowInput, wireLength: Int,
+                                 parent: TunnelParent?, at now: Int64) -> Bool {
         let s = Int(slot)
-        let fromClient = slots[s].record.clientIsLower == !flipped
+        let senderIsLower = !flipped
+        // Zeek's engine keeps the orientation the flow was created with.
+        let zp = ZeekPacket(isOrig: senderIsLower == slots[s].record.createdClientIsLower, timestampNs: now,
+                            ipLength: input.ipLength, tcpFlags: input.tcpFlags, sequence: input.sequence,
+                            acknowledgment: input.acknowledgment, window: input.window,
+                            payloadLength: input.payloadLength, capturedPayloadLength: input.capturedPayloadLength,
+                            udpLengthField: input.udpLength >= 0 ? input.udpLength : nil,
+                            checksumValid: input.checksumValid,
+                            headerComplete: input.ipProtocol != IPProtocol.tcp.rawValue || input.hasTCPHeader)
+        if slots[s].record.zeek.add(zp) == .newConnection { return false }
+        if slots[s].record.zeek.rolesSwapped != slots[s].record.rolesSwapped {
+            slots[s].record.swapRoles()  // Zeek reversed the roles: follow it
+        }
+        if let parent { slots[s].record.addTunnelParent(parent) }
+        guard input.checksumValid else { return true }  // dropped, as Zeek drops it (history C/c)
+
         if slots[s].record.awaitingContinuation {
             // The first packet after an active-timeout split starts the new row and its own
             // active deadline.
@@ -145,28 +206,33 @@ public struct FlowTable {
             slots[s].record.lastNs = now
             enqueue(slot)
         }
+        let fromClient = slots[s].record.clientIsLower == senderIsLower
         slots[s].record.lastNs = now
         if fromClient {
-            slots[s].record.forward.add(wireLength: wireLength, ipLength: p.ipLength, payloadLength: p.payloadLength)
+            slots[s].record.forward.add(wireLength: wireLength, ipLength: input.ipLength, payloadLength: input.payloadLength)
             slots[s].record.forwardStats.add(wireLength: wireLength, at: now)
         } else {
-            slots[s].record.backward.add(wireLength: wireLength, ipLength: p.ipLength, payloadLength: p.payloadLength)
+            slots[s].record.backward.add(wireLength: wireLength, ipLength: input.ipLength, payloadLength: input.payloadLength)
             slots[s].record.backwardStats.add(wireLength: wireLength, at: now)
         }
         slots[s].record.flowStats.add(wireLength: wireLength, at: now)
-        guard isTCP else { return }
+        guard input.isTCP else { return true }
         if fromClient {
-            slots[s].record.forwardTCP.observe(flags: p.tcpFlags, sequence: p.sequence, acknowledgment: p.acknowledgment,
-                                               window: p.window, payload: p.payloadLength)
+            slots[s].record.forwardTCP.observe(flags: input.tcpFlags, sequence: input.sequence,
+                                               acknowledgment: input.acknowledgment, window: input.window,
+                                               payload: input.payloadLength)
         } else {
-            slots[s].record.backwardTCP.observe(flags: p.tcpFlags, sequence: p.sequence, acknowledgment: p.acknowledgment,
-                                                window: p.window, payload: p.payloadLength)
+            slots[s].record.backwardTCP.observe(flags: input.tcpFlags, sequence: input.sequence,
+                                                acknowledgment: input.acknowledgment, window: input.window,
+                                                payload: input.payloadLength)
         }
-        slots[s].record.handshake.observe(flags: p.tcpFlags, sequence: p.sequence, acknowledgment: p.acknowledgment,
-                                          fromClient: fromClient, at: now)
-        if slots[s].record.tcp.observe(flags: p.tcpFlags, fromClient: fromClient, at: now), configuration.endOnTCPClose {
-            enqueue(slot)  // the deadline moved earlier: close + linger
+        slots[s].record.handshake.observe(flags: input.tcpFlags, sequence: input.sequence,
+                                          acknowledgment: input.acknowledgment, fromClient: fromClient, at: now)
+        let closedNow = slots[s].record.tcp.observe(flags: input.tcpFlags, fromClient: fromClient, at: now)
+        if closedNow || configuration.semantics == .zeek {
+            enqueue(slot)  // the deadline may have moved earlier (close + linger, Zeek's timers)
         }
+        return true
     }
 
     private mutating func end(_ slot: Int32, reason: EndReason) {
@@ -178,21 +244,43 @@ public struct FlowTable {
         }
         index[slots[s].record.key] = nil
         slots[s].live = false
-        slots[s].generation &+= 1
         freeSlots.append(slot)
+    }
+
+    /// `fin` or `rst` for a TCP flow whose connection closed (when closes end flows), else nil.
+    private func closeReason(of record: FlowRecord) -> EndReason? {
+        guard configuration.endOnTCPClose else { return nil }
+        switch configuration.semantics {
+        case .flowcsv: return record.tcp.isClosed ? record.tcp.closeReason : nil
+        case .zeek: return record.zeek.isClosed ? (record.tcp.rst ? .rst : .fin) : nil
+        }
     }
 
     // MARK: - Expiry
 
     /// When `record` expires and why.
     private func deadline(of record: FlowRecord) -> (Int64, EndReason) {
-        let idle = saturatingAdd(record.lastNs, configuration.idle.forProtocol(record.key.ipProtocol))
-        let close = configuration.endOnTCPClose ? record.tcp.closedAtNs.map { saturatingAdd($0, configuration.lingerNs) } ?? .max : .max
         let active = configuration.activeTimeoutNs > 0 && !record.awaitingContinuation
             ? saturatingAdd(record.firstNs, configuration.activeTimeoutNs) : .max
+        var idle: Int64
+        var close: Int64 = .max
+        switch configuration.semantics {
+        case .flowcsv:
+            idle = saturatingAdd(record.lastNs, configuration.idle.forProtocol(record.key.ipProtocol))
+            if configuration.endOnTCPClose, let closed = record.tcp.closedAtNs {
+                close = saturatingAdd(closed, configuration.lingerNs)
+            }
+        case .zeek:
+            // Zeek's timers: inactivity, close delay, attempt and expire timers.
+            idle = record.zeek.expiryNs(timers)
+            if record.zeek.isClosed { close = idle }
+            if record.awaitingContinuation {
+                idle = saturatingAdd(record.lastNs, configuration.idle.forProtocol(record.key.ipProtocol))
+            }
+        }
         if active <= min(idle, close) { return (active, .active) }
-        if close <= idle { return (close, record.tcp.closeReason) }
-        return (idle, .idle)
+        if close <= idle, let reason = closeReason(of: record) { return (close, reason) }
+        return (min(idle, close), .idle)
     }
 
     @inline(__always)
@@ -226,8 +314,8 @@ public struct FlowTable {
         for item in due {
             let s = Int(item.slot)
             if item.reason == .active {
-                // Write what the flow has so far, and keep its direction and TCP state for
-                // the packets still to come; if none comes, the placeholder is dropped after idle.
+                // Write what the flow has so far, and keep its direction and connection state
+                // for the packets still to come; if none comes, the placeholder is dropped.
                 var record = slots[s].record
                 record.endReason = .active
                 finished.append(record)

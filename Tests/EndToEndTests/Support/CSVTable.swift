@@ -5,7 +5,12 @@ import Testing
 /// The basic schema's header as documented in README.md ("Output columns").
 let documentedBasicHeader =
     "StartTime,DurationTime,ClientIP,ClientPort,ServerIP,ServerPort,AppName,AppAction,FlowPackets,FlowBytes,"
-    + "PacketsBytesAvg,Protocol,FwdPackets,FwdBytes,BwdPackets,BwdBytes,EndReason,SourceFile"
+    + "PacketsBytesAvg,Protocol,FwdPackets,FwdBytes,BwdPackets,BwdBytes,EndReason,SourceFile,"
+    + "ConnState,History,TunnelParent"
+
+/// The columns the basic schema gained after its first 18 (Zeek's state and the tunnel link);
+/// their values never contain a comma or a quote.
+let laterBasicColumns = 3
 
 /// One CSV row, addressed by column name.
 struct CSVRow: Sendable, CustomStringConvertible {
@@ -46,6 +51,12 @@ struct CSVTable: Sendable {
     }
 
     init?(text: String) { self.init(bytes: Array(text.utf8)) }
+
+    /// The lines cut to the basic schema's first 18 columns (the hand-worked rows of these
+    /// tests); the later columns are checked by name where they matter.
+    var coreLines: [String] {
+        lines.map { $0.split(separator: ",", omittingEmptySubsequences: false).dropLast(laterBasicColumns).joined(separator: ",") }
+    }
 
     /// Rows whose SourceFile is `file`.
     func rows(from file: String) -> [CSVRow] { rows.filter { $0["SourceFile"] == file } }

@@ -1,0 +1,882 @@
+/// One connection as Zeek accounts it for conn.log: a value type fed packet by packet.
+///
+/// It replicates, for one connection, what Zeek does between `IPBasedAnalyzer` finding the
+/// connection and `conn/main.zeek` logging it: TCP endpoint states and sequence-number
+/// sizes (`TCPSessionAdapter`, `TCP_Endpoint`), the history letters (`update_history`,
+/// `Session::CheckHistory`, `Connection::ScaledHistoryEntry`), content gaps as the TCP
+/// reassembler reports them on acks (`TCP_Reassembler`, `Reassembler::TrimToSeq`), packet
+/// and IP-byte counts (`ConnSize_Analyzer`), UDP/ICMP sizes and states, the role flips,
+/// and `conn_state()`. Each rule below names the Zeek function it follows (Zeek master,
+/// `src/packet_analysis/protocol/tcp/TCPSessionAdapter.cc` unless said otherwise).
+///
+/// The caller (the flow table) finds the connection, decides the originator once with
+/// ``shouldFlip(protocol:firstPacketFlags:sourcePort:destinationPort:destinationIsBroadcast:likelyServerPorts:)``,
+/// passes each packet with `isOrig` in that orientation, and ends the connection at
+/// ``expiryNs(_:)`` or when ``add(_:)`` answers ``ZeekAddResult/newConnection``.
+///
+/// Per-packet work does not allocate: all state is inline (the history letters and the
+/// reassembler's held ranges live in fixed buffers).
+public struct ZeekConnection: Sendable {
+    public let `protocol`: ZeekProtocol
+
+    private var hist = ZeekHistory()
+    /// Whether Zeek flipped the roles at least once (the history holds a `^`).
+    public private(set) var flipped = false
+    /// Whether Zeek swapped the roles after the connection was made (TCP's SYN/SYN-ACK
+    /// reversal in `UpdateInactiveState`): the flow table's originator is then Zeek's
+    /// responder. Every output here is already in Zeek's orientation; swap the id
+    /// fields (orig_h/orig_p ↔ resp_h/resp_p) when writing the row. Packets keep being
+    /// passed with the flow table's `isOrig`.
+    public private(set) var rolesSwapped = false
+
+    /// `ConnSize_Analyzer` counts: packets and IP total lengths per side, of the packets
+    /// Zeek processed (not those dropped for a bad checksum or an unusable TCP header,
+    /// nor ICMP packets cut short by the snap length).
+    public private(set) var origPackets = 0
+    public private(set) var respPackets = 0
+    public private(set) var origIPBytes = 0
+    public private(set) var respIPBytes = 0
+
+    private var missed: UInt64 = 0
+
+    /// `start_time`: the first packet's time (any packet, even one then dropped).
+    public private(set) var startTimeNs: Int64 = 0
+    /// `last_time`: the last packet Zeek accepted; for TCP, not moved once both sides'
+    /// closes were reported (`if ( ! orig->did_close || ! resp->did_close ) SetLastTime`),
+    /// which keeps a final ACK out of the duration.
+    public private(set) var lastTimeNs: Int64 = 0
+    private var started = false
+
+    // MARK: TCP adapter state (TCPSessionAdapter)
+
+    private var orig = ZeekTCPEndpoint(isOrig: true)
+    private var resp = ZeekTCPEndpoint(isOrig: false)
+    /// `first_packet_seen`: bit 1 originator, bit 2 responder.
+    private var firstPacketSeen: UInt8 = 0
+    private var isPartial = false
+    private var closeDeferred = false
+    private var deferredGenEvent = false
+    /// `is_active`: cleared by `ConnectionFinished` / `ConnectionReset`.
+    private var isActive = true
+    /// `tcp_inactivity_timeout` armed (an endpoint left the handshake states).
+    private var tcpInactivityArmed = false
+    /// Time of the originator's first SYN (`AttemptTimer` armed for it + `tcp_attempt_delay`).
+    private var attemptStartNs: Int64?
+    /// `last_time` when the close completed (`ConnDeleteTimer` at it + `tcp_close_delay`).
+    public private(set) var closedAtNs: Int64?
+    /// `last_time` when a one-sided close armed another `ExpireTimer` chain.
+    private var extraExpireBaseNs: Int64?
+
+    // MARK: UDP / ICMP adapter state
+
+    /// `request_len` / `reply_len`: -1 until a packet is seen (`UDP_INACTIVE`).
+    private var requestLength = -1
+    private var replyLength = -1
+    private var requestChecksumErrors = ZeekScaledCounter()
+    private var replyChecksumErrors = ZeekScaledCounter()
+
+    /// A connection whose originator the caller has decided. `flipped` is the answer of
+    /// ``shouldFlip(protocol:firstPacketFlags:sourcePort:destinationPort:destinationIsBroadcast:likelyServerPorts:)``
+    /// for the first packet: Zeek then starts the history with `^`
+    /// (`IPBasedAnalyzer::NewConn` → `Connection::FlipRoles` → `AddHistory('^')`).
+    public init(protocol: ZeekProtocol, flipped: Bool = false) {
+        self.protocol = `protocol`
+        if flipped {
+            self.flipped = true
+            hist.flipRoles()
+        }
+    }
+
+    // MARK: - Direction
+
+    /// Zeek's role heuristic for a new connection (`IPBasedAnalyzer::NewConn`):
+    /// - TCP (`TCPAnalyzer::WantConnection`): only when the first packet is not a plain SYN
+    ///   (no SYN, or SYN with ACK). Flip when the source port is a likely server port and
+    ///   the destination port is not; when both are, flip only if the packet carries no
+    ///   SYN and the source port is the lower.
+    /// - UDP (`UDPAnalyzer::WantConnection`): source likely and destination not.
+    /// - ICMP and other protocols: never.
+    /// - Never when the destination is the IPv4 broadcast address 255.255.255.255
+    ///   (`if ( flip && ! id->dst_addr.IsBroadcast() )`).
+    public static func shouldFlip(protocol: ZeekProtocol, firstPacketFlags: UInt8, sourcePort: UInt16,
+                                  destinationPort: UInt16, destinationIsBroadcast: Bool = false,
+                                  likelyServerPorts: ZeekServerPorts = .zeekDefault) -> Bool {
+        guard !destinationIsBroadcast else { return false }
+        switch `protocol` {
+        case .tcp:
+            let syn = firstPacketFlags & TCPFlag.syn != 0
+            let ack = firstPacketFlags & TCPFlag.ack != 0
+            guard !syn || ack else { return false }
+            guard likelyServerPorts.contains(sourcePort, .tcp) else { return false }
+            if likelyServerPorts.contains(destinationPort, .tcp) {
+                return !syn && sourcePort < destinationPort
+            }
+            return true
+        case .udp:
+            return likelyServerPorts.contains(sourcePort, .udp) && !likelyServerPorts.contains(destinationPort, .udp)
+        case .icmp, .other:
+            return false
+        }
+    }
+
+    // MARK: - Packets
+
+    /// Accounts one packet (see ``ZeekAddResult``).
+    public mutating func add(_ p: ZeekPacket) -> ZeekAddResult {
+        let isOrig = p.isOrig != rolesSwapped
+        if !started {
+            started = true
+            startTimeNs = p.timestampNs
+            lastTimeNs = p.timestampNs
+        } else if `protocol` == .tcp, p.headerComplete, isReuse(p) {
+            return .newConnection
+        }
+        switch `protocol` {
+        case .tcp:
+            if p.headerComplete { processTCP(p, isOrig: isOrig) }
+        case .udp:
+            processUDP(p, isOrig: isOrig)
+        case .icmp:
+            processICMP(p, isOrig: isOrig)
+        case .other:
+            lastTimeNs = p.timestampNs
+            count(isOrig: isOrig, ipLength: p.ipLength)
+        }
+        return .accepted
+    }
+
+    /// Records Zeek's `X` (`Analyzer::LimitReachedWeird` and the tunnel decoders'
+    /// `exceeded_tunnel_max_depth`: `CheckHistory(HIST_UNKNOWN_PKT, 'X')`, once) — for the
+    /// caller to use when it knows Zeek would have hit such a limit.
+    public mutating func noteAnalysisLimit() {
+        _ = hist.check(0x400, UInt8(ascii: "X"))
+    }
+
+    /// `ConnSize_Analyzer::DeliverPacket`.
+    @inline(__always)
+    private mutating func count(isOrig: Bool, ipLength: Int) {
+        if isOrig {
+            origPackets += 1
+            origIPBytes += ipLength
+        } else {
+            respPackets += 1
+            respIPBytes += ipLength
+        }
+    }
+
+    /// `UDPAnalyzer::DeliverPacket` and `UDPSessionAdapter`: a bad checksum records `C`/`c`
+    /// logarithmically (`HandleBadChecksum`) and drops the packet (not counted, no time);
+    /// otherwise the last time moves, `D`/`d` is recorded once per side (also for an empty
+    /// datagram), and the side's size grows by the UDP length field less 8
+    /// (`UpdateLength`).
+    private mutating func processUDP(_ p: ZeekPacket, isOrig: Bool) {
+        guard p.checksumValid else {
+            if isOrig {
+                hist.scaled(UInt8(ascii: "C"), &requestChecksumErrors)
+            } else {
+                hist.scaled(UInt8(ascii: "c"), &replyChecksumErrors)
+            }
+            return
+        }
+        lastTimeNs = p.timestampNs
+        let length = (p.udpLengthField ?? (p.payloadLength + 8)) - 8
+        if isOrig {
+            _ = hist.check(0x1, UInt8(ascii: "D"))
+        } else {
+            _ = hist.check(0x2, UInt8(ascii: "d"))
+        }
+        updateLength(isOrig: isOrig, length)
+        count(isOrig: isOrig, ipLength: p.ipLength)
+    }
+
+    /// `ICMPAnalyzer::DeliverPacket` and `ICMPSessionAdapter`: a bad checksum drops the
+    /// packet without a history letter; otherwise the last time moves and the side's size
+    /// grows by the message length less 8. The packet is counted only when the capture
+    /// holds all of it (`if ( remaining >= len ) adapter->ForwardPacket(...)`).
+    /// ICMP has no history letters.
+    private mutating func processICMP(_ p: ZeekPacket, isOrig: Bool) {
+        guard p.checksumValid else { return }
+        lastTimeNs = p.timestampNs
+        updateLength(isOrig: isOrig, p.payloadLength)
+        if p.capturedPayloadLength >= p.payloadLength {
+            count(isOrig: isOrig, ipLength: p.ipLength)
+        }
+    }
+
+    private mutating func updateLength(isOrig: Bool, _ length: Int) {
+        if isOrig {
+            requestLength = requestLength < 0 ? length : requestLength + length
+        } else {
+            replyLength = replyLength < 0 ? length : replyLength + length
+        }
+    }
+
+    // MARK: - TCP
+
+    /// `TCPSessionAdapter::IsReuse`: only a SYN can start a new connection on a known
+    /// 5-tuple — a SYN-ACK only while the originator never spoke (then compared with the
+    /// responder). While neither side's close has been reported, the SYN is a reuse
+    /// unless its sequence number is the start of that side (a retransmitted SYN), or it
+    /// is the SYN of a SYN/SYN-ACK pair seen in reverse order. Once a close was reported
+    /// any SYN is a reuse.
+    private func isReuse(_ p: ZeekPacket) -> Bool {
+        let flags = p.tcpFlags
+        guard flags & TCPFlag.syn != 0 else { return false }
+        var connOrig = orig
+        if flags & TCPFlag.ack != 0 {
+            if orig.state != .inactive { return false }
+            connOrig = resp
+        }
+        if !(orig.didClose || resp.didClose) {
+            if p.sequence == connOrig.startSeq32 { return false }
+            if flags & TCPFlag.ack == 0 && connOrig.state == .synAckSent && resp.state == .inactive
+                && p.sequence == resp.startSeq32 {
+                return false
+            }
+        }
+        return true
+    }
+
+    /// `TCPAnalyzer::DeliverPacket` + `TCPSessionAdapter::Process`, in Zeek's order.
+    private mutating func processTCP(_ p: ZeekPacket, isOrig: Bool) {
+        var ep = isOrig ? orig : resp
+        var peer = isOrig ? resp : orig
+        defer {
+            if ep.isOrig {
+                orig = ep
+                resp = peer
+            } else {
+                orig = peer
+                resp = ep
+            }
+        }
+        // ValidateChecksum: a bad one records C/c logarithmically (TCP_Endpoint::ChecksumError)
+        // and the packet goes no further: no state, no time, not counted.
+        guard p.checksumValid else {
+            hist.scaled(ep.isOrig ? UInt8(ascii: "C") : UInt8(ascii: "c"), &ep.checksumErrors)
+            return
+        }
+        let flags = p.tcpFlags
+        let syn = flags & TCPFlag.syn != 0
+        let fin = flags & TCPFlag.fin != 0
+        let rst = flags & TCPFlag.rst != 0
+        let ack = flags & TCPFlag.ack != 0
+        let t = p.timestampNs
+        setPartialStatus(syn: syn, ack: ack, isOrig: ep.isOrig)
+
+        // get_segment_len: SYN and FIN take one sequence number each; a RST's data does not count.
+        let len = max(0, p.payloadLength)
+        var segmentLength = len
+        if syn { segmentLength += 1 }
+        if fin { segmentLength += 1 }
+        if rst { segmentLength -= len }
+        let baseSeq = p.sequence
+        let ackSeq = p.acknowledgment
+        let seqOnePastSegment = baseSeq &+ UInt32(truncatingIfNeeded: segmentLength)
+
+        Self.initEndpoint(&ep, syn: syn, firstSegmentSeq: baseSeq, lastSeq: seqOnePastSegment)
+        var seqUnderflow = false
+        let relSeq = Self.relativeSeq(ep, baseSeq, last: ep.lastSeq, wraps: ep.seqWraps, underflow: &seqUnderflow)
+
+        updateHistory(&ep, syn: syn, fin: fin, rst: rst, ack: ack, relSeq: relSeq, len: len)
+
+        // update_window: a zero window is recorded (W/w, logarithmically) unless the packet
+        // is a RST, the sender was reset, or the peer already closed. Window scaling cannot
+        // make a non-zero window zero, so the raw field decides.
+        if p.window == 0 && !rst && peer.state != .closed && ep.state != .reset {
+            hist.scaled(ep.isOrig ? UInt8(ascii: "W") : UInt8(ascii: "w"), &ep.zeroWindows)
+        }
+
+        if !(ep.didClose && peer.didClose) { lastTimeNs = t }
+
+        if fin {
+            ep.finCount &+= 1
+            ep.finSeq = relSeq &+ UInt64(segmentLength)
+        }
+        if rst { ep.rstCount &+= 1 }
+
+        var relAck: UInt64 = 0
+        if ack {
+            if peer.state == .inactive {
+                // init_peer: number the silent peer as though its SYN had been seen.
+                relAck = 1
+                peer.initSequence(start: ackSeq &- 1, last: ackSeq &- 1)
+            } else {
+                var ackUnderflow = false
+                relAck = Self.relativeSeq(peer, ackSeq, last: peer.ackSeq, wraps: peer.ackWraps, underflow: &ackUnderflow)
+                if ackUnderflow {
+                    relAck = 0
+                } else if !rst {
+                    // update_ack_seq (acks in RSTs are not trusted)
+                    let delta = zeekSeqDelta(ackSeq, peer.ackSeq)
+                    if ackSeq == 0 && delta > ZeekConstants.tooLargeSeqDelta {
+                        // a broken ack rather than a huge connection landing on 0
+                    } else if delta > 0 {
+                        peer.updateAckSeq(ackSeq)
+                    }
+                }
+            }
+        }
+
+        let deltaLast = updateLastSeq(&ep, seqOnePastSegment, syn: syn, fin: fin, rst: rst, len: len)
+
+        let (doClose, genEvent) = updateStateMachine(&ep, &peer, t: t, baseSeq: baseSeq, ackSeq: ackSeq, len: len,
+                                                     deltaLast: deltaLast, isOrig: isOrig,
+                                                     syn: syn, fin: fin, rst: rst, ack: ack)
+
+        // After the state machine, so that a gap revealed by a closing ack is judged with
+        // the final states (peer->AckReceived(rel_ack)).
+        if ack { ackReceived(&peer, other: ep, seq: relAck) }
+
+        // CheckPIA_FirstPacket, with the packet's direction as it arrived.
+        firstPacketSeen |= isOrig ? 1 : 2
+
+        let relDataSeq = syn ? relSeq &+ 1 : relSeq
+        if len > 0 && !rst && !seqUnderflow && p.capturedPayloadLength >= len {
+            dataSent(&ep, other: peer, seq: relDataSeq, len: UInt64(len))
+        }
+        checkEOF(&ep, peer: peer)
+        if doClose { connectionClosed(&ep, peer: peer, genEvent: genEvent) }
+
+        // ConnSize_Analyzer::DeliverPacket, with the sender's role after any flip made
+        // while processing this packet (PR #5047: before it, the stale direction was used).
+        count(isOrig: ep.isOrig, ipLength: p.ipLength)
+    }
+
+    /// `SetPartialStatus`: a connection is partial when the originator's first packet is
+    /// not a plain SYN, or the responder's first is not a SYN.
+    private mutating func setPartialStatus(syn: Bool, ack: Bool, isOrig: Bool) {
+        if isOrig {
+            if firstPacketSeen & 1 == 0 { isPartial = !syn || ack }
+        } else if firstPacketSeen & 2 == 0 && !isPartial {
+            isPartial = !syn
+        }
+    }
+
+    /// `init_endpoint`: the first packet of a side sets its start (a non-SYN one as if a SYN
+    /// had come just before, so its first data byte is number 1); a SYN with a new
+    /// sequence number restarts the numbering of a side in SYN_SENT/SYN_ACK_SENT, and any
+    /// SYN restarts it in ESTABLISHED/PARTIAL (Zeek's guess that this SYN really sets the
+    /// connection up); a SYN after a RST restarts it when the RST was that side's first
+    /// packet (a possibly injected RST).
+    private static func initEndpoint(_ e: inout ZeekTCPEndpoint, syn: Bool, firstSegmentSeq: UInt32, lastSeq: UInt32) {
+        switch e.state {
+        case .inactive:
+            if syn {
+                e.initSequence(start: firstSegmentSeq, last: lastSeq)
+            } else {
+                e.initSequence(start: firstSegmentSeq &- 1, last: firstSegmentSeq)
+            }
+        case .synSent, .synAckSent:
+            if syn && firstSegmentSeq != e.startSeq32 {
+                e.initSequence(start: firstSegmentSeq, last: lastSeq)
+            }
+        case .established, .partial:
+            if syn { e.initSequence(start: firstSegmentSeq, last: lastSeq) }
+        case .reset:
+            if syn && e.prevState == .inactive { e.initSequence(start: firstSegmentSeq, last: lastSeq) }
+        case .closed:
+            break
+        }
+    }
+
+    /// `get_relative_seq`: the sequence number relative to the side's start, in 64 bits,
+    /// guessing a wrap from the distance to `last`. Below the start (no wraps), the
+    /// negative distance is returned as Zeek's unsigned value and `underflow` is set.
+    private static func relativeSeq(_ e: ZeekTCPEndpoint, _ seq: UInt32, last: UInt32, wraps: UInt32,
+                                    underflow: inout Bool) -> UInt64 {
+        var wraps = wraps
+        let delta = zeekSeqDelta(seq, last)
+        if delta < 0 {
+            if wraps != 0 && seq > last { wraps -= 1 }
+        } else if delta > 0 {
+            if seq < last { wraps &+= 1 }
+        }
+        if wraps == 0 {
+            let fromStart = zeekSeqDelta(seq, e.startSeq32)
+            if fromStart < 0 { underflow = true }
+            return UInt64(bitPattern: Int64(fromStart))
+        }
+        return e.toRelative(seq, wraps: wraps)
+    }
+
+    /// Endpoint `CheckHistory`: responder masks are shifted 16 bits and letters lower-cased.
+    @inline(__always)
+    private mutating func checkHistory(_ mask: UInt32, _ code: UInt8, isOrig: Bool) -> Bool {
+        isOrig ? hist.check(mask, code) : hist.check(mask << 16, code | 0x20)
+    }
+
+    /// Endpoint `AddHistory`.
+    @inline(__always)
+    private mutating func addHistory(_ code: UInt8, isOrig: Bool) {
+        hist.add(isOrig ? code : code | 0x20)
+    }
+
+    /// `update_history`:
+    /// - two or more of SYN/FIN/RST: `I` for FIN+RST, else `Q`; once per side.
+    /// - one of them: `S` (SYN) or `H` (SYN+ACK), `F`, `R` — the first always, a later one
+    ///   again only when its relative sequence number differs from the last of its kind
+    ///   (for a FIN the number after its data). S and H share one mask per side.
+    /// - none: `D` when the packet has payload, else `A` when it has ACK; once per side.
+    private mutating func updateHistory(_ e: inout ZeekTCPEndpoint, syn: Bool, fin: Bool, rst: Bool, ack: Bool,
+                                        relSeq: UInt64, len: Int) {
+        let bits = (syn ? 1 : 0) + (fin ? 1 : 0) + (rst ? 1 : 0)
+        if bits > 1 {
+            if fin && rst {
+                _ = checkHistory(0x8, UInt8(ascii: "I"), isOrig: e.isOrig)
+            } else {
+                _ = checkHistory(0x40, UInt8(ascii: "Q"), isOrig: e.isOrig)
+            }
+        } else if bits == 1 {
+            if syn {
+                let code = ack ? UInt8(ascii: "H") : UInt8(ascii: "S")
+                if checkHistory(0x1, code, isOrig: e.isOrig) && relSeq != e.histLastSYN {
+                    addHistory(code, isOrig: e.isOrig)
+                }
+                e.histLastSYN = relSeq
+            }
+            if fin {
+                let end = relSeq &+ UInt64(len)
+                if checkHistory(0x2, UInt8(ascii: "F"), isOrig: e.isOrig) && end != e.histLastFIN {
+                    addHistory(UInt8(ascii: "F"), isOrig: e.isOrig)
+                }
+                e.histLastFIN = end
+            }
+            if rst {
+                if checkHistory(0x4, UInt8(ascii: "R"), isOrig: e.isOrig) && relSeq != e.histLastRST {
+                    addHistory(UInt8(ascii: "R"), isOrig: e.isOrig)
+                }
+                e.histLastRST = relSeq
+            }
+        } else if len != 0 {
+            _ = checkHistory(0x10, UInt8(ascii: "D"), isOrig: e.isOrig)
+        } else if ack {
+            _ = checkHistory(0x20, UInt8(ascii: "A"), isOrig: e.isOrig)
+        }
+    }
+
+    /// `update_last_seq`: moves the side's highest sequence number forward; a packet with
+    /// payload that does not move it is a retransmission (`T`/`t`, logarithmically,
+    /// `TCP_Endpoint::DidRxmit`). Not trusted: a SYN/RST jumping more than 1 MiB, and
+    /// anything from a side that sent a RST. A FIN right after the SYN always moves it (for
+    /// > 2 GB connections seen only by their SYN and FIN).
+    private mutating func updateLastSeq(_ e: inout ZeekTCPEndpoint, _ lastSeq: UInt32, syn: Bool, fin: Bool, rst: Bool,
+                                        len: Int) -> Int32 {
+        let delta = zeekSeqDelta(lastSeq, e.lastSeq)
+        let tooLarge = ZeekConstants.tooLargeSeqDelta
+        if (syn || rst) && (delta > tooLarge || delta < -tooLarge) {
+            // not trusted
+        } else if fin && e.lastSeq == e.startSeq32 &+ 1 {
+            e.updateLastSeq(lastSeq)
+        } else if e.state == .reset {
+            // don't trust any subsequent sequence numbers
+        } else if delta > 0 {
+            e.updateLastSeq(lastSeq)
+        } else if len > 0 {
+            hist.scaled(e.isOrig ? UInt8(ascii: "T") : UInt8(ascii: "t"), &e.retransmissions)
+        }
+        return delta
+    }
+
+    /// `TCP_Endpoint::SetState`, which also arms `tcp_inactivity_timeout` when the
+    /// transition ends the handshake (both sides were in handshake states).
+    private mutating func setState(_ e: inout ZeekTCPEndpoint, _ new: ZeekTCPState, peerState: ZeekTCPState) {
+        guard new != e.state else { return }
+        if !new.isHandshake && e.state.isHandshake && peerState.isHandshake { tcpInactivityArmed = true }
+        e.prevState = e.state
+        e.state = new
+    }
+
+    /// `UpdateStateMachine`, dispatching on the sender's state. Returns (do_close, gen_event).
+    private mutating func updateStateMachine(_ ep: inout ZeekTCPEndpoint, _ peer: inout ZeekTCPEndpoint, t: Int64,
+                                             baseSeq: UInt32, ackSeq: UInt32, len: Int, deltaLast: Int32,
+                                             isOrig: Bool, syn: Bool, fin: Bool, rst: Bool, ack: Bool) -> (Bool, Bool) {
+        var doClose = false
+        var genEvent = false
+        // A connection that began with a SYN-ACK Zeek did not flip (no likely server port)
+        // is flipped as soon as an ACK or data segment follows in either direction — a
+        // stealth scan would answer with a RST or nothing (PR #2191); the missing SYN is then
+        // taken as seen (PR #2552) and the SYN-ACK's sender stands as the established
+        // responder, as when Zeek flips a SYN-ACK on arrival.
+        if !syn && !fin && !rst && (ack || len > 0) {
+            let origState = ep.isOrig ? ep.state : peer.state
+            let respState = ep.isOrig ? peer.state : ep.state
+            if origState == .synAckSent && respState == .inactive {
+                flipRoles(&ep, &peer)
+                firstPacketSeen |= 1
+                if ep.isOrig {
+                    setState(&peer, .established, peerState: ep.state)
+                } else {
+                    setState(&ep, .established, peerState: peer.state)
+                }
+            }
+        }
+        switch ep.state {
+        case .inactive:
+            // UpdateInactiveState
+            if syn {
+                if isOrig {
+                    setState(&ep, ack ? .synAckSent : .synSent, peerState: peer.state)
+                    if attemptStartNs == nil { attemptStartNs = t }
+                } else {
+                    if !ack && peer.state == .synAckSent && baseSeq == ep.startSeq32 {
+                        // A SYN/SYN-ACK reversal (see IsReuse): flip and establish.
+                        isPartial = false
+                        flipRoles(&ep, &peer)
+                        setState(&peer, .established, peerState: ep.state)
+                        firstPacketSeen |= 1
+                    }
+                    if peer.state == .synSent { setState(&peer, .established, peerState: ep.state) }
+                    setState(&ep, .established, peerState: peer.state)
+                }
+            }
+            if fin {
+                setState(&ep, .closed, peerState: peer.state)
+                doClose = true
+                genEvent = true
+            }
+            if rst {
+                setState(&ep, .reset, peerState: peer.state)
+                let isReject = isOrig ? peer.state == .established
+                                      : (peer.state == .synSent || peer.state == .synAckSent)
+                // A reject (a RST answering a SYN, or an originator's RST to an
+                // established responder: a reverse scan) raises connection_rejected
+                // instead of a close event.
+                doClose = true
+                genEvent = !isReject
+            }
+            if ep.state == .inactive {
+                let origState = ep.isOrig ? ep.state : peer.state
+                if !isOrig && len == 0 && origState == .synSent {
+                    // an ack of the SYN before the SYN-ACK: not a partial connection
+                } else if ack && peer.state == .established {
+                    // SYN-ACK seen, SYN missed, now a pure ACK: establish
+                    setState(&ep, .established, peerState: peer.state)
+                    isPartial = false
+                    firstPacketSeen |= isOrig ? 1 : 2
+                } else {
+                    setState(&ep, .partial, peerState: peer.state)
+                }
+            }
+        case .synSent, .synAckSent:
+            // UpdateSYN_SentState
+            if fin {
+                setState(&ep, .closed, peerState: peer.state)
+                doClose = true
+                genEvent = true
+            }
+            if rst {
+                setState(&ep, .reset, peerState: peer.state)
+                isActive = false  // ConnectionReset
+                doClose = true
+            }
+        case .established, .partial:
+            // UpdateEstablishedState
+            if syn && ep.state == .partial && peer.state == .inactive && !ack {
+                setState(&ep, .synSent, peerState: peer.state)
+            }
+            if fin && !rst {
+                setState(&ep, .closed, peerState: peer.state)
+                if peer.state == .reset && peer.prevState == .closed {
+                    // the peer sent a FIN and then a RST: a normal termination after all
+                    setState(&peer, .closed, peerState: ep.state)
+                }
+                doClose = true
+                genEvent = true
+            }
+            if rst {
+                setState(&ep, .reset, peerState: peer.state)
+                doClose = true
+                if peer.state != .reset || peer.prevState != .established { isActive = false }  // ConnectionReset
+            }
+        case .closed:
+            // UpdateClosedState: a RST after our FIN, unless the peer closed too.
+            if rst && peer.state != .closed {
+                setState(&ep, .reset, peerState: peer.state)
+                if !ep.didClose { doClose = true }
+            }
+        case .reset:
+            // UpdateResetState: nothing changes.
+            break
+        }
+        return (doClose, genEvent)
+    }
+
+    /// `Connection::FlipRoles` with `TCPSessionAdapter::FlipRoles`: the endpoints and the
+    /// ConnSize counts (`packet_children`, PR #5047) change roles, and the history is
+    /// rewritten for the new roles with a leading `^` (``ZeekHistory/flipRoles()``).
+    private mutating func flipRoles(_ ep: inout ZeekTCPEndpoint, _ peer: inout ZeekTCPEndpoint) {
+        swap(&origPackets, &respPackets)
+        swap(&origIPBytes, &respIPBytes)
+        ep.isOrig.toggle()
+        peer.isOrig.toggle()
+        firstPacketSeen = (firstPacketSeen & 1 != 0 ? 2 : 0) | (firstPacketSeen & 2 != 0 ? 1 : 0)
+        isPartial = false
+        rolesSwapped.toggle()
+        flipped = true
+        hist.flipRoles()
+    }
+
+    /// `TCPSessionAdapter::ConnectionClosed`: reports a side's close — deferred while its
+    /// reassembler still waits for data (`DataPending`). The close is complete when that
+    /// side was reset, the peer closed too, or the peer never spoke; then all timers but
+    /// the delete timer (last time + `tcp_close_delay`) are cancelled.
+    private mutating func connectionClosed(_ e: inout ZeekTCPEndpoint, peer: ZeekTCPEndpoint, genEvent: Bool) {
+        if dataPending(e, peer: peer) {
+            closeDeferred = true
+            if !deferredGenEvent { deferredGenEvent = genEvent }
+            return
+        }
+        closeDeferred = false
+        guard !e.didClose else { return }
+        e.didClose = true
+        let complete = e.state == .reset || peer.didClose || peer.state == .inactive
+        if complete {
+            var generate = genEvent
+            if e.prevState != .inactive || peer.state != .inactive {
+                if deferredGenEvent {
+                    generate = true
+                    deferredGenEvent = false
+                }
+                if generate { isActive = false }  // ConnectionFinished
+            }
+            closedAtNs = lastTimeNs
+        } else if e.prevState != .inactive {
+            extraExpireBaseNs = lastTimeNs  // ExpireTimer at LastTime() + tcp_session_timer
+        }
+    }
+
+    /// `TCP_Reassembler::DataPending` for a closing side: data is pending unless everything
+    /// up to its last sequence number (less a FIN octet) was delivered, and — unless it
+    /// was reset — the peer holds no blocks.
+    private func dataPending(_ e: ZeekTCPEndpoint, peer: ZeekTCPEndpoint) -> Bool {
+        let r = e.reassembler
+        if r.skipDeliveries { return false }
+        let delivered = e.startSeq64 &+ r.lastReassemSeq
+        let last = e.lastSeq64
+        if last < delivered { return false }
+        if delivered != last &- 1 && delivered != last { return true }
+        if e.state != .reset && !peer.reassembler.spans.isEmpty { return true }
+        return false
+    }
+
+    /// `TCP_Reassembler::CheckEOF` → `TCPSessionAdapter::EndpointEOF`: once a closing side
+    /// has delivered everything, a deferred close is reported.
+    private mutating func checkEOF(_ e: inout ZeekTCPEndpoint, peer: ZeekTCPEndpoint) {
+        guard !e.reassembler.didEOF, e.finCount > 0 || e.state == .closed || e.state == .reset,
+              !dataPending(e, peer: peer) else { return }
+        e.reassembler.didEOF = true
+        if closeDeferred {
+            connectionClosed(&e, peer: peer, genEvent: deferredGenEvent)
+            closeDeferred = false
+        }
+    }
+
+    /// `TCP_Reassembler::AckReceived` on the side `e` whose data the peer acks up to `seq`
+    /// (relative): an ack of the FIN counts up to the FIN octet; everything below is
+    /// trimmed, which reports the bytes never seen as gaps.
+    private mutating func ackReceived(_ e: inout ZeekTCPEndpoint, other: ZeekTCPEndpoint, seq: UInt64) {
+        var seq = seq
+        if e.finCount > 0 && seq >= e.finSeq { seq = e.finSeq &- 1 }
+        guard seq > e.reassembler.trimSeq else { return }
+        trimToSeq(&e, other: other, seq)
+        checkEOF(&e, peer: other)
+    }
+
+    /// `Reassembler::TrimToSeq` / `DataBlockList::Trim`.
+    private mutating func trimToSeq(_ e: inout ZeekTCPEndpoint, other: ZeekTCPEndpoint, _ seq: UInt64) {
+        if seq > e.reassembler.lastReassemSeq { undelivered(&e, other: other, upTo: seq) }
+        e.reassembler.spans.trim(upTo: seq)
+        blockInserted(&e, other: other)
+        if seq > e.reassembler.trimSeq { e.reassembler.trimSeq = seq }
+    }
+
+    /// `TCP_Reassembler::Undelivered`: acked data never seen. Ignored for a partial
+    /// connection's first octets (`up_to_seq <= 2`); otherwise each hole before a held
+    /// block, and the rest up to `upTo`, is a gap, and delivery moves past them.
+    private mutating func undelivered(_ e: inout ZeekTCPEndpoint, other: ZeekTCPEndpoint, upTo: UInt64) {
+        if upTo <= 2 && isPartial { return }
+        if !e.reassembler.skipDeliveries {
+            while let k = e.reassembler.spans.firstIndex(startingAtOrAbove: e.reassembler.lastReassemSeq) {
+                let start = e.reassembler.spans.lower(k)
+                guard start < upTo else { break }
+                gap(&e, other: other, length: start - e.reassembler.lastReassemSeq)
+                e.reassembler.lastReassemSeq = start
+                blockInserted(&e, other: other)
+            }
+            if upTo > e.reassembler.lastReassemSeq {
+                gap(&e, other: other, length: upTo - e.reassembler.lastReassemSeq)
+            }
+        }
+        if upTo > e.reassembler.lastReassemSeq { e.reassembler.lastReassemSeq = upTo }
+    }
+
+    /// `TCP_Reassembler::Gap`: a gap counts (history `G`/`g` logarithmically, and
+    /// `missed_bytes` through `content_gap`) only while both sides are established or
+    /// cleanly closing (`established_or_cleanly_closing`; `report_gaps_for_partial` is F).
+    private mutating func gap(_ e: inout ZeekTCPEndpoint, other: ZeekTCPEndpoint, length: UInt64) {
+        guard e.isClean && other.isClean else { return }
+        hist.scaled(e.isOrig ? UInt8(ascii: "G") : UInt8(ascii: "g"), &e.gaps)
+        missed &+= length
+    }
+
+    /// `TCP_Reassembler::BlockInserted`: delivers the held block that continues the
+    /// stream, then drops delivered data at once when nothing of this side was acked yet
+    /// and its size passed `tcp_max_initial_window` (the peer's acks are presumably not
+    /// being seen).
+    private mutating func blockInserted(_ e: inout ZeekTCPEndpoint, other: ZeekTCPEndpoint) {
+        guard let k = e.reassembler.spans.index(containing: e.reassembler.lastReassemSeq) else { return }
+        e.reassembler.lastReassemSeq = e.reassembler.spans.upper(k)
+        if e.noDataAcked && e.size(peerState: other.state) > ZeekConstants.tcpMaxInitialWindow {
+            e.reassembler.spans.trim(upTo: e.reassembler.lastReassemSeq)
+            if e.reassembler.lastReassemSeq > e.reassembler.trimSeq {
+                e.reassembler.trimSeq = e.reassembler.lastReassemSeq
+            }
+        }
+    }
+
+    /// `TCP_Reassembler::DataSent` + `Reassembler::NewBlock`: data at or below the trim
+    /// point is old; the rest is held and delivered when it continues the stream. The
+    /// reassembler gives up on the side (no more gaps) when more than
+    /// `tcp_max_above_hole_without_any_acks` waits above a hole with nothing acked, or
+    /// more than `tcp_excessive_data_without_further_acks` is held.
+    private mutating func dataSent(_ e: inout ZeekTCPEndpoint, other: ZeekTCPEndpoint, seq: UInt64, len: UInt64) {
+        guard !e.reassembler.skipDeliveries else { return }
+        let upper = seq &+ len
+        if upper > e.reassembler.trimSeq {
+            let lower = max(seq, e.reassembler.trimSeq)
+            e.reassembler.spans.insert(lower, upper, boundary: e.reassembler.lastReassemSeq)
+            blockInserted(&e, other: other)
+        }
+        if e.noDataAcked && e.reassembler.numUndeliveredBytes > ZeekConstants.tcpMaxAboveHoleWithoutAnyAcks {
+            e.reassembler.spans.removeAll()
+            e.reassembler.skipDeliveries = true
+        }
+        if e.reassembler.spans.totalSize > ZeekConstants.tcpExcessiveDataWithoutFurtherAcks {
+            e.reassembler.spans.removeAll()
+            e.reassembler.skipDeliveries = true
+        }
+    }
+
+    // MARK: - Results
+
+    /// `c$history` (empty when Zeek logs `-`).
+    public var history: String { hist.string }
+
+    /// Zeek's TCP endpoint states (`c$orig$state`, `c$resp$state`); `.inactive` for
+    /// non-TCP connections.
+    public var origTCPState: ZeekTCPState { `protocol` == .tcp ? orig.state : .inactive }
+    public var respTCPState: ZeekTCPState { `protocol` == .tcp ? resp.state : .inactive }
+
+    /// `c$orig$size` as Zeek's 64-bit count: TCP from sequence numbers
+    /// (`TCP_Endpoint::Size`), UDP/ICMP the payload sum, 0 for other protocols.
+    public var origSize: UInt64 {
+        switch `protocol` {
+        case .tcp: orig.size(peerState: resp.state)
+        case .udp, .icmp: UInt64(max(requestLength, 0))
+        case .other: 0
+        }
+    }
+
+    /// `c$resp$size`, as ``origSize``.
+    public var respSize: UInt64 {
+        switch `protocol` {
+        case .tcp: resp.size(peerState: orig.state)
+        case .udp, .icmp: UInt64(max(replyLength, 0))
+        case .other: 0
+        }
+    }
+
+    /// conn.log `orig_bytes` (logged only when ``sizesLogged``).
+    public var origBytes: Int { Int(clamping: origSize) }
+    /// conn.log `resp_bytes` (logged only when ``sizesLogged``).
+    public var respBytes: Int { Int(clamping: respSize) }
+
+    /// conn.log `missed_bytes`: the sum of the `content_gap` lengths.
+    public var missedBytes: Int { Int(clamping: missed) }
+
+    /// `c$duration` (`last_time - start_time`).
+    public var durationNs: Int64 { lastTimeNs - startTimeNs }
+
+    /// `set_conn`: duration, orig_bytes and resp_bytes are logged only when the duration
+    /// is above zero; otherwise the three are `-`.
+    public var sizesLogged: Bool { durationNs > 0 }
+
+    /// TCP close complete (both closes reported, a RST, or a close while the peer never
+    /// spoke): Zeek removes the connection at ``closedAtNs`` + `tcp_close_delay`.
+    public var isClosed: Bool { closedAtNs != nil }
+
+    /// `conn_state()` from `base/protocols/conn/main.zeek`.
+    public var connState: String {
+        switch `protocol` {
+        case .tcp:
+            let os = orig.state
+            let rs = resp.state
+            let origInactive = os == .inactive || os == .partial
+            let respInactive = rs == .inactive || rs == .partial
+            if rs == .reset {
+                if os == .synSent || os == .synAckSent || (os == .reset && origSize == 0 && respSize == 0) {
+                    return "REJ"
+                }
+                return origInactive ? "RSTRH" : "RSTR"
+            }
+            if os == .reset {
+                if respInactive { return hist.matchesRSTOS0Pattern ? "RSTOS0" : "OTH" }
+                return "RSTO"
+            }
+            if rs == .closed && os == .closed { return "SF" }
+            if os == .closed { return respInactive ? "SH" : "S2" }
+            if rs == .closed { return origInactive ? "SHR" : "S3" }
+            if os == .synSent && rs == .inactive { return "S0" }
+            if os == .established && rs == .established { return "S1" }
+            return "OTH"
+        case .udp:
+            if requestLength >= 0 { return replyLength >= 0 ? "SF" : "S0" }
+            return replyLength >= 0 ? "SHR" : "OTH"
+        case .icmp, .other:
+            return "OTH"
+        }
+    }
+
+    /// When Zeek would remove the connection if no further packet came (its timers fire
+    /// when capture time reaches them, before the packet at that time is processed):
+    /// - UDP, ICMP, other: last time + the inactivity timeout.
+    /// - TCP: the earliest of last time + inactivity (`udp_inactivity_timeout` until the
+    ///   handshake ends, then `tcp_inactivity_timeout`); a complete close: its last time +
+    ///   `tcp_close_delay` (other TCP timers cancelled); an unanswered SYN: first SYN +
+    ///   `tcp_attempt_delay` (`AttemptTimer`); and `ExpireTimer`, which runs at creation +
+    ///   `tcp_SYN_timeout` then every `tcp_session_timer` and removes a connection quiet
+    ///   for `tcp_connection_linger` that has one side closed and the other closed, reset
+    ///   or silent, or whose sides both never got past a dropped packet. (Zeek reschedules
+    ///   from the time the timer actually ran; this takes the scheduled times.)
+    public func expiryNs(_ timers: ZeekTimers = ZeekTimers()) -> Int64 {
+        switch `protocol` {
+        case .udp: return lastTimeNs &+ timers.udpInactivityTimeoutNs
+        case .icmp: return lastTimeNs &+ timers.icmpInactivityTimeoutNs
+        case .other: return lastTimeNs &+ timers.unknownIPInactivityTimeoutNs
+        case .tcp: break
+        }
+        var deadline = lastTimeNs &+ (tcpInactivityArmed ? timers.tcpInactivityTimeoutNs : timers.udpInactivityTimeoutNs)
+        if let closedAtNs { return min(deadline, closedAtNs &+ timers.tcpCloseDelayNs) }
+        guard isActive else { return deadline }
+        if let attemptStartNs, orig.state == .synSent || orig.state == .synAckSent, resp.state == .inactive {
+            deadline = min(deadline, attemptStartNs &+ timers.tcpAttemptDelayNs)
+        }
+        let oneClosed = orig.didClose || resp.didClose
+        let finished = orig.didClose && resp.didClose || orig.state == .reset || resp.state == .reset
+            || orig.state == .inactive || resp.state == .inactive
+        if (oneClosed && finished) || (orig.state == .inactive && resp.state == .inactive) {
+            let quietUntil = lastTimeNs &+ timers.tcpConnectionLingerNs
+            func firstTick(from base: Int64) -> Int64 {
+                if base > quietUntil { return base }
+                let period = max(1, timers.tcpSessionTimerNs)
+                return base &+ ((quietUntil - base) / period + 1) &* period
+            }
+            deadline = min(deadline, firstTick(from: startTimeNs &+ timers.tcpSYNTimeoutNs))
+            if let extraExpireBaseNs {
+                deadline = min(deadline, firstTick(from: extraExpireBaseNs &+ timers.tcpSessionTimerNs))
+            }
+        }
+        return deadline
+    }
+}

@@ -1,0 +1,150 @@
+/// Zeek's TCP endpoint states (`EndpointState` in TCP_Endpoint.h), the values of
+/// `c$orig$state` / `c$resp$state` that `conn_state()` maps to a conn_state.
+public enum ZeekTCPState: UInt8, Sendable, Equatable {
+    /// No SYN (or other packets) seen for this side.
+    case inactive
+    /// SYN seen, but no ack.
+    case synSent
+    /// SYN-ACK seen, no initial SYN.
+    case synAckSent
+    /// Data seen, but no SYN.
+    case partial
+    /// SYN-ACK seen (implicitly, for a SYN sent by the responder).
+    case established
+    /// FIN seen.
+    case closed
+    /// RST seen.
+    case reset
+
+    /// `is_handshake()` in TCP_Endpoint.cc.
+    var isHandshake: Bool { self == .inactive || self == .synSent || self == .synAckSent }
+}
+
+/// `seq_delta`: the signed distance between two 32-bit sequence numbers.
+@inline(__always)
+func zeekSeqDelta(_ a: UInt32, _ b: UInt32) -> Int32 {
+    Int32(bitPattern: a &- b)
+}
+
+/// What Zeek's `TCP_Reassembler` (one per endpoint; reassembly is always on, since
+/// `dpd_reassemble_first_packets` is T) keeps that matters for gaps and closing, without
+/// the bytes themselves. Sequence numbers are relative (the first data byte is 1).
+struct ZeekReassembler: Sendable {
+    /// `last_reassem_seq`: everything below has been delivered or skipped as a gap.
+    var lastReassemSeq: UInt64 = 1
+    /// `trim_seq`: everything below has been acked and dropped.
+    var trimSeq: UInt64 = 1
+    /// The blocks held: delivered but not yet acked, and received above a hole.
+    var spans = ZeekSpanList()
+    /// `skip_deliveries`: the reassembler gave up on this endpoint.
+    var skipDeliveries = false
+    /// `did_EOF`.
+    var didEOF = false
+
+    /// `TCP_Reassembler::NumUndeliveredBytes`: from the delivery point to the end of the
+    /// last block held.
+    var numUndeliveredBytes: UInt64 {
+        guard spans.count > 0 else { return 0 }
+        let end = spans.upper(spans.count - 1)
+        return end > lastReassemSeq ? end - lastReassemSeq : 0
+    }
+}
+
+/// One side of a TCP connection: Zeek's `TCP_Endpoint` fields that feed conn.log.
+struct ZeekTCPEndpoint: Sendable {
+    var state: ZeekTCPState = .inactive
+    var prevState: ZeekTCPState = .inactive
+    /// Flips with the roles (`TCPSessionAdapter::FlipRoles`).
+    var isOrig: Bool
+    /// `start_seq` (signed 64 bit in Zeek, set from 32-bit values).
+    var startSeq: Int64 = 0
+    var lastSeq: UInt32 = 0
+    var ackSeq: UInt32 = 0
+    var seqWraps: UInt32 = 0
+    var ackWraps: UInt32 = 0
+    var finCount: Int32 = 0
+    var rstCount: Int32 = 0
+    /// `FIN_seq`: relative sequence number just past the FIN.
+    var finSeq: UInt64 = 0
+    /// `did_close`: the close was reported (`TCPSessionAdapter::ConnectionClosed`).
+    var didClose = false
+    var histLastSYN: UInt64 = 0
+    var histLastFIN: UInt64 = 0
+    var histLastRST: UInt64 = 0
+    var checksumErrors = ZeekScaledCounter()
+    var retransmissions = ZeekScaledCounter()
+    var zeroWindows = ZeekScaledCounter()
+    var gaps = ZeekScaledCounter()
+    var reassembler = ZeekReassembler()
+
+    init(isOrig: Bool) {
+        self.isOrig = isOrig
+    }
+
+    /// `StartSeq()`: the start sequence number as a 32-bit TCP sequence number.
+    var startSeq32: UInt32 { UInt32(truncatingIfNeeded: startSeq) }
+
+    /// `StartSeqI64()` as the unsigned value Zeek's 64-bit arithmetic uses.
+    var startSeq64: UInt64 { UInt64(bitPattern: startSeq) }
+
+    /// `ToFullSeqSpace(LastSeq(), SeqWraps())`.
+    var lastSeq64: UInt64 { UInt64(seqWraps) << 32 &+ UInt64(lastSeq) }
+
+    /// `ToFullSeqSpace(AckSeq(), AckWraps())`.
+    var ackSeq64: UInt64 { UInt64(ackWraps) << 32 &+ UInt64(ackSeq) }
+
+    /// `ToRelativeSeqSpace(seq, wraps)`.
+    @inline(__always)
+    func toRelative(_ seq: UInt32, wraps: UInt32) -> UInt64 {
+        (UInt64(wraps) << 32 &+ UInt64(seq)) &- startSeq64
+    }
+
+    /// `InitStartSeq`, `InitAckSeq`, `InitLastSeq` together.
+    @inline(__always)
+    mutating func initSequence(start: UInt32, last: UInt32) {
+        startSeq = Int64(start)
+        ackSeq = start
+        lastSeq = last
+    }
+
+    /// `UpdateLastSeq`: a numerically smaller value counts as a wrap.
+    @inline(__always)
+    mutating func updateLastSeq(_ seq: UInt32) {
+        if seq < lastSeq { seqWraps &+= 1 }
+        lastSeq = seq
+    }
+
+    /// `UpdateAckSeq`.
+    @inline(__always)
+    mutating func updateAckSeq(_ seq: UInt32) {
+        if seq < ackSeq { ackWraps &+= 1 }
+        ackSeq = seq
+    }
+
+    /// `NoDataAcked`: nothing of this endpoint's data acked (one octet allowed, the SYN).
+    var noDataAcked: Bool {
+        let ack = ackSeq64
+        return ack == startSeq64 || ack == startSeq64 &+ 1
+    }
+
+    /// `TCP_Endpoint::Size`: payload bytes from sequence numbers — the highest of the last
+    /// sequence number sent and the highest acked by the peer, less the start, less the
+    /// SYN octet and (when a FIN was sent) the FIN octet. 0 for a SYN sender reset before
+    /// any answer when some data looks acked (a discovered half-open connection).
+    func size(peerState: ZeekTCPState) -> UInt64 {
+        if prevState == .synSent && state == .reset && peerState == .inactive && !noDataAcked {
+            return 0
+        }
+        let last = lastSeq64
+        let ack = ackSeq64
+        var size = (last > ack ? last : ack) &- startSeq64
+        if size != 0 { size -= 1 }
+        if finCount > 0 && size != 0 { size -= 1 }
+        return size
+    }
+
+    /// `is_clean()` in TCP_Reassembler.cc.
+    var isClean: Bool {
+        state == .established || (state == .closed && prevState == .established)
+    }
+}
