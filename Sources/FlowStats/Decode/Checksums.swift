@@ -23,7 +23,8 @@ public enum Checksums {
         let o = p.ipOffset
         let end = o + p.ipLength
         guard p.truncation == nil, end <= b.count else { return true }
-        guard !p.isFragment, let t = transportOffset(b, p, end: end) else { return true }
+        guard !p.isFragment, p.transportOffset >= 0 else { return true }
+        let t = p.ipOffset + p.transportOffset
         let length = end - t
         switch IPProtocol(rawValue: p.ipProtocol) {
         case .tcp, .udp, .icmpv6:
@@ -38,27 +39,6 @@ public enum Checksums {
         default:
             return true
         }
-    }
-
-    /// Where the transport header starts: after the IPv4 header, or after the IPv6
-    /// extension-header chain (walked again here; this runs only when verifying).
-    private static func transportOffset(_ b: UnsafeRawBufferPointer, _ p: DecodedPacket, end: Int) -> Int? {
-        let o = p.ipOffset
-        if p.ipVersion == 4 { return o + Int(b.u8(o) & 0x0F) * 4 }
-        var next = b.u8(o + 6)
-        var offset = o + 40
-        for _ in 0..<PacketDecoder.maxNesting {
-            if next == p.ipProtocol && [6, 17, 58].contains(next) { return offset }
-            guard offset + 2 <= end else { return nil }
-            let headerNext = b.u8(offset)
-            switch next {
-            case 0, 43, 60, 135, 139, 140: offset += (Int(b.u8(offset + 1)) + 1) * 8
-            case 51: offset += (Int(b.u8(offset + 1)) + 2) * 4
-            default: return nil
-            }
-            next = headerNext
-        }
-        return nil
     }
 
     private static func pseudoHeader(_ b: UnsafeRawBufferPointer, _ p: DecodedPacket, upperLength: Int) -> UInt64 {

@@ -93,6 +93,8 @@ public struct DecodedPacket: Sendable {
     // Offsets the tunnel decoder and the fragment reassembler need; relative to `ipOffset`.
     /// Where the transport header starts (after IPv6 extension headers); -1 when not reached.
     var transportOffset: Int = -1
+    /// The UDP header's length field, or -1 (Zeek sizes UDP payloads from it).
+    public var udpLength: Int = -1
     /// Bytes of the IP packet present in the buffer, clipped to `ipLength`.
     var ipCapturedLength: Int = 0
     /// Where the IPv6 Fragment header starts, when `isFragment` and `ipVersion == 6`.
@@ -130,6 +132,7 @@ public struct DecodedPacket: Sendable {
         icmpType = 0
         icmpCode = 0
         transportOffset = -1
+        udpLength = -1
         ipCapturedLength = 0
         fragmentHeaderOffset = 0
     }

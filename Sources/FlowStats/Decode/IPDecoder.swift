@@ -67,6 +67,9 @@ extension PacketDecoder {
                 guard end >= offset + 2 else { return extensionCut(&p, next, at: offset, end: end, need: 2) }
                 let length = (Int(b.u8(offset + 1)) + 1) * 8
                 guard end >= offset + length else { return extensionCut(&p, next, at: offset, end: end, need: length) }
+                if next == IPProtocol.routing.rawValue {
+                    finalDestination(b, routingHeaderAt: offset, length: length, into: &p)
+                }
                 next = b.u8(offset)
                 offset += length
             case .ah:
@@ -105,5 +108,20 @@ extension PacketDecoder {
     private static func extensionCut(_ p: inout DecodedPacket, _ next: UInt8, at offset: Int, end: Int, need: Int) {
         p.ipProtocol = next
         truncated(&p, .ipv6Extension, at: offset, need: need, have: end - offset)
+    }
+
+    /// A type 0 or type 2 Routing header with segments left names the packet's final
+    /// destination as its last address; the Destination field holds only the next hop. The
+    /// flow, and the transport checksum's pseudo-header, use the final destination (as Zeek,
+    /// tshark and tcpdump do). In bounds: the whole header (`length` bytes) was checked.
+    private static func finalDestination(_ b: UnsafeRawBufferPointer, routingHeaderAt offset: Int, length: Int,
+                                         into p: inout DecodedPacket) {
+        let type = b.u8(offset + 2)
+        let segmentsLeft = b.u8(offset + 3)
+        guard segmentsLeft > 0, type == 0 || type == 2 else { return }
+        let addresses = (length - 8) / 16
+        guard addresses > 0 else { return }
+        let last = offset + 8 + (addresses - 1) * 16
+        p.destination = IPAddress(high: b.be64(last), low: b.be64(last + 8))
     }
 }

@@ -30,6 +30,7 @@ extension PacketDecoder {
             p.sourcePort = b.be16(start)
             p.destinationPort = b.be16(start + 2)
             p.payloadLength = max(0, transportLength - 8)
+            if available >= 6 { p.udpLength = Int(b.be16(start + 4)) }
             if available < 8 { truncated(&p, .udp, at: start, need: 8, have: available) }
         case .icmp, .icmpv6:
             let layer: Layer = p.ipProtocol == IPProtocol.icmp.rawValue ? .icmp : .icmpv6

@@ -38,7 +38,7 @@ struct FlowInput {
         // The payload is at the end of the IP packet: what the capture lacks, it lacks there.
         let missing = max(0, p.ipOffset + p.ipLength - capturedLength)
         capturedPayloadLength = max(0, p.payloadLength - missing)
-        udpLength = -1  // TODO: p.udpLength once the decoder keeps it
+        udpLength = p.udpLength
         hasTCPHeader = p.hasTCPHeader
         tcpFlags = p.tcpFlags
         sequence = p.sequence

@@ -1,0 +1,310 @@
+import Foundation
+import Testing
+
+// Zeek conformance: the built `flowcsv --preset zeek --schema zeek` (plus --verify-checksums
+// for the baselines Zeek made without -C) on every capture of the shared corpus that has a
+// Zeek conn.log baseline, compared row by row with it. How the comparison is done, the
+// figures measured and every remaining difference: docs/zeek-conformance.md. Skipped with a
+// message when the corpus is absent.
+
+@Suite struct ZeekConformanceTests {
+    /// What is compared, and how each group is shown in the report.
+    enum Measure: String, CaseIterable, Sendable {
+        case packets = "pkts"
+        case ipBytes = "ip_bytes"
+        case connState = "conn_state"
+        case history
+        case payloadBytes = "orig/resp_bytes"
+        case missedBytes = "missed"
+        case duration
+        case tunnelParents = "tunnel_parents"
+
+        /// The conn.log columns of the group (all must agree for the row to agree).
+        var columns: [String] {
+            switch self {
+            case .packets: ["orig_pkts", "resp_pkts"]
+            case .ipBytes: ["orig_ip_bytes", "resp_ip_bytes"]
+            case .connState: ["conn_state"]
+            case .history: ["history"]
+            case .payloadBytes: ["orig_bytes", "resp_bytes"]
+            case .missedBytes: ["missed_bytes"]
+            case .duration: ["duration"]
+            case .tunnelParents: ["tunnel_parents"]
+            }
+        }
+
+        /// The agreement required on the totals: all of it, or at least 95 %.
+        var required: Double {
+            switch self {
+            case .packets, .ipBytes, .connState: 1
+            default: 0.95
+            }
+        }
+    }
+
+    struct Tally: Sendable {
+        var compared = 0
+        var equal = 0
+        var cell: String { compared == 0 ? "–" : "\(equal)/\(compared)" }
+        static func + (a: Tally, b: Tally) -> Tally { Tally(compared: a.compared + b.compared, equal: a.equal + b.equal) }
+    }
+
+    /// A flowcsv row that no baseline row matched, and why it is there.
+    struct ExtraRow: Sendable {
+        enum Kind: String, Sendable {
+            /// A GRE / IP-in-IP flow that other rows name as their tunnel: Zeek makes no
+            /// connection for an IP tunnel, it logs it in tunnel.log.
+            case ipTunnel = "IP tunnel (GRE / IP-in-IP) flow, in Zeek's tunnel.log, not conn.log"
+            case unexplained = "not explained"
+        }
+
+        var kind: Kind
+        var row: [String: String]
+    }
+
+    struct ReferenceResult: Sendable {
+        var reference: ConformanceCorpus.Reference
+        var zeekRows = 0
+        var matched = 0
+        var tallies: [Measure: Tally] = [:]
+        var differences: [String] = []
+        var unmatched: [String] = []
+        var extras: [ExtraRow] = []
+    }
+
+    /// One flowcsv run: a capture, with or without checksum verification.
+    struct Run: Hashable, Sendable {
+        var capture: String
+        var verifyChecksums: Bool
+
+        var arguments: [String] {
+            ["--preset", "zeek", "--schema", "zeek", ConformanceCorpus.capturePath(capture)]
+                + (verifyChecksums ? ["--verify-checksums"] : [])
+        }
+    }
+
+    /// Runs flowcsv for every distinct run, a few at a time; its rows by run.
+    static func runAll(_ runs: Set<Run>) async throws -> [Run: [[String: String]]] {
+        var rows: [Run: [[String: String]]] = [:]
+        try await withThrowingTaskGroup(of: (Run, [[String: String]]).self) { group in
+            for run in runs {
+                group.addTask {
+                    let result = try await FlowCSV.run(run.arguments, in: NSTemporaryDirectory())
+                    #expect(result.status == 0, "flowcsv \(run.arguments.joined(separator: " ")): \(result.stderr)")
+                    let table = try #require(result.csv, "flowcsv \(run.arguments.joined(separator: " ")) wrote no CSV")
+                    return (run, table.rows.map { row in
+                        Dictionary(uniqueKeysWithValues: zip(table.header, row.fields))
+                    })
+                }
+            }
+            for try await (run, table) in group { rows[run] = table }
+        }
+        return rows
+    }
+
+    // MARK: - Comparing one baseline
+
+    /// The duration Zeek logs for a flowcsv row: Zeek reads captures through
+    /// `pcap_open_offline`, which gives microsecond timestamps (libpcap truncates finer ones),
+    /// and logs `last - first` with `%.6f`, or `-` when it is 0.
+    static func zeekDuration(of row: [String: String]) -> String? {
+        guard let ts = row["ts"], let first = decimalSecondsToNs(ts) else { return nil }
+        let duration = row["duration"].flatMap { $0 == "-" ? 0 : decimalSecondsToNs($0) } ?? 0
+        let microseconds = (first + duration) / 1000 - first / 1000
+        return microseconds == 0 ? "-" : microsecondsText(microseconds)
+    }
+
+    static func uids(_ value: String?) -> [String] {
+        guard let value, !ZeekLog.isUnset(value) else { return [] }
+        return value.split(separator: ",").map(String.init)
+    }
+
+    static func compare(_ reference: ConformanceCorpus.Reference, zeek: ZeekLog,
+                        ours: [[String: String]]) -> ReferenceResult {
+        var result = ReferenceResult(reference: reference, zeekRows: zeek.rows.count)
+        let ourIDs = ours.map { ZeekConnID(row: $0) }
+        // Rows other rows name as their tunnel.
+        let parentUIDs = Set(ours.flatMap { uids($0["tunnel_parents"]) })
+        func isIPTunnel(_ row: [String: String]) -> Bool {
+            row["proto"] == "unknown_transport" && row["uid"].map(parentUIDs.contains) == true
+        }
+
+        // Pairing: by (proto, orig_h, orig_p, resp_h, resp_p), the k-th baseline row of a
+        // 5-tuple with the k-th flowcsv row of it; a cut baseline without the id columns
+        // pairs by position, leaving out the rows conn.log never holds (IP tunnels).
+        var used = Set<Int>()
+        var pairs: [(zeek: [String: String], ours: Int?)] = []
+        let hasIDs = zeek.rows.allSatisfy { ZeekConnID(row: $0) != nil }
+        if hasIDs {
+            for row in zeek.rows {
+                let id = ZeekConnID(row: row)!
+                let index = ourIDs.indices.first { !used.contains($0) && ourIDs[$0]?.sameConnection(as: id) == true }
+                if let index { used.insert(index) }
+                pairs.append((row, index))
+            }
+        } else {
+            var pool = ours.indices.filter { !isIPTunnel(ours[$0]) }[...]
+            for row in zeek.rows {
+                let index = pool.popFirst()
+                if let index { used.insert(index) }
+                pairs.append((row, index))
+            }
+        }
+
+        let zeekUIDs = Dictionary(zeek.rows.compactMap { row in row["uid"].flatMap { uid in ZeekConnID(row: row).map { (uid, $0) } } },
+                                  uniquingKeysWith: { first, _ in first })
+        let ourUIDs = Dictionary(ours.indices.compactMap { i in ours[i]["uid"].flatMap { uid in ourIDs[i].map { (uid, $0) } } },
+                                 uniquingKeysWith: { first, _ in first })
+
+        for (row, index) in pairs {
+            let name = ZeekConnID(row: row)?.description ?? "row uid \(row["uid"] ?? "?")"
+            guard let index else {
+                result.unmatched.append(name)
+                continue
+            }
+            result.matched += 1
+            let mine = ours[index]
+            for measure in Measure.allCases {
+                let present = measure.columns.filter { row[$0] != nil }
+                guard !present.isEmpty else { continue }
+                var differences: [String] = []
+                switch measure {
+                case .duration:
+                    let expected = row["duration"]!
+                    let actual = zeekDuration(of: mine) ?? "?"
+                    if expected != actual { differences.append("duration zeek=\(expected) flowcsv=\(mine["duration"] ?? "?") (→ \(actual))") }
+                case .tunnelParents:
+                    let theirs = uids(row["tunnel_parents"])
+                    let mineParents = uids(mine["tunnel_parents"])
+                    // Parents in the log compare by what they are; the others by number.
+                    let resolvedTheirs = theirs.compactMap { zeekUIDs[$0] }
+                    let resolvedMine = mineParents.compactMap { ourUIDs[$0] }
+                    let same = theirs.count == mineParents.count
+                        && resolvedTheirs.allSatisfy { z in resolvedMine.contains { $0.sameConnection(as: z) } }
+                    if !same {
+                        differences.append("tunnel_parents zeek=\(resolvedTheirs.map(\.description)) (\(theirs.count)) "
+                                           + "flowcsv=\(resolvedMine.map(\.description)) (\(mineParents.count))")
+                    }
+                default:
+                    for column in present where row[column] != mine[column] {
+                        differences.append("\(column) zeek=\(row[column]!) flowcsv=\(mine[column] ?? "<none>")")
+                    }
+                }
+                result.tallies[measure, default: Tally()].compared += 1
+                if differences.isEmpty {
+                    result.tallies[measure, default: Tally()].equal += 1
+                } else {
+                    result.differences.append("\(name): " + differences.joined(separator: ", "))
+                }
+            }
+        }
+        for index in ours.indices where !used.contains(index) {
+            result.extras.append(ExtraRow(kind: isIPTunnel(ours[index]) ? .ipTunnel : .unexplained, row: ours[index]))
+        }
+        return result
+    }
+
+    // MARK: - The conformance test
+
+    @Test func connLogBaselinesAgree() async throws {
+        guard ConformanceCorpus.isPresent else {
+            print("ZeekConformanceTests: skipped, no shared corpus at \(ConformanceCorpus.path)")
+            return
+        }
+        let references = ConformanceCorpus.references().filter(\.isConnLog)
+        try #require(!references.isEmpty, "the corpus has no Zeek conn.log baseline")
+        let outputs = try await Self.runAll(Set(references.map { Run(capture: $0.capture, verifyChecksums: $0.zeekVerifiedChecksums) }))
+
+        var results: [ReferenceResult] = []
+        for reference in references {
+            let zeek = try ZeekLog(path: ConformanceCorpus.referencePath(reference.file))
+            let ours = outputs[Run(capture: reference.capture, verifyChecksums: reference.zeekVerifiedChecksums)] ?? []
+            results.append(Self.compare(reference, zeek: zeek, ours: ours))
+        }
+
+        // The report: one Markdown row per baseline, then the totals.
+        var lines = ["ZeekConformanceTests: flowcsv --preset zeek --schema zeek vs Zeek's conn.log baselines", "",
+                     markdownRow(["capture", "baseline (Zeek options)", "Zeek conns", "matched"] + Measure.allCases.map(\.rawValue) + ["extra rows"]),
+                     markdownRow(Array(repeating: "---", count: 5 + Measure.allCases.count))]
+        var total = ReferenceResult(reference: references[0])
+        for result in results {
+            let options = result.reference.zeekOptions.isEmpty ? "no options" : result.reference.zeekOptions
+            lines.append(markdownRow([result.reference.capture, "\(result.reference.shortName) (\(options))", "\(result.zeekRows)",
+                                      "\(result.matched)"] + Measure.allCases.map { result.tallies[$0]?.cell ?? "–" }
+                                     + ["\(result.extras.count)"]))
+            total.zeekRows += result.zeekRows
+            total.matched += result.matched
+            for measure in Measure.allCases { total.tallies[measure] = (total.tallies[measure] ?? Tally()) + (result.tallies[measure] ?? Tally()) }
+        }
+        let extras = results.flatMap { result in result.extras.map { (result.reference, $0) } }
+        lines.append(markdownRow(["**total**", "\(results.count) baselines", "\(total.zeekRows)", "\(total.matched)"]
+                                 + Measure.allCases.map { total.tallies[$0]?.cell ?? "–" } + ["\(extras.count)"]))
+        lines.append(markdownRow(["", "", "", percent(total.matched, total.zeekRows)]
+                                 + Measure.allCases.map { percent(total.tallies[$0]?.equal ?? 0, total.tallies[$0]?.compared ?? 0) } + [""]))
+        lines.append("")
+        for result in results {
+            for line in result.unmatched { lines.append("  NOT FOUND \(result.reference.file): \(line)") }
+            for line in result.differences { lines.append("  DIFFERENCE \(result.reference.file): \(line)") }
+        }
+        for (reference, extra) in extras {
+            let r = extra.row
+            lines.append("  EXTRA \(reference.file): \(r["proto"] ?? "?") \(r["id.orig_h"] ?? "?"):\(r["id.orig_p"] ?? "?") → "
+                         + "\(r["id.resp_h"] ?? "?"):\(r["id.resp_p"] ?? "?") \(r["orig_pkts"] ?? "?")+\(r["resp_pkts"] ?? "?") pkts — \(extra.kind.rawValue)")
+        }
+        print(lines.joined(separator: "\n"))
+
+        #expect(total.matched == total.zeekRows, "every connection of Zeek's conn.log must be found")
+        for measure in Measure.allCases {
+            let tally = total.tallies[measure] ?? Tally()
+            #expect(Double(tally.equal) >= measure.required * Double(tally.compared),
+                    "\(measure.rawValue): \(tally.equal)/\(tally.compared) agree, \(Int(measure.required * 100)) % required")
+        }
+    }
+
+    /// Zeek's other outputs for corpus captures (`.stdout`, `.output`, dns.log, http.log,
+    /// weird.log): every connection they name (a printed conn_id, or a log row with a uid)
+    /// is looked for among flowcsv's rows, and the endpoint records a script printed
+    /// (num_pkts, num_bytes_ip, size) are compared. Reported; only the endpoint values of
+    /// connections found are asserted (see docs/zeek-conformance.md).
+    @Test func otherZeekOutputsNameOurConnections() async throws {
+        guard ConformanceCorpus.isPresent else {
+            print("ZeekConformanceTests: skipped, no shared corpus at \(ConformanceCorpus.path)")
+            return
+        }
+        let references = ConformanceCorpus.references().filter { $0.isZeek && !$0.isConnLog }
+        let outputs = try await Self.runAll(Set(references.map { Run(capture: $0.capture, verifyChecksums: $0.zeekVerifiedChecksums) }))
+        var lines = ["ZeekConformanceTests: connections named in Zeek's other outputs"]
+        var named = 0
+        var found = 0
+        for reference in references {
+            let text = try String(contentsOfFile: ConformanceCorpus.referencePath(reference.file), encoding: .utf8)
+            let mentions = ZeekMentions(text: text).mentions
+            let ours = outputs[Run(capture: reference.capture, verifyChecksums: reference.zeekVerifiedChecksums)] ?? []
+            if mentions.isEmpty { lines.append("  \(reference.file): names no connection") }
+            for mention in mentions {
+                named += 1
+                guard let row = ours.first(where: { ZeekConnID(row: $0)?.sameConnection(as: mention.id) == true }) else {
+                    lines.append("  \(reference.file): \(mention.id) NOT FOUND among flowcsv's rows "
+                                 + ours.compactMap { ZeekConnID(row: $0)?.description }.joined(separator: "; "))
+                    continue
+                }
+                found += 1
+                var checks: [String] = []
+                for (side, endpoint) in [("orig", mention.orig), ("resp", mention.resp)] {
+                    guard let endpoint else { continue }
+                    let pairs: [(String, String?, String)] = [("num_pkts", endpoint.packets, "\(side)_pkts"),
+                                                              ("num_bytes_ip", endpoint.ipBytes, "\(side)_ip_bytes"),
+                                                              ("size", endpoint.size, "\(side)_bytes")]
+                    for (name, expected, column) in pairs {
+                        guard let expected, let actual = row[column], actual != "-" else { continue }
+                        #expect(expected == actual, "\(reference.file): \(mention.id) \(side) \(name) zeek=\(expected) flowcsv \(column)=\(actual)")
+                        checks.append("\(side) \(name) \(expected == actual ? "=" : "≠") \(column)")
+                    }
+                }
+                lines.append("  \(reference.file): \(mention.id) found" + (checks.isEmpty ? "" : " (" + checks.joined(separator: ", ") + ")"))
+            }
+        }
+        lines.append("  \(found) of \(named) connections found")
+        print(lines.joined(separator: "\n"))
+    }
+}
