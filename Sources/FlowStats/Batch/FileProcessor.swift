@@ -55,6 +55,13 @@ public struct FileReport: Sendable {
         if backwardsTimestamps > 0 {
             lines.append("\(backwardsTimestamps) packets had a timestamp earlier than a packet before them; they were taken as arriving at the latest time seen")
         }
+        let lost = reassembly.timedOut + reassembly.droppedForLimits
+        if lost > 0 {
+            lines.append("\(lost) fragmented IP datagrams never completed (or exceeded the reassembly limits); their fragments are in no flow, as in Zeek")
+        }
+        if badChecksumPackets > 0 {
+            lines.append("\(badChecksumPackets) packets with a wrong IPv4 header checksum were dropped (--verify-checksums)")
+        }
         if undecodablePackets > 0 {
             lines.append("\(undecodablePackets) packets could not be decoded up to the IP header and are in no flow")
         }
@@ -144,6 +151,7 @@ public enum FileProcessor {
             }
             if !table.finished.isEmpty { drain(&table) }
         }
+        reassembler.expireAll()
         report.reassembly = reassembler.stats
         table.finish()
         drain(&table)

@@ -191,7 +191,12 @@ public struct FlowTable {
                             udpLengthField: input.udpLength >= 0 ? input.udpLength : nil,
                             checksumValid: input.checksumValid,
                             headerComplete: input.ipProtocol != IPProtocol.tcp.rawValue || input.hasTCPHeader)
-        if slots[s].record.zeek.add(zp) == .newConnection { return false }
+        if slots[s].record.zeek.add(zp) == .newConnection {
+            guard !configuration.endOnTCPClose else { return false }
+            // No TCP lifecycle (NFStream): the flow goes on; Zeek's view starts afresh.
+            slots[s].record.zeek = ZeekConnection(protocol: slots[s].record.zeek.protocol)
+            _ = slots[s].record.zeek.add(zp)
+        }
         if slots[s].record.zeek.rolesSwapped != slots[s].record.rolesSwapped {
             slots[s].record.swapRoles()  // Zeek reversed the roles: follow it
         }

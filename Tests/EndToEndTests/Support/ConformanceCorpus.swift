@@ -246,10 +246,12 @@ struct ZeekMentions: Sendable {
 
 // MARK: - Numbers
 
-/// A decimal number of seconds (`1300475168.853899`, `0.013961447`) as nanoseconds.
+/// A decimal number of seconds (`1300475168.853899`, `0.013961447`, `-6581655120.815301312`)
+/// as nanoseconds.
 func decimalSecondsToNs(_ text: String) -> Int64? {
+    if text.hasPrefix("-") { return decimalSecondsToNs(String(text.dropFirst())).map { -$0 } }
     let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-    guard parts.count <= 2, let whole = Int64(parts[0]) else { return nil }
+    guard parts.count <= 2, parts[0].allSatisfy(\.isNumber), let whole = Int64(parts[0]) else { return nil }
     var fraction: Int64 = 0
     if parts.count == 2 {
         let digits = parts[1].prefix(9)
