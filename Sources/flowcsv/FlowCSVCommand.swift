@@ -68,6 +68,9 @@ struct FlowCSVCommand: ParsableCommand {
     @Option(help: ArgumentHelp("CSV layout: basic (default), extended (basic + IP/payload bytes, size and timing statistics, TCP analytics) or zeek (Zeek's conn.log fields). See docs/columns.md or --list-columns.", valueName: "name"))
     var schema: SchemaOption = .basic
 
+    @Option(name: [.short, .long], help: ArgumentHelp("Read this many files in parallel (0: one per CPU core). The output is byte for byte the same whatever the number.", valueName: "n"))
+    var jobs: Int = 1
+
     @Flag(help: "Print the columns of the chosen --schema (name and meaning) as a Markdown table, and exit.")
     var listColumns = false
 
@@ -78,6 +81,7 @@ struct FlowCSVCommand: ParsableCommand {
         if inputs.isEmpty && !listColumns {
             throw ValidationError("Missing expected argument '<input> ...'")
         }
+        if jobs < 0 { throw ValidationError("--jobs must be 0 (one per core) or a positive number") }
         if let idleTimeout, !(idleTimeout > 0 && idleTimeout.isFinite) {
             throw ValidationError("--idle-timeout must be a positive number of seconds")
         }
@@ -139,7 +143,9 @@ struct FlowCSVCommand: ParsableCommand {
             sink = OutputFile()
         }
         let progress = Progress(total: captures.count, enabled: !quiet)
-        var summary = BatchRunner.run(captures, options: options, output: sink) { report in
+        let workers = jobs == 0 ? max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN))) : jobs
+        let quiet = self.quiet
+        var summary = BatchRunner.run(captures, options: options, output: sink, jobs: workers) { report in
             if let error = report.error {
                 Diagnostics.error("\(report.input.displayPath): \(error.message)")
             } else if !quiet {

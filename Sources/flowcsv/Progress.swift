@@ -5,7 +5,8 @@ import FlowStats
 
 /// A progress line on standard error for runs over several files: updated in place on a
 /// terminal, plain lines (at most one every few seconds) otherwise.
-final class Progress {
+/// Called by the batch runner one file at a time (its lock serialises the calls).
+final class Progress: @unchecked Sendable {
     private let total: Int
     private let enabled: Bool
     private let terminal: Bool

@@ -109,4 +109,20 @@ import Testing
         // 3 labelled rows + 60 (30 conversations × 2, split by the idle timeout) + 2.
         #expect(csv.rows.count == 65)
     }
+
+    @Test(arguments: ["2", "3", "0"])
+    func parallelJobsGiveTheSameBytesAsOne(_ jobs: String) async throws {
+        let root = try makeScratchFolder("jobs")
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        try Self.writeBusyDataset(in: root)
+        try PcapWriter.classic([], versionMajor: 1, versionMinor: 4).write(toFile: root + "/data/zz_broken.pcap")  // one failure, in order
+        let one = try await FlowCSV.run(["data", "--jobs", "1"], in: root)
+        let many = try await FlowCSV.run(["data", "--jobs", jobs], in: root)
+        let manyToFile = try await FlowCSV.run(["data", "--jobs", jobs, "-o", "out.csv"], in: root)
+        #expect(one.status == 1 && many.status == 1 && manyToFile.status == 1)
+        #expect(many.stdout == one.stdout)
+        #expect(contents(of: root + "/out.csv") == one.stdout)
+        #expect(many.stderr == one.stderr)  // diagnostics in input order too
+        #expect(one.csv?.rows.count == 65)
+    }
 }

@@ -6,7 +6,8 @@ import Darwin
 
 /// Where the CSV goes: standard output, or a file written atomically (a temporary file in
 /// the same folder, renamed over the target only when everything was written).
-public final class OutputFile {
+/// Not thread-safe: the batch runner serialises its writes (one call at a time).
+public final class OutputFile: @unchecked Sendable {
     private var fd: Int32
     private let target: String?
     private let temporary: String?
