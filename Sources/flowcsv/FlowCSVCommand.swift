@@ -59,6 +59,9 @@ struct FlowCSVCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Flows of tunnelled packets (GRE, VXLAN, Geneve, GTP-U, Teredo, IP-in-IP): inner, outer or both (default; inner rows name their tunnel's flow).", valueName: "mode"))
     var tunnels: TunnelOption?
 
+    @Option(help: ArgumentHelp("IP fragments: count (every fragment is a packet of its datagram's flow; default), reassemble (a datagram counts once; preset zeek) or first-only (later fragments ignored; preset nfstream).", valueName: "mode"))
+    var fragments: FragmentOption?
+
     @Flag(help: "Drop packets whose IP, TCP, UDP or ICMP checksum is wrong, as Zeek does without -C (they still show as C/c in the history).")
     var verifyChecksums = false
 
@@ -123,6 +126,7 @@ struct FlowCSVCommand: ParsableCommand {
         if let vlanKey { options.flow.vlanInKey = vlanKey }
         if let tunnels { options.flow.tunnels = tunnels.mode }
         if verifyChecksums { options.flow.verifyChecksums = true }
+        if let fragments { options.flow.fragments = fragments.mode }
 
         let (captures, skipped) = InputDiscovery.expand(inputs)
         if captures.isEmpty {
@@ -183,6 +187,11 @@ struct FlowCSVCommand: ParsableCommand {
 enum PresetOption: String, ExpressibleByArgument, CaseIterable {
     case flowcsv, zeek, nfstream
     var preset: Preset { Preset(rawValue: rawValue)! }
+}
+
+enum FragmentOption: String, ExpressibleByArgument, CaseIterable {
+    case count, reassemble, firstOnly = "first-only"
+    var mode: FragmentMode { FragmentMode(rawValue: rawValue)! }
 }
 
 enum TunnelOption: String, ExpressibleByArgument, CaseIterable {

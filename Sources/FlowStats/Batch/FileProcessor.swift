@@ -30,6 +30,8 @@ public struct FileReport: Sendable {
     public var backwardsTimestamps = 0
     /// Packets dropped for a wrong IPv4 header checksum (`--verify-checksums`).
     public var badChecksumPackets = 0
+    /// Non-first fragments ignored (`--fragments first-only`).
+    public var ignoredFragments = 0
     /// What fragment reassembly did (when enabled).
     public var reassembly = ReassemblyStats()
     public var flows = 0
@@ -58,6 +60,9 @@ public struct FileReport: Sendable {
         let lost = reassembly.timedOut + reassembly.droppedForLimits
         if lost > 0 {
             lines.append("\(lost) fragmented IP datagrams never completed (or exceeded the reassembly limits); their fragments are in no flow, as in Zeek")
+        }
+        if ignoredFragments > 0 {
+            lines.append("\(ignoredFragments) non-first IP fragments were ignored (--fragments first-only)")
         }
         if badChecksumPackets > 0 {
             lines.append("\(badChecksumPackets) packets with a wrong IPv4 header checksum were dropped (--verify-checksums)")
@@ -104,59 +109,102 @@ public enum FileProcessor {
             report.error = error
             return report
         }
-        let flow = options.flow
-        var table = FlowTable(configuration: flow, uidSalt: FlowUID.salt(input.displayPath))
-        var reassembler = FragmentReassembler()
-        var packet = DecodedPacket()
-        let decapsulate = flow.tunnels != .outer
-        func drain(_ table: inout FlowTable) {
-            onFlows(table.finished)
-            report.flows += table.finished.count
-            table.finished.removeAll(keepingCapacity: true)
-        }
-        report.readEnd = reader.forEachPacket { header, bytes in
-            report.packets += 1
-            let now = table.advanceClock(to: header.timestampNs)
-            PacketDecoder.decode(bytes, linkType: header.linkType, decapsulate: decapsulate, into: &packet)
-            switch packet.kind {
-            case .ip:
-                report.ipPackets += 1
-                if packet.truncation != nil { report.truncatedPackets += 1 }
-                if flow.verifyChecksums && !Checksums.ipHeaderValid(bytes, packet) {
-                    report.badChecksumPackets += 1  // Zeek drops these before any connection sees them
-                    break
-                }
-                if flow.reassembleFragments && packet.isFragment {
-                    // A fragment counts nowhere; the datagram it completes counts once (Zeek's rule).
-                    let fragmentIPLength = packet.ipLength
-                    let result = reassembler.add(packet, frame: bytes, at: now) { datagram in
-                        PacketDecoder.decodeReassembled(datagram, decapsulate: decapsulate, into: &packet)
-                        let valid = !flow.verifyChecksums || Checksums.transportValid(datagram, packet)
-                        table.add(packet, wireLength: header.wireLength - fragmentIPLength + packet.ipLength,
-                                  capturedLength: datagram.count, at: now, checksumValid: valid)
-                    }
-                    if case .dropped = result, packet.fragmentOffset == 0 {
-                        // Not reassemblable (e.g. cut by the snap length): a first fragment is
-                        // analysed on its own, as Zeek does.
-                        table.add(packet, wireLength: header.wireLength, capturedLength: bytes.count, at: now)
-                    }
-                    break
-                }
-                let valid = !flow.verifyChecksums || Checksums.transportValid(bytes, packet)
-                table.add(packet, wireLength: header.wireLength, capturedLength: bytes.count, at: now, checksumValid: valid)
-            case .notIP:
-                report.nonIPPackets += 1
-            case .truncated, .malformed, .unsupportedLink:
-                report.undecodablePackets += 1
+        // All per-packet state lives in one value whose method runs per packet, so the hot
+        // path touches its fields in place instead of through closure-captured boxes.
+        withoutActuallyEscaping(onFlows) { onFlows in
+            var session = FileSession(options.flow, uidSalt: FlowUID.salt(input.displayPath), onFlows: onFlows)
+            let end = reader.forEachPacket { header, bytes in
+                session.process(header, bytes)
             }
-            if !table.finished.isEmpty { drain(&table) }
+            session.finish()
+            session.report.input = input
+            session.report.readEnd = end
+            report = session.report
         }
+        report.usedFallbackReader = reader.usedFallbackReader
+        return report
+    }
+}
+
+/// One capture's decoding and flow state, advanced one packet at a time.
+private struct FileSession {
+    let flow: FlowConfiguration
+    let decapsulate: Bool
+    let onFlows: ([FlowRecord]) -> Void
+    var table: FlowTable
+    var reassembler = FragmentReassembler()
+    var packet = DecodedPacket()
+    var report = FileReport(input: CaptureInput(path: "", displayPath: ""))
+
+    init(_ flow: FlowConfiguration, uidSalt: UInt64, onFlows: @escaping ([FlowRecord]) -> Void) {
+        self.flow = flow
+        self.decapsulate = flow.tunnels != .outer
+        self.onFlows = onFlows
+        self.table = FlowTable(configuration: flow, uidSalt: uidSalt)
+    }
+
+    mutating func process(_ header: PacketHeader, _ bytes: UnsafeRawBufferPointer) {
+        report.packets += 1
+        // Zeek reads captures with microsecond timestamps: under its semantics, so do we.
+        let time = flow.semantics == .zeek ? header.timestampNs - ((header.timestampNs % 1000) + 1000) % 1000
+                                           : header.timestampNs
+        let now = table.advanceClock(to: time)
+        PacketDecoder.decode(bytes, linkType: header.linkType, decapsulate: decapsulate, into: &packet)
+        switch packet.kind {
+        case .ip:
+            report.ipPackets += 1
+            if packet.truncation != nil { report.truncatedPackets += 1 }
+            if flow.verifyChecksums && !Checksums.ipHeaderValid(bytes, packet) {
+                report.badChecksumPackets += 1  // Zeek drops these before any connection sees them
+                break
+            }
+            if packet.isFragment && flow.fragments != .count {
+                if flow.fragments == .reassemble {
+                    reassemble(header, bytes, at: now)
+                    break
+                }
+                if packet.fragmentOffset != 0 {
+                    report.ignoredFragments += 1  // NFStream's rule: later fragments count nowhere
+                    break
+                }
+            }
+            let valid = !flow.verifyChecksums || Checksums.transportValid(bytes, packet)
+            table.add(packet, wireLength: header.wireLength, capturedLength: bytes.count, at: now, checksumValid: valid)
+        case .notIP:
+            report.nonIPPackets += 1
+        case .truncated, .malformed, .unsupportedLink:
+            report.undecodablePackets += 1
+        }
+        if !table.finished.isEmpty { drain() }
+    }
+
+    /// A fragment counts nowhere; the datagram it completes counts once (Zeek's rule).
+    private mutating func reassemble(_ header: PacketHeader, _ bytes: UnsafeRawBufferPointer, at now: Int64) {
+        let fragment = packet
+        let result = reassembler.add(fragment, frame: bytes, at: now) { datagram in
+            PacketDecoder.decodeReassembled(datagram, decapsulate: decapsulate, into: &packet)
+            let valid = !flow.verifyChecksums || Checksums.transportValid(datagram, packet)
+            table.add(packet, wireLength: header.wireLength - fragment.ipLength + packet.ipLength,
+                      capturedLength: datagram.count, at: now, checksumValid: valid)
+        }
+        if case .dropped = result, fragment.fragmentOffset == 0 {
+            // Not reassemblable (e.g. cut by the snap length): a first fragment is analysed on
+            // its own, as Zeek does.
+            table.add(fragment, wireLength: header.wireLength, capturedLength: bytes.count, at: now)
+        }
+    }
+
+    private mutating func drain() {
+        onFlows(table.finished)
+        report.flows += table.finished.count
+        table.finished.removeAll(keepingCapacity: true)
+    }
+
+    mutating func finish() {
         reassembler.expireAll()
         report.reassembly = reassembler.stats
         table.finish()
-        drain(&table)
+        drain()
         report.backwardsTimestamps = table.backwardsTimestamps
-        report.usedFallbackReader = reader.usedFallbackReader
-        return report
     }
 }

@@ -3,9 +3,9 @@ extension Schema {
     static let basicColumns: [Column] = [
         Column("StartTime", "Capture time of the flow's first packet: Unix epoch seconds, UTC, 6 decimals (9 when the capture has sub-microsecond digits)") { f, _, o in o.seconds(f.firstNs) },
         Column("DurationTime", "Last packet time minus first packet time, seconds") { f, _, o in o.seconds(f.durationNs) },
-        Column("ClientIP", "Client address (the side that opened the connection; see the direction rule)") { f, _, o in o.text(f.client.address.description) },
+        Column("ClientIP", "Client address (the side that opened the connection; see the direction rule)") { f, _, o in o.address(f.client.address) },
         Column("ClientPort", "Client port; ICMP: the message type; 0 for protocols without ports") { f, _, o in o.int(Int(f.client.port)) },
-        Column("ServerIP", "Server address") { f, _, o in o.text(f.server.address.description) },
+        Column("ServerIP", "Server address") { f, _, o in o.address(f.server.address) },
         Column("ServerPort", "Server port; ICMP: the type of the matching reply/request, or the code") { f, _, o in o.int(Int(f.server.port)) },
         Column("AppName", "Label from the capture's file name (--label-template)") { _, c, o in o.userText(c.appName) },
         Column("AppAction", "Label from the capture's file name (--label-template)") { _, c, o in o.userText(c.appAction) },
@@ -14,18 +14,18 @@ extension Schema {
         Column("PacketsBytesAvg", "FlowBytes / FlowPackets, bytes") { f, _, o in o.double(Double(f.wireBytes) / Double(max(f.packets, 1))) },
         Column("Protocol", "IANA protocol keyword (TCP, UDP, ICMP, ICMPv6, …), or the number when there is none") { f, _, o in
             let proto = IPProtocol(rawValue: f.key.ipProtocol)
-            if let name = proto.keyword { o.text(name) } else { o.int(Int(proto.rawValue)) }
+            if let name = proto.keyword { o.plain(name) } else { o.int(Int(proto.rawValue)) }
         },
         Column("FwdPackets", "Packets client → server") { f, _, o in o.int(f.forward.packets) },
         Column("FwdBytes", "Wire bytes client → server") { f, _, o in o.int(f.forward.wireBytes) },
         Column("BwdPackets", "Packets server → client") { f, _, o in o.int(f.backward.packets) },
         Column("BwdBytes", "Wire bytes server → client") { f, _, o in o.int(f.backward.wireBytes) },
-        Column("EndReason", "Why the flow ended: fin, rst, idle, active or eof") { f, _, o in o.text(f.endReason.rawValue) },
+        Column("EndReason", "Why the flow ended: fin, rst, idle, active or eof") { f, _, o in o.plain(f.endReason.rawValue) },
         Column("SourceFile", "The capture's path as given, or relative to the input folder") { _, c, o in o.userText(c.sourceFile) },
-        Column("ConnState", "Zeek's conn_state of the connection (S0 S1 SF REJ S2 S3 RSTO RSTR RSTOS0 RSTRH SH SHR OTH)") { f, _, o in o.text(f.zeek.connState) },
-        Column("History", "Zeek's history letters, upper case = client (docs/zeek-conformance.md)") { f, _, o in o.text(f.zeek.history) },
+        Column("ConnState", "Zeek's conn_state of the connection (S0 S1 SF REJ S2 S3 RSTO RSTR RSTOS0 RSTRH SH SHR OTH)") { f, _, o in o.plain(f.zeek.connState) },
+        Column("History", "Zeek's history letters, upper case = client (docs/zeek-conformance.md)") { f, _, o in o.plain(f.zeek.history) },
         Column("TunnelParent", "The tunnel flow(s) that carried this flow, as `PROTO client:port>server:port`, space-separated; empty when not tunnelled") { f, _, o in
-            o.text(f.tunnelParents.map(\.description).joined(separator: " "))
+            if f.tunnelParents.isEmpty { o.empty() } else { o.text(f.tunnelParents.map(\.description).joined(separator: " ")) }
         },
     ]
 }

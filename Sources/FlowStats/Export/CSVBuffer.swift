@@ -57,6 +57,35 @@ public struct CSVBuffer: Sendable {
         bytes.append(UInt8(ascii: "\""))
     }
 
+    /// Text known to need no quoting (protocol keywords, states, letters): copied as is.
+    public mutating func plain(_ s: StaticString) {
+        separate()
+        s.withUTF8Buffer { bytes.append(contentsOf: $0) }
+    }
+
+    /// Text known to need no quoting, e.g. Zeek history letters.
+    public mutating func plain(_ s: String) {
+        separate()
+        bytes.append(contentsOf: s.utf8)
+    }
+
+    /// An address: IPv4 dotted quad written digit by digit, IPv6 as RFC 5952 text.
+    public mutating func address(_ a: IPAddress) {
+        separate()
+        if a.isIPv4 {
+            let v = UInt32(truncatingIfNeeded: a.low)
+            appendUInt(UInt64(v >> 24))
+            bytes.append(UInt8(ascii: "."))
+            appendUInt(UInt64((v >> 16) & 0xFF))
+            bytes.append(UInt8(ascii: "."))
+            appendUInt(UInt64((v >> 8) & 0xFF))
+            bytes.append(UInt8(ascii: "."))
+            appendUInt(UInt64(v & 0xFF))
+        } else {
+            bytes.append(contentsOf: a.description.utf8)
+        }
+    }
+
     public mutating func int(_ value: Int) {
         separate()
         appendInt(value)

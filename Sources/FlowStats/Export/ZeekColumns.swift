@@ -5,9 +5,9 @@ extension Schema {
     static let zeekColumns: [Column] = [
         Column("ts", "Time of the connection's first packet (Zeek's start_time), Unix epoch seconds") { f, _, o in o.seconds(f.zeek.startTimeNs) },
         Column("uid", "Deterministic connection id (C + base 62; see FlowUID)") { f, _, o in o.text(FlowUID.text(f.uid)) },
-        Column("id.orig_h", "Originator address") { f, _, o in o.text(f.client.address.description) },
+        Column("id.orig_h", "Originator address") { f, _, o in o.address(f.client.address) },
         Column("id.orig_p", "Originator port (ICMP: message type)") { f, _, o in o.int(Int(f.client.port)) },
-        Column("id.resp_h", "Responder address") { f, _, o in o.text(f.server.address.description) },
+        Column("id.resp_h", "Responder address") { f, _, o in o.address(f.server.address) },
         Column("id.resp_p", "Responder port (ICMP: counterpart type or code)") { f, _, o in o.int(Int(f.server.port)) },
         Column("proto", "tcp, udp, icmp (ICMPv6 too) or unknown_transport") { f, _, o in o.text(zeekProto(f.key.ipProtocol)) },
         Column("duration", "last_time - start_time, seconds; - when 0") { f, _, o in

@@ -52,6 +52,16 @@ public enum TunnelMode: String, Sendable, CaseIterable {
     case both
 }
 
+/// What happens to IP fragments.
+public enum FragmentMode: String, Sendable, CaseIterable {
+    /// Every fragment counts as a packet of its datagram's flow (ports learned from the first fragment).
+    case count
+    /// Fragments are reassembled; a datagram counts once, when complete (Zeek).
+    case reassemble
+    /// Only first fragments count; later fragments are ignored (NFStream, nDPI).
+    case firstOnly = "first-only"
+}
+
 /// Named sets of defaults that follow another tool's semantics.
 public enum Preset: String, Sendable, CaseIterable {
     /// flowcsv's own defaults (idle 120 s, active 1800 s, linger 5 s, TCP lifecycle).
@@ -61,7 +71,7 @@ public enum Preset: String, Sendable, CaseIterable {
     /// starts a new connection, fragments reassembled (a datagram is one packet).
     case zeek
     /// NFStream's: idle 120 s, active 1800 s, no TCP lifecycle ending, VLAN in the key, tunnels
-    /// decoded (inner flows only).
+    /// decoded (inner flows only), non-first IP fragments ignored.
     case nfstream
 }
 
@@ -84,8 +94,8 @@ public struct FlowConfiguration: Sendable, Equatable {
     public var semantics = Semantics.flowcsv
     /// Which flows of tunnelled packets are counted.
     public var tunnels = TunnelMode.both
-    /// Reassemble IP fragments (a datagram counts as one packet) instead of counting each fragment.
-    public var reassembleFragments = false
+    /// What happens to IP fragments.
+    public var fragments = FragmentMode.count
     /// Drop packets with a wrong IP/TCP/UDP/ICMP checksum, as Zeek does without `-C`
     /// (they still show as `C`/`c` in the history).
     public var verifyChecksums = false
@@ -103,11 +113,12 @@ public struct FlowConfiguration: Sendable, Equatable {
             activeTimeoutNs = 0
             vlanInKey = false
             semantics = .zeek
-            reassembleFragments = true
+            fragments = .reassemble
         case .nfstream:
             endOnTCPClose = false
             vlanInKey = true
             tunnels = .inner
+            fragments = .firstOnly
         }
     }
 

@@ -21,6 +21,8 @@ struct FlowInput {
     var window: UInt16
     /// False when checksum verification found this packet's transport checksum wrong.
     var checksumValid: Bool
+    /// A non-zero id of the packet's tunnel layers, for the innermost packet of a tunnelled one.
+    var encapsulation: UInt64 = 0
 
     var isTCP: Bool { hasTCPHeader && ipProtocol == IPProtocol.tcp.rawValue }
 

@@ -66,6 +66,10 @@ public struct FlowRecord: Sendable {
     /// roles have since been swapped to follow Zeek.
     var createdClientIsLower: Bool
     var rolesSwapped = false
+    /// The encapsulation of the last tunnelled packet (a hash of its tunnel layers) and how
+    /// often it changed, for Zeek's `Tunnel::max_changes_per_connection`.
+    var lastEncapsulation: UInt64 = 0
+    var encapsulationChanges: UInt16 = 0
     /// Set after an active-timeout split until the flow's next packet: a placeholder that keeps
     /// the direction and connection state, and is dropped if no packet comes.
     var awaitingContinuation = false

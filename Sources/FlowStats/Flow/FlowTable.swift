@@ -95,6 +95,7 @@ public struct FlowTable {
             }
         }
         var input = FlowInput(p, capturedLength: capturedLength, checksumValid: checksumValid)
+        if !p.tunnels.isEmpty { input.encapsulation = Self.encapsulationID(p.tunnels) }
         if p.isFragment {
             (input.sourcePort, input.destinationPort) = fragments.ports(for: p, at: now)
         }
@@ -104,15 +105,18 @@ public struct FlowTable {
     /// Ends every remaining flow (end of capture): closed TCP flows keep `fin`/`rst`,
     /// the others get `eof`. They are appended in key order.
     public mutating func finish() {
-        var remaining: [FlowRecord] = []
+        // Sort the keys, not the (large) records.
+        var remaining: [(key: FlowKey, slot: Int)] = []
         remaining.reserveCapacity(index.count)
-        for slot in slots where slot.live && !slot.record.awaitingContinuation {
-            var record = slot.record
-            record.endReason = closeReason(of: record) ?? .eof
-            remaining.append(record)
+        for (i, slot) in slots.enumerated() where slot.live && !slot.record.awaitingContinuation {
+            remaining.append((slot.record.key, i))
         }
         remaining.sort { $0.key < $1.key }
-        finished.append(contentsOf: remaining)
+        finished.reserveCapacity(finished.count + remaining.count)
+        for item in remaining {
+            finished.append(slots[item.slot].record)
+            finished[finished.count - 1].endReason = closeReason(of: slots[item.slot].record) ?? .eof
+        }
         index.removeAll()
         slots.removeAll()
         freeSlots.removeAll()
@@ -201,6 +205,7 @@ public struct FlowTable {
             slots[s].record.swapRoles()  // Zeek reversed the roles: follow it
         }
         if let parent { slots[s].record.addTunnelParent(parent) }
+        if input.encapsulation != 0 { noteEncapsulation(input.encapsulation, slot: s) }
         guard input.checksumValid else { return true }  // dropped, as Zeek drops it (history C/c)
 
         if slots[s].record.awaitingContinuation {
@@ -238,6 +243,33 @@ public struct FlowTable {
             enqueue(slot)  // the deadline may have moved earlier (close + linger, Zeek's timers)
         }
         return true
+    }
+
+    /// Zeek's `Tunnel::max_changes_per_connection` (5): a connection whose packets switch from
+    /// one encapsulation to another more often than that gets `X` in its history (from no
+    /// encapsulation to one, or back, does not count).
+    private mutating func noteEncapsulation(_ id: UInt64, slot s: Int) {
+        let previous = slots[s].record.lastEncapsulation
+        slots[s].record.lastEncapsulation = id
+        guard previous != 0, previous != id else { return }
+        slots[s].record.encapsulationChanges &+= 1
+        if slots[s].record.encapsulationChanges == 6 { slots[s].record.zeek.noteAnalysisLimit() }
+    }
+
+    /// A hash of a packet's tunnel layers, each taken as its (direction-free) flow key: both
+    /// directions of one GRE tunnel are the same encapsulation, two UDP tunnel flows are not.
+    private static func encapsulationID(_ layers: [TunnelLayer]) -> UInt64 {
+        var h: UInt64 = 0x243F_6A88_85A3_08D3
+        for t in layers {
+            let a = Endpoint(address: t.source, port: t.hasPorts ? t.sourcePort : 0)
+            let b = Endpoint(address: t.destination, port: t.hasPorts ? t.destinationPort : 0)
+            let (lo, hi) = a < b ? (a, b) : (b, a)
+            for word in [lo.address.high, lo.address.low, hi.address.high, hi.address.low,
+                         UInt64(lo.port) << 32 | UInt64(hi.port) << 16 | UInt64(t.ipProtocol)] {
+                h = FlowUID.mix(h ^ word)
+            }
+        }
+        return h | 1
     }
 
     private mutating func end(_ slot: Int32, reason: EndReason) {
