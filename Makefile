@@ -19,3 +19,13 @@ test: deps
 # Regenerates the example dataset (committed) with the project's own pcap writer.
 fixtures:
 	swift run flowcsv-fixtures examples
+
+# Benchmark (Benchmarks/run.sh, docs/performance.md): generates captures under bench-data/,
+# runs flowcsv and a C ceiling, prints a table of medians. BENCH_RUNS=5 make bench for more runs.
+.PHONY: bench bench-smoke
+bench: deps
+	Benchmarks/run.sh
+
+# The tiny version CI runs: proves the benchmark still works end to end (no timing targets).
+bench-smoke: deps
+	Benchmarks/run.sh --smoke

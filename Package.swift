@@ -46,6 +46,8 @@ let package = Package(
             dependencies: ["FlowStatsTestSupport"],
             path: "Fixtures/Generator"
         ),
+        // Writes the benchmark captures: `make bench` (Benchmarks/run.sh).
+        .executableTarget(name: "flowcsv-benchgen", dependencies: ["FlowStatsTestSupport"], path: "Benchmarks/Generator"),
         .testTarget(
             name: "FlowStatsTests",
             dependencies: ["FlowStats", "FlowStatsTestSupport"]
