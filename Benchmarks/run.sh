@@ -1,0 +1,300 @@
+#!/usr/bin/env bash
+# flowcsv's benchmark (issue 4): `make bench`, or `make bench-smoke` for CI's tiny version.
+#
+#   Benchmarks/run.sh            full size: a ~1 M-packet capture, one 10x longer with the same
+#                                number of live flows, a folder of 4 captures
+#   Benchmarks/run.sh --smoke    the same steps on tiny captures, one run each (well under a minute
+#                                once built); proves the harness works, measures nothing useful
+#
+# Steps: generate the captures under bench-data/ with flowcsv-benchgen (kept and reused while
+# the generator's arguments are unchanged), build flowcsv (release) and the C ceiling
+# (Benchmarks/ceiling/ceiling.c), run every configuration BENCH_RUNS times, and print a Markdown
+# table of medians: wall time, packets per second, peak RSS (/usr/bin/time -f %M), ratio to the
+# ceiling. Then the issue's targets, each with its measured value. The table is also written to
+# bench-data/results.md (or bench-data/smoke/results.md).
+#
+# Environment:
+#   BENCH_RUNS            runs per configuration, median reported (default 3; smoke 1)
+#   BENCH_PACKETS         packets of the main capture (default 1040000; smoke 20000)
+#   BENCH_LIVE            concurrent live flows in every capture (default 4096; smoke 256)
+#   BENCH_LONG_FACTOR     the long capture is this many times longer (default 10)
+#   BENCH_FOLDER_FILES    captures in the folder (default 4)
+#   BENCH_FOLDER_PACKETS  packets per folder capture (default BENCH_PACKETS / 2)
+#   BENCH_DATA            where captures and outputs go (default bench-data, smoke bench-data/smoke)
+#   BENCH_SKIP_BUILD=1    use the binaries already in .build/release
+#   BENCH_FLOWCSV=PATH    measure this flowcsv binary (for example a build of an older commit)
+#                         instead of .build/release/flowcsv
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+mode=full
+if [[ "${1:-}" == "--smoke" ]]; then
+  mode=smoke
+elif [[ $# -gt 0 ]]; then
+  echo "usage: Benchmarks/run.sh [--smoke]" >&2
+  exit 64
+fi
+
+if [[ $mode == smoke ]]; then
+  runs=${BENCH_RUNS:-1}
+  packets=${BENCH_PACKETS:-20000}
+  live=${BENCH_LIVE:-256}
+  data=${BENCH_DATA:-bench-data/smoke}
+else
+  runs=${BENCH_RUNS:-3}
+  packets=${BENCH_PACKETS:-1040000}
+  live=${BENCH_LIVE:-4096}
+  data=${BENCH_DATA:-bench-data}
+fi
+long_factor=${BENCH_LONG_FACTOR:-10}
+folder_files=${BENCH_FOLDER_FILES:-4}
+folder_packets=${BENCH_FOLDER_PACKETS:-$((packets / 2))}
+long_packets=$((packets * long_factor))
+
+log() { echo "bench: $*" >&2; }
+
+# ---------------------------------------------------------------------------------------------
+# Tools
+scripts/install-deps.sh
+if [[ ! -x /usr/bin/time ]]; then
+  log "installing the Debian package 'time' (for /usr/bin/time -v/-f)"
+  sudo=""
+  if [[ $(id -u) -ne 0 ]]; then sudo="sudo"; fi
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq time >/dev/null
+fi
+
+mkdir -p "$data"
+if [[ "${BENCH_SKIP_BUILD:-0}" != 1 ]]; then
+  log "building flowcsv and flowcsv-benchgen (release)"
+  swift build -c release --product flowcsv >&2
+  swift build -c release --product flowcsv-benchgen >&2
+fi
+# Copies, so a rebuild in .build while the benchmark runs cannot change the binary under test.
+mkdir -p "$data/bin"
+install -m 755 "${BENCH_FLOWCSV:-.build/release/flowcsv}" "$data/bin/flowcsv"
+install -m 755 .build/release/flowcsv-benchgen "$data/bin/"
+flowcsv=$data/bin/flowcsv
+benchgen=$data/bin/flowcsv-benchgen
+if [[ -n "${BENCH_FLOWCSV:-}" ]]; then
+  sources="$BENCH_FLOWCSV"
+else
+  sources="this tree, commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
+  if [[ -n "$(git status --porcelain -- Sources Package.swift 2>/dev/null)" ]]; then
+    sources+=" with uncommitted changes in Sources/"
+  fi
+fi
+ceiling=$data/bin/ceiling
+log "building the C ceiling"
+# shellcheck disable=SC2046
+gcc -O2 -Wall -Wextra -o "$ceiling" Benchmarks/ceiling/ceiling.c $(pkg-config --cflags --libs libpcap)
+
+# ---------------------------------------------------------------------------------------------
+# Captures: regenerated only when missing, or made with other arguments or another generator.
+# gen FILE ARGS...: writes FILE (through FILE.tmp) and FILE.info (the arguments, then the
+# generator's summary line).
+# The key also holds a hash of the generator's source, so a changed generator regenerates.
+generator_hash=$(cat Benchmarks/Generator/*.swift | sha256sum | cut -c1-12)
+gen() {
+  local file=$1
+  shift
+  local want="args: $* generator: $generator_hash"
+  if [[ -f $file && -f $file.info && "$(head -n1 "$file.info")" == "$want" ]]; then
+    return 0
+  fi
+  log "generating $file ($*)"
+  rm -f "$file" "$file.info"
+  mkdir -p "$(dirname "$file")"
+  local summary
+  summary=$("$benchgen" "$file.tmp" "$@")
+  mv "$file.tmp" "$file"
+  printf '%s\n%s\n' "$want" "$summary" >"$file.info"
+}
+
+main_file=$data/capture_main.pcap
+long_file=$data/capture_long.pcap
+folder=$data/folder
+# The file names fit flowcsv's default label template ({AppName}_{AppAction}).
+# Two generators at a time (2 cores); each is single-threaded.
+pids=()
+gen "$main_file" --packets "$packets" --live "$live" --seed 1 &
+pids+=($!)
+gen "$long_file" --packets "$long_packets" --live "$live" --seed 2 &
+pids+=($!)
+for pid in "${pids[@]}"; do wait "$pid"; done
+pids=()
+for ((i = 1; i <= folder_files; i++)); do
+  gen "$folder/capture_part$i.pcap" --packets "$folder_packets" --live "$live" --seed $((10 + i)) &
+  pids+=($!)
+  if ((${#pids[@]} == 2)); then
+    for pid in "${pids[@]}"; do wait "$pid"; done
+    pids=()
+  fi
+done
+for pid in "${pids[@]}"; do wait "$pid"; done
+# Remove folder captures left from a run with more files.
+for extra in "$folder"/capture_part*.pcap; do
+  n=${extra##*capture_part}
+  n=${n%.pcap}
+  if ((n > folder_files)); then rm -f "$extra" "$extra.info"; fi
+done
+
+info() { # info FILE KEY: a value from the generator's summary line
+  tail -n1 "$1.info" | tr ' ' '\n' | sed -n "s/^$2=//p"
+}
+folder_total=0
+for ((i = 1; i <= folder_files; i++)); do
+  folder_total=$((folder_total + $(info "$folder/capture_part$i.pcap" packets)))
+done
+
+# ---------------------------------------------------------------------------------------------
+# Measuring
+# measure NAME FILE-LABEL PACKETS OUT COMMAND...: runs COMMAND $runs times with stdout to OUT;
+# sets m_wall (median wall seconds), m_cpu (median user + system CPU seconds), m_rss (median
+# peak RSS, KiB), m_rows (flows/rows from the program's summary line on stderr).
+m_wall=0 m_cpu=0 m_rss=0 m_rows=""
+median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+measure() {
+  local name=$1 label=$2 count=$3 out=$4
+  shift 4
+  local walls=() cpus=() rsss=() i start end
+  for ((i = 1; i <= runs; i++)); do
+    start=$EPOCHREALTIME
+    if ! /usr/bin/time -f "%e %M %U %S" -o "$data/time.txt" "$@" >"$out" 2>"$data/stderr.txt"; then
+      log "FAILED: $*"
+      cat "$data/stderr.txt" >&2
+      exit 1
+    fi
+    end=$EPOCHREALTIME
+    walls+=("$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.4f", b - a }')")
+    rsss+=("$(tail -n1 "$data/time.txt" | awk '{ print $2 }')")
+    cpus+=("$(tail -n1 "$data/time.txt" | awk '{ printf "%.2f", $3 + $4 }')")
+  done
+  m_wall=$(printf '%s\n' "${walls[@]}" | median)
+  m_cpu=$(printf '%s\n' "${cpus[@]}" | median)
+  m_rss=$(printf '%s\n' "${rsss[@]}" | median)
+  m_rows=$(sed -n 's/.* \([0-9][0-9]*\) flows.*/\1/p' "$data/stderr.txt" | tail -n1)
+  log "$(printf '%-28s %-22s wall %s s (runs: %s)  cpu %s s (runs: %s)  peak RSS %s KiB' "$name" "$label" "$m_wall" "${walls[*]}" "$m_cpu" "${cpus[*]}" "$m_rss")"
+}
+
+rows=()
+ceiling_s_per_packet=""
+add_row() { # add_row NAME FILE-LABEL PACKETS
+  local name=$1 label=$2 count=$3
+  local mpps ratio rss_mib
+  mpps=$(awk -v n="$count" -v t="$m_wall" 'BEGIN { printf "%.2f", (t > 0 ? n / t / 1e6 : 0) }')
+  rss_mib=$(awk -v k="$m_rss" 'BEGIN { printf "%.1f", k / 1024 }')
+  if [[ -z $ceiling_s_per_packet ]]; then
+    ratio="1.00"
+  else
+    ratio=$(awk -v n="$count" -v t="$m_wall" -v c="$ceiling_s_per_packet" 'BEGIN { printf "%.2f", t / n / c }')
+  fi
+  rows+=("| $name | $label | $count | ${m_rows:-} | $m_wall | $m_cpu | $mpps | $rss_mib | $ratio |")
+}
+
+# Page cache: read every capture once, so runs measure flowcsv, not the disk.
+cat "$main_file" "$long_file" "$folder"/*.pcap >/dev/null
+load_before=$(cut -d' ' -f1 /proc/loadavg)
+if awk -v l="$load_before" 'BEGIN { exit !(l > 0.5) }'; then
+  log "warning: load average $load_before: other processes compete for the CPUs, wall times will be noisy"
+fi
+
+main_packets=$(info "$main_file" packets)
+long_packets_actual=$(info "$long_file" packets)
+main_label="main ($(basename "$main_file"))"
+long_label="long, ${long_factor}x ($(basename "$long_file"))"
+folder_label="folder of $folder_files"
+
+measure "C ceiling" "$main_label" "$main_packets" /dev/null "$ceiling" "$main_file"
+ceiling_wall=$m_wall ceiling_cpu=$m_cpu
+add_row "C ceiling (gcc -O2)" "$main_label" "$main_packets"
+ceiling_s_per_packet=$(awk -v n="$main_packets" -v t="$ceiling_wall" 'BEGIN { printf "%.12g", t / n }')
+
+# Every schema `flowcsv --help` lists, basic first; the richest has the most columns.
+help=$("$flowcsv" --help)
+# (The help text wraps: flatten it, then take the first "(values: ...;" after "--schema <name>".)
+schemas=$(tr '\n' ' ' <<<"$help" | tr -s ' ' | grep -o -- '--schema <[^>]*>.*' | grep -o '(values: [^;)]*' | head -n1 |
+  sed 's/^(values: //' | tr -d ' ' | tr ',' ' ' || true)
+[[ -n $schemas ]] || schemas=basic
+richest=basic richest_columns=0 richest_wall=0 richest_cpu=0 basic_wall=0 basic_cpu=0 basic_rss=0
+for schema in $schemas; do
+  measure "flowcsv --schema $schema" "$main_label" "$main_packets" /dev/null "$flowcsv" --schema "$schema" "$main_file"
+  add_row "flowcsv --schema $schema" "$main_label" "$main_packets"
+  columns=$("$flowcsv" --schema "$schema" --list-columns 2>/dev/null | grep -c '^| `' || true)
+  if [[ $schema == basic ]]; then basic_wall=$m_wall basic_cpu=$m_cpu basic_rss=$m_rss; fi
+  if ((columns > richest_columns)); then richest=$schema richest_columns=$columns richest_wall=$m_wall richest_cpu=$m_cpu; fi
+done
+
+measure "flowcsv --schema basic" "$long_label" "$long_packets_actual" /dev/null "$flowcsv" --schema basic "$long_file"
+add_row "flowcsv --schema basic" "$long_label" "$long_packets_actual"
+long_rss=$m_rss
+
+jobs_note=""
+jobs1_wall="" jobs2_wall="" cmp_result=""
+if grep -q -- '--jobs' <<<"$help"; then
+  for j in 1 2; do
+    measure "flowcsv --jobs $j" "$folder_label" "$folder_total" /dev/null "$flowcsv" --schema basic --jobs "$j" -o "$data/folder-jobs$j.csv" "$folder"
+    add_row "flowcsv --schema basic --jobs $j" "$folder_label" "$folder_total"
+    if [[ $j == 1 ]]; then jobs1_wall=$m_wall; else jobs2_wall=$m_wall; fi
+  done
+  if cmp -s "$data/folder-jobs1.csv" "$data/folder-jobs2.csv"; then
+    cmp_result="identical"
+  else
+    cmp_result="DIFFERENT"
+  fi
+else
+  jobs_note="flowcsv has no --jobs option yet: the folder rows (--jobs 1 / --jobs 2) are skipped."
+  measure "flowcsv (folder, 1 process)" "$folder_label" "$folder_total" /dev/null "$flowcsv" --schema basic -o "$data/folder-jobs1.csv" "$folder"
+  add_row "flowcsv --schema basic (no --jobs)" "$folder_label" "$folder_total"
+fi
+
+load_after=$(cut -d' ' -f1 /proc/loadavg)
+
+# ---------------------------------------------------------------------------------------------
+# Report
+report() {
+  echo "## flowcsv benchmark ($mode, median of $runs run(s))"
+  echo
+  echo "flowcsv: $("$flowcsv" --version 2>/dev/null | head -n1), from $sources."
+  echo
+  echo "Machine: $(nproc) cores, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1)," \
+    "$(awk '/MemTotal/ { printf "%.1f GiB RAM", $2 / 1048576 }' /proc/meminfo), Linux $(uname -r);" \
+    "$(swift --version 2>&1 | grep -o 'Swift version [0-9.]*' | head -n1), $(gcc --version | head -n1), libpcap $(pkg-config --modversion libpcap)."
+  echo
+  for f in "$main_file" "$long_file" "$folder/capture_part1.pcap"; do
+    echo "- \`$f\`: $(tail -n1 "$f.info" | sed 's/^file=[^ ]* //')"
+  done
+  if ((folder_files > 1)); then echo "  (and $((folder_files - 1)) more folder captures like it, seeds 12..$((10 + folder_files)); $folder_total packets in all)"; fi
+  echo
+  echo "| program | file | packets | rows | wall s | cpu s | Mpps | peak RSS MiB | ratio to ceiling |"
+  echo "|---|---|---:|---:|---:|---:|---:|---:|---:|"
+  printf '%s\n' "${rows[@]}"
+  echo
+  echo "Medians. Ratio to ceiling: wall time per packet divided by the C ceiling's on the main capture;" \
+    "Mpps from the wall time. Wall: \$EPOCHREALTIME around \`/usr/bin/time -f '%e %M %U %S'\`; cpu: its" \
+    "user + system seconds; peak RSS: its %M. Output to /dev/null, the folder runs to $data/folder-jobs*.csv." \
+    "Load average (1 min) before the runs: $load_before, after: $load_after."
+  if awk -v l="$load_before" 'BEGIN { exit !(l > 0.5) }'; then
+    echo
+    echo "**The machine was busy (load $load_before before the runs): wall times are unreliable; compare cpu s.**"
+  fi
+  [[ -z $jobs_note ]] || { echo; echo "$jobs_note"; }
+  echo
+  echo "Targets (issue 4):"
+  awk -v b="$basic_wall" -v c="$ceiling_wall" -v bc="$basic_cpu" -v cc="$ceiling_cpu" 'BEGIN { r = b / c; printf "- basic schema, 1 file: %.2fx the ceiling in wall time (target <= 1.5x): %s; %.2fx in CPU time\n", r, (r <= 1.5 ? "met" : "NOT met"), bc / cc }'
+  awk -v b="$richest_wall" -v c="$ceiling_wall" -v bc="$richest_cpu" -v cc="$ceiling_cpu" -v s="$richest" 'BEGIN { r = b / c; printf "- richest schema (%s): %.2fx the ceiling in wall time (target <= 2.5x): %s; %.2fx in CPU time\n", s, r, (r <= 2.5 ? "met" : "NOT met"), bc / cc }'
+  awk -v n="$main_packets" -v c="$ceiling_wall" 'BEGIN { m = n / c / 1e6; printf "- ceiling speed: %.2f Mpps (the issue expects >= 3 Mpps on its machine)\n", m }'
+  awk -v k="$basic_rss" 'BEGIN { m = k / 1024; printf "- peak RSS, basic, main capture: %.1f MiB (target <= 64 MiB): %s\n", m, (m <= 64 ? "met" : "NOT met") }'
+  awk -v l="$long_rss" -v k="$basic_rss" -v f="$long_factor" 'BEGIN { r = l / k; printf "- peak RSS, %sx longer capture / main capture: %.3f (target <= 1.10): %s\n", f, r, (r <= 1.10 ? "met" : "NOT met") }'
+  if [[ -n $jobs2_wall ]]; then
+    awk -v a="$jobs2_wall" -v b="$jobs1_wall" -v s="$cmp_result" 'BEGIN { r = a / b; printf "- --jobs 2 / --jobs 1 wall time: %.2f (target <= 0.56): %s; outputs %s\n", r, (r <= 0.56 ? "met" : "NOT met"), s }'
+  else
+    echo "- --jobs 2 / --jobs 1: not measured (no --jobs option)"
+  fi
+}
+report | tee "$data/results.md"
+
+if [[ $cmp_result == DIFFERENT ]]; then
+  log "FAILED: --jobs 1 and --jobs 2 outputs differ ($data/folder-jobs1.csv, $data/folder-jobs2.csv)"
+  exit 1
+fi
