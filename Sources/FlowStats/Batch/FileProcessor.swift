@@ -4,6 +4,9 @@ public struct ProcessingOptions: Sendable {
     public var filter: String?
     public var schema = Schema.basic
     public var labelTemplate: LabelTemplate
+    /// Called every 65,536 packets of a file with its packets read so far and the bytes of
+    /// the file read so far (for a progress line); nil for no reports.
+    public var progress: (@Sendable (_ packets: Int, _ position: Int64) -> Void)?
 
     public init(labelTemplate: LabelTemplate) {
         self.labelTemplate = labelTemplate
@@ -113,8 +116,12 @@ public enum FileProcessor {
         // path touches its fields in place instead of through closure-captured boxes.
         withoutActuallyEscaping(onFlows) { onFlows in
             var session = FileSession(options.flow, uidSalt: FlowUID.salt(input.displayPath), onFlows: onFlows)
+            let progress = options.progress
             let end = reader.forEachPacket { header, bytes in
                 session.process(header, bytes)
+                if let progress, session.report.packets & 0xFFFF == 0 {
+                    progress(session.report.packets, reader.position)
+                }
             }
             session.finish()
             session.report.input = input

@@ -18,6 +18,11 @@ public final class CaptureReader {
     private let filterExpression: String?
     private var filters: [LinkType: BPFFilter] = [:]
 
+    private var source: PcapSource?
+
+    /// Bytes of the file read so far (libpcap reads only; 0 otherwise), for progress reports.
+    public var position: Int64 { source?.position ?? 0 }
+
     /// Set when reading had to switch from libpcap to the pcapng block reader.
     public private(set) var usedFallbackReader = false
 
@@ -83,6 +88,8 @@ public final class CaptureReader {
             guard let source = try? PcapSource(path: path) else {
                 return .failed("cannot reopen the file")
             }
+            self.source = source
+            defer { self.source = nil }
             end = source.forEachPacket(handle)
             if backend == .automatic, case .failed(let message) = end, format == .pcapng,
                Self.libpcapFallsShort(message) {

@@ -17,6 +17,12 @@ final class PcapSource {
 
     deinit { pcap_close(handle) }
 
+    /// How far into the file libpcap has read, in bytes (for progress reports).
+    var position: Int64 {
+        guard let file = pcap_file(handle) else { return 0 }
+        return Int64(ftell(file))
+    }
+
     /// The link type of the file (of the first interface, for pcapng).
     var linkType: LinkType { LinkType(rawValue: UInt32(bitPattern: pcap_datalink(handle))) }
 

@@ -19,61 +19,87 @@
 public struct ZeekConnection: Sendable {
     public let `protocol`: ZeekProtocol
 
-    private var hist = ZeekHistory()
+    /// Everything but the two TCP endpoints. The per-packet work runs on `core` with the
+    /// endpoints passed `inout` (distinct stored properties of `self`), so neither the
+    /// endpoints nor the connection are copied per packet.
+    private var core = Core()
+
+    // MARK: TCP adapter state (TCPSessionAdapter)
+
+    /// The endpoints in their current roles: `orig.isOrig` is always true, `resp.isOrig`
+    /// always false (a flip while processing a packet swaps them afterwards).
+    private var orig = ZeekTCPEndpoint(isOrig: true)
+    private var resp = ZeekTCPEndpoint(isOrig: false)
+
     /// Whether Zeek flipped the roles at least once (the history holds a `^`).
-    public private(set) var flipped = false
+    public var flipped: Bool { core.flipped }
     /// Whether Zeek swapped the roles after the connection was made (TCP's SYN/SYN-ACK
     /// reversal in `UpdateInactiveState`): the flow table's originator is then Zeek's
     /// responder. Every output here is already in Zeek's orientation; swap the id
     /// fields (orig_h/orig_p ↔ resp_h/resp_p) when writing the row. Packets keep being
     /// passed with the flow table's `isOrig`.
-    public private(set) var rolesSwapped = false
+    public var rolesSwapped: Bool { core.rolesSwapped }
 
     /// `ConnSize_Analyzer` counts: packets and IP total lengths per side, of the packets
     /// Zeek processed (not those dropped for a bad checksum or an unusable TCP header,
     /// nor ICMP packets cut short by the snap length).
-    public private(set) var origPackets = 0
-    public private(set) var respPackets = 0
-    public private(set) var origIPBytes = 0
-    public private(set) var respIPBytes = 0
-
-    private var missed: UInt64 = 0
+    public var origPackets: Int { core.origPackets }
+    public var respPackets: Int { core.respPackets }
+    public var origIPBytes: Int { core.origIPBytes }
+    public var respIPBytes: Int { core.respIPBytes }
 
     /// `start_time`: the first packet's time (any packet, even one then dropped).
-    public private(set) var startTimeNs: Int64 = 0
+    public var startTimeNs: Int64 { core.startTimeNs }
     /// `last_time`: the last packet Zeek accepted; for TCP, not moved once both sides'
     /// closes were reported (`if ( ! orig->did_close || ! resp->did_close ) SetLastTime`),
     /// which keeps a final ACK out of the duration.
-    public private(set) var lastTimeNs: Int64 = 0
-    private var started = false
-
-    // MARK: TCP adapter state (TCPSessionAdapter)
-
-    private var orig = ZeekTCPEndpoint(isOrig: true)
-    private var resp = ZeekTCPEndpoint(isOrig: false)
-    /// `first_packet_seen`: bit 1 originator, bit 2 responder.
-    private var firstPacketSeen: UInt8 = 0
-    private var isPartial = false
-    private var closeDeferred = false
-    private var deferredGenEvent = false
-    /// `is_active`: cleared by `ConnectionFinished` / `ConnectionReset`.
-    private var isActive = true
-    /// `tcp_inactivity_timeout` armed (an endpoint left the handshake states).
-    private var tcpInactivityArmed = false
-    /// Time of the originator's first SYN (`AttemptTimer` armed for it + `tcp_attempt_delay`).
-    private var attemptStartNs: Int64?
+    public var lastTimeNs: Int64 { core.lastTimeNs }
     /// `last_time` when the close completed (`ConnDeleteTimer` at it + `tcp_close_delay`).
-    public private(set) var closedAtNs: Int64?
-    /// `last_time` when a one-sided close armed another `ExpireTimer` chain.
-    private var extraExpireBaseNs: Int64?
+    public var closedAtNs: Int64? { core.closedAtNs }
 
-    // MARK: UDP / ICMP adapter state
+    /// The connection's state apart from the TCP endpoints.
+    fileprivate struct Core: Sendable {
+        var hist = ZeekHistory()
+        var flipped = false
+        var rolesSwapped = false
 
-    /// `request_len` / `reply_len`: -1 until a packet is seen (`UDP_INACTIVE`).
-    private var requestLength = -1
-    private var replyLength = -1
-    private var requestChecksumErrors = ZeekScaledCounter()
-    private var replyChecksumErrors = ZeekScaledCounter()
+        var origPackets = 0
+        var respPackets = 0
+        var origIPBytes = 0
+        var respIPBytes = 0
+
+        var missed: UInt64 = 0
+
+        var startTimeNs: Int64 = 0
+        var lastTimeNs: Int64 = 0
+        var started = false
+
+        // TCPSessionAdapter, apart from the endpoints
+
+        /// `first_packet_seen`: bit 1 originator, bit 2 responder.
+        var firstPacketSeen: UInt8 = 0
+        var isPartial = false
+        var closeDeferred = false
+        var deferredGenEvent = false
+        /// `is_active`: cleared by `ConnectionFinished` / `ConnectionReset`.
+        var isActive = true
+        /// `tcp_inactivity_timeout` armed (an endpoint left the handshake states).
+        var tcpInactivityArmed = false
+        /// Time of the originator's first SYN (`AttemptTimer` armed for it + `tcp_attempt_delay`).
+        var attemptStartNs: Int64?
+        /// `last_time` when the close completed (`ConnDeleteTimer` at it + `tcp_close_delay`).
+        var closedAtNs: Int64?
+        /// `last_time` when a one-sided close armed another `ExpireTimer` chain.
+        var extraExpireBaseNs: Int64?
+
+        // UDP / ICMP adapter state
+
+        /// `request_len` / `reply_len`: -1 until a packet is seen (`UDP_INACTIVE`).
+        var requestLength = -1
+        var replyLength = -1
+        var requestChecksumErrors = ZeekScaledCounter()
+        var replyChecksumErrors = ZeekScaledCounter()
+    }
 
     /// A connection whose originator the caller has decided. `flipped` is the answer of
     /// ``shouldFlip(protocol:firstPacketFlags:sourcePort:destinationPort:destinationIsBroadcast:likelyServerPorts:)``
@@ -82,8 +108,8 @@ public struct ZeekConnection: Sendable {
     public init(protocol: ZeekProtocol, flipped: Bool = false) {
         self.protocol = `protocol`
         if flipped {
-            self.flipped = true
-            hist.flipRoles()
+            core.flipped = true
+            core.hist.flipRoles()
         }
     }
 
@@ -123,24 +149,34 @@ public struct ZeekConnection: Sendable {
 
     /// Accounts one packet (see ``ZeekAddResult``).
     public mutating func add(_ p: ZeekPacket) -> ZeekAddResult {
-        let isOrig = p.isOrig != rolesSwapped
-        if !started {
-            started = true
-            startTimeNs = p.timestampNs
-            lastTimeNs = p.timestampNs
+        let isOrig = p.isOrig != core.rolesSwapped
+        if !core.started {
+            core.started = true
+            core.startTimeNs = p.timestampNs
+            core.lastTimeNs = p.timestampNs
         } else if `protocol` == .tcp, p.headerComplete, isReuse(p) {
             return .newConnection
         }
         switch `protocol` {
         case .tcp:
-            if p.headerComplete { processTCP(p, isOrig: isOrig) }
+            if p.headerComplete {
+                // In place: the sender's endpoint and its peer as distinct stored properties.
+                if isOrig {
+                    core.processTCP(p, isOrig: true, ep: &orig, peer: &resp)
+                } else {
+                    core.processTCP(p, isOrig: false, ep: &resp, peer: &orig)
+                }
+                // A role flip while processing toggled the endpoints' roles: keep `orig`
+                // the originator's (rare, so the copy does not matter).
+                if !orig.isOrig { swap(&orig, &resp) }
+            }
         case .udp:
-            processUDP(p, isOrig: isOrig)
+            core.processUDP(p, isOrig: isOrig)
         case .icmp:
-            processICMP(p, isOrig: isOrig)
+            core.processICMP(p, isOrig: isOrig)
         case .other:
-            lastTimeNs = p.timestampNs
-            count(isOrig: isOrig, ipLength: p.ipLength)
+            core.lastTimeNs = p.timestampNs
+            core.count(isOrig: isOrig, ipLength: p.ipLength)
         }
         return .accepted
     }
@@ -149,12 +185,161 @@ public struct ZeekConnection: Sendable {
     /// `exceeded_tunnel_max_depth`: `CheckHistory(HIST_UNKNOWN_PKT, 'X')`, once) — for the
     /// caller to use when it knows Zeek would have hit such a limit.
     public mutating func noteAnalysisLimit() {
-        _ = hist.check(0x400, UInt8(ascii: "X"))
+        _ = core.hist.check(0x400, UInt8(ascii: "X"))
     }
 
+    /// `TCPSessionAdapter::IsReuse`: only a SYN can start a new connection on a known
+    /// 5-tuple — a SYN-ACK only while the originator never spoke (then compared with the
+    /// responder). While neither side's close has been reported, the SYN is a reuse
+    /// unless its sequence number is the start of that side (a retransmitted SYN), or it
+    /// is the SYN of a SYN/SYN-ACK pair seen in reverse order. Once a close was reported
+    /// any SYN is a reuse.
+    private func isReuse(_ p: ZeekPacket) -> Bool {
+        let flags = p.tcpFlags
+        guard flags & TCPFlag.syn != 0 else { return false }
+        let synAck = flags & TCPFlag.ack != 0
+        if synAck && orig.state != .inactive { return false }
+        if !(orig.didClose || resp.didClose) {
+            // The side compared: the responder for a SYN-ACK, else the originator.
+            let connOrigStart = synAck ? resp.startSeq32 : orig.startSeq32
+            if p.sequence == connOrigStart { return false }
+            if !synAck && orig.state == .synAckSent && resp.state == .inactive
+                && p.sequence == resp.startSeq32 {
+                return false
+            }
+        }
+        return true
+    }
+
+    // MARK: - Results
+
+    /// `c$history` (empty when Zeek logs `-`).
+    public var history: String { core.hist.string }
+
+    /// Zeek's TCP endpoint states (`c$orig$state`, `c$resp$state`); `.inactive` for
+    /// non-TCP connections.
+    public var origTCPState: ZeekTCPState { `protocol` == .tcp ? orig.state : .inactive }
+    public var respTCPState: ZeekTCPState { `protocol` == .tcp ? resp.state : .inactive }
+
+    /// `c$orig$size` as Zeek's 64-bit count: TCP from sequence numbers
+    /// (`TCP_Endpoint::Size`), UDP/ICMP the payload sum, 0 for other protocols.
+    public var origSize: UInt64 {
+        switch `protocol` {
+        case .tcp: orig.size(peerState: resp.state)
+        case .udp, .icmp: UInt64(max(core.requestLength, 0))
+        case .other: 0
+        }
+    }
+
+    /// `c$resp$size`, as ``origSize``.
+    public var respSize: UInt64 {
+        switch `protocol` {
+        case .tcp: resp.size(peerState: orig.state)
+        case .udp, .icmp: UInt64(max(core.replyLength, 0))
+        case .other: 0
+        }
+    }
+
+    /// conn.log `orig_bytes` (logged only when ``sizesLogged``).
+    public var origBytes: Int { Int(clamping: origSize) }
+    /// conn.log `resp_bytes` (logged only when ``sizesLogged``).
+    public var respBytes: Int { Int(clamping: respSize) }
+
+    /// conn.log `missed_bytes`: the sum of the `content_gap` lengths.
+    public var missedBytes: Int { Int(clamping: core.missed) }
+
+    /// `c$duration` (`last_time - start_time`).
+    public var durationNs: Int64 { core.lastTimeNs - core.startTimeNs }
+
+    /// `set_conn`: duration, orig_bytes and resp_bytes are logged only when the duration
+    /// is above zero; otherwise the three are `-`.
+    public var sizesLogged: Bool { durationNs > 0 }
+
+    /// TCP close complete (both closes reported, a RST, or a close while the peer never
+    /// spoke): Zeek removes the connection at ``closedAtNs`` + `tcp_close_delay`.
+    public var isClosed: Bool { core.closedAtNs != nil }
+
+    /// `conn_state()` from `base/protocols/conn/main.zeek`.
+    public var connState: String {
+        switch `protocol` {
+        case .tcp:
+            let os = orig.state
+            let rs = resp.state
+            let origInactive = os == .inactive || os == .partial
+            let respInactive = rs == .inactive || rs == .partial
+            if rs == .reset {
+                if os == .synSent || os == .synAckSent || (os == .reset && origSize == 0 && respSize == 0) {
+                    return "REJ"
+                }
+                return origInactive ? "RSTRH" : "RSTR"
+            }
+            if os == .reset {
+                if respInactive { return core.hist.matchesRSTOS0Pattern ? "RSTOS0" : "OTH" }
+                return "RSTO"
+            }
+            if rs == .closed && os == .closed { return "SF" }
+            if os == .closed { return respInactive ? "SH" : "S2" }
+            if rs == .closed { return origInactive ? "SHR" : "S3" }
+            if os == .synSent && rs == .inactive { return "S0" }
+            if os == .established && rs == .established { return "S1" }
+            return "OTH"
+        case .udp:
+            if core.requestLength >= 0 { return core.replyLength >= 0 ? "SF" : "S0" }
+            return core.replyLength >= 0 ? "SHR" : "OTH"
+        case .icmp, .other:
+            return "OTH"
+        }
+    }
+
+    /// When Zeek would remove the connection if no further packet came (its timers fire
+    /// when capture time reaches them, before the packet at that time is processed):
+    /// - UDP, ICMP, other: last time + the inactivity timeout.
+    /// - TCP: the earliest of last time + inactivity (`udp_inactivity_timeout` until the
+    ///   handshake ends, then `tcp_inactivity_timeout`); a complete close: its last time +
+    ///   `tcp_close_delay` (other TCP timers cancelled); an unanswered SYN: first SYN +
+    ///   `tcp_attempt_delay` (`AttemptTimer`); and `ExpireTimer`, which runs at creation +
+    ///   `tcp_SYN_timeout` then every `tcp_session_timer` and removes a connection quiet
+    ///   for `tcp_connection_linger` that has one side closed and the other closed, reset
+    ///   or silent, or whose sides both never got past a dropped packet. (Zeek reschedules
+    ///   from the time the timer actually ran; this takes the scheduled times.)
+    public func expiryNs(_ timers: ZeekTimers = ZeekTimers()) -> Int64 {
+        switch `protocol` {
+        case .udp: return core.lastTimeNs &+ timers.udpInactivityTimeoutNs
+        case .icmp: return core.lastTimeNs &+ timers.icmpInactivityTimeoutNs
+        case .other: return core.lastTimeNs &+ timers.unknownIPInactivityTimeoutNs
+        case .tcp: break
+        }
+        var deadline = core.lastTimeNs &+ (core.tcpInactivityArmed ? timers.tcpInactivityTimeoutNs : timers.udpInactivityTimeoutNs)
+        if let closedAtNs = core.closedAtNs { return min(deadline, closedAtNs &+ timers.tcpCloseDelayNs) }
+        guard core.isActive else { return deadline }
+        if let attemptStartNs = core.attemptStartNs, orig.state == .synSent || orig.state == .synAckSent, resp.state == .inactive {
+            deadline = min(deadline, attemptStartNs &+ timers.tcpAttemptDelayNs)
+        }
+        let oneClosed = orig.didClose || resp.didClose
+        let finished = orig.didClose && resp.didClose || orig.state == .reset || resp.state == .reset
+            || orig.state == .inactive || resp.state == .inactive
+        if (oneClosed && finished) || (orig.state == .inactive && resp.state == .inactive) {
+            let quietUntil = core.lastTimeNs &+ timers.tcpConnectionLingerNs
+            func firstTick(from base: Int64) -> Int64 {
+                if base > quietUntil { return base }
+                let period = max(1, timers.tcpSessionTimerNs)
+                return base &+ ((quietUntil - base) / period + 1) &* period
+            }
+            deadline = min(deadline, firstTick(from: core.startTimeNs &+ timers.tcpSYNTimeoutNs))
+            if let extraExpireBaseNs = core.extraExpireBaseNs {
+                deadline = min(deadline, firstTick(from: extraExpireBaseNs &+ timers.tcpSessionTimerNs))
+            }
+        }
+        return deadline
+    }
+}
+
+// MARK: - Processing
+
+extension ZeekConnection.Core {
     /// `ConnSize_Analyzer::DeliverPacket`.
     @inline(__always)
-    private mutating func count(isOrig: Bool, ipLength: Int) {
+    mutating func count(isOrig: Bool, ipLength: Int) {
         if isOrig {
             origPackets += 1
             origIPBytes += ipLength
@@ -169,7 +354,7 @@ public struct ZeekConnection: Sendable {
     /// otherwise the last time moves, `D`/`d` is recorded once per side (also for an empty
     /// datagram), and the side's size grows by the UDP length field less 8
     /// (`UpdateLength`).
-    private mutating func processUDP(_ p: ZeekPacket, isOrig: Bool) {
+    mutating func processUDP(_ p: ZeekPacket, isOrig: Bool) {
         guard p.checksumValid else {
             if isOrig {
                 hist.scaled(UInt8(ascii: "C"), &requestChecksumErrors)
@@ -194,7 +379,7 @@ public struct ZeekConnection: Sendable {
     /// grows by the message length less 8. The packet is counted only when the capture
     /// holds all of it (`if ( remaining >= len ) adapter->ForwardPacket(...)`).
     /// ICMP has no history letters.
-    private mutating func processICMP(_ p: ZeekPacket, isOrig: Bool) {
+    mutating func processICMP(_ p: ZeekPacket, isOrig: Bool) {
         guard p.checksumValid else { return }
         lastTimeNs = p.timestampNs
         updateLength(isOrig: isOrig, p.payloadLength)
@@ -211,45 +396,13 @@ public struct ZeekConnection: Sendable {
         }
     }
 
-    // MARK: - TCP
-
-    /// `TCPSessionAdapter::IsReuse`: only a SYN can start a new connection on a known
-    /// 5-tuple — a SYN-ACK only while the originator never spoke (then compared with the
-    /// responder). While neither side's close has been reported, the SYN is a reuse
-    /// unless its sequence number is the start of that side (a retransmitted SYN), or it
-    /// is the SYN of a SYN/SYN-ACK pair seen in reverse order. Once a close was reported
-    /// any SYN is a reuse.
-    private func isReuse(_ p: ZeekPacket) -> Bool {
-        let flags = p.tcpFlags
-        guard flags & TCPFlag.syn != 0 else { return false }
-        var connOrig = orig
-        if flags & TCPFlag.ack != 0 {
-            if orig.state != .inactive { return false }
-            connOrig = resp
-        }
-        if !(orig.didClose || resp.didClose) {
-            if p.sequence == connOrig.startSeq32 { return false }
-            if flags & TCPFlag.ack == 0 && connOrig.state == .synAckSent && resp.state == .inactive
-                && p.sequence == resp.startSeq32 {
-                return false
-            }
-        }
-        return true
-    }
+    // MARK: TCP
 
     /// `TCPAnalyzer::DeliverPacket` + `TCPSessionAdapter::Process`, in Zeek's order.
-    private mutating func processTCP(_ p: ZeekPacket, isOrig: Bool) {
-        var ep = isOrig ? orig : resp
-        var peer = isOrig ? resp : orig
-        defer {
-            if ep.isOrig {
-                orig = ep
-                resp = peer
-            } else {
-                orig = peer
-                resp = ep
-            }
-        }
+    /// `ep` is the sender's endpoint, `peer` the other; `isOrig` the sender's role as the
+    /// packet arrived (a flip while processing toggles the endpoints' `isOrig`).
+    mutating func processTCP(_ p: ZeekPacket, isOrig: Bool, ep: inout ZeekTCPEndpoint,
+                             peer: inout ZeekTCPEndpoint) {
         // ValidateChecksum: a bad one records C/c logarithmically (TCP_Endpoint::ChecksumError)
         // and the packet goes no further: no state, no time, not counted.
         guard p.checksumValid else {
@@ -276,7 +429,8 @@ public struct ZeekConnection: Sendable {
 
         Self.initEndpoint(&ep, syn: syn, firstSegmentSeq: baseSeq, lastSeq: seqOnePastSegment)
         var seqUnderflow = false
-        let relSeq = Self.relativeSeq(ep, baseSeq, last: ep.lastSeq, wraps: ep.seqWraps, underflow: &seqUnderflow)
+        let relSeq = Self.relativeSeq(baseSeq, last: ep.lastSeq, wraps: ep.seqWraps, startSeq: ep.startSeq,
+                                     underflow: &seqUnderflow)
 
         updateHistory(&ep, syn: syn, fin: fin, rst: rst, ack: ack, relSeq: relSeq, len: len)
 
@@ -303,7 +457,8 @@ public struct ZeekConnection: Sendable {
                 peer.initSequence(start: ackSeq &- 1, last: ackSeq &- 1)
             } else {
                 var ackUnderflow = false
-                relAck = Self.relativeSeq(peer, ackSeq, last: peer.ackSeq, wraps: peer.ackWraps, underflow: &ackUnderflow)
+                relAck = Self.relativeSeq(ackSeq, last: peer.ackSeq, wraps: peer.ackWraps, startSeq: peer.startSeq,
+                                          underflow: &ackUnderflow)
                 if ackUnderflow {
                     relAck = 0
                 } else if !rst {
@@ -326,17 +481,17 @@ public struct ZeekConnection: Sendable {
 
         // After the state machine, so that a gap revealed by a closing ack is judged with
         // the final states (peer->AckReceived(rel_ack)).
-        if ack { ackReceived(&peer, other: ep, seq: relAck) }
+        if ack { ackReceived(&peer, other: &ep, seq: relAck) }
 
         // CheckPIA_FirstPacket, with the packet's direction as it arrived.
         firstPacketSeen |= isOrig ? 1 : 2
 
         let relDataSeq = syn ? relSeq &+ 1 : relSeq
         if len > 0 && !rst && !seqUnderflow && p.capturedPayloadLength >= len {
-            dataSent(&ep, other: peer, seq: relDataSeq, len: UInt64(len))
+            dataSent(&ep, other: &peer, seq: relDataSeq, len: UInt64(len))
         }
-        checkEOF(&ep, peer: peer)
-        if doClose { connectionClosed(&ep, peer: peer, genEvent: genEvent) }
+        checkEOF(&ep, peer: &peer)
+        if doClose { connectionClosed(&ep, peer: &peer, genEvent: genEvent) }
 
         // ConnSize_Analyzer::DeliverPacket, with the sender's role after any flip made
         // while processing this packet (PR #5047: before it, the stale direction was used).
@@ -383,7 +538,8 @@ public struct ZeekConnection: Sendable {
     /// `get_relative_seq`: the sequence number relative to the side's start, in 64 bits,
     /// guessing a wrap from the distance to `last`. Below the start (no wraps), the
     /// negative distance is returned as Zeek's unsigned value and `underflow` is set.
-    private static func relativeSeq(_ e: ZeekTCPEndpoint, _ seq: UInt32, last: UInt32, wraps: UInt32,
+    @inline(__always)
+    private static func relativeSeq(_ seq: UInt32, last: UInt32, wraps: UInt32, startSeq: Int64,
                                     underflow: inout Bool) -> UInt64 {
         var wraps = wraps
         let delta = zeekSeqDelta(seq, last)
@@ -393,11 +549,12 @@ public struct ZeekConnection: Sendable {
             if seq < last { wraps &+= 1 }
         }
         if wraps == 0 {
-            let fromStart = zeekSeqDelta(seq, e.startSeq32)
+            let fromStart = zeekSeqDelta(seq, UInt32(truncatingIfNeeded: startSeq))
             if fromStart < 0 { underflow = true }
             return UInt64(bitPattern: Int64(fromStart))
         }
-        return e.toRelative(seq, wraps: wraps)
+        // ToRelativeSeqSpace(seq, wraps)
+        return (UInt64(wraps) << 32 &+ UInt64(seq)) &- UInt64(bitPattern: startSeq)
     }
 
     /// Endpoint `CheckHistory`: responder masks are shifted 16 bits and letters lower-cased.
@@ -621,8 +778,8 @@ public struct ZeekConnection: Sendable {
     /// reassembler still waits for data (`DataPending`). The close is complete when that
     /// side was reset, the peer closed too, or the peer never spoke; then all timers but
     /// the delete timer (last time + `tcp_close_delay`) are cancelled.
-    private mutating func connectionClosed(_ e: inout ZeekTCPEndpoint, peer: ZeekTCPEndpoint, genEvent: Bool) {
-        if dataPending(e, peer: peer) {
+    private mutating func connectionClosed(_ e: inout ZeekTCPEndpoint, peer: inout ZeekTCPEndpoint, genEvent: Bool) {
+        if Self.dataPending(&e, peer: &peer) {
             closeDeferred = true
             if !deferredGenEvent { deferredGenEvent = genEvent }
             return
@@ -649,10 +806,9 @@ public struct ZeekConnection: Sendable {
     /// `TCP_Reassembler::DataPending` for a closing side: data is pending unless everything
     /// up to its last sequence number (less a FIN octet) was delivered, and — unless it
     /// was reset — the peer holds no blocks.
-    private func dataPending(_ e: ZeekTCPEndpoint, peer: ZeekTCPEndpoint) -> Bool {
-        let r = e.reassembler
-        if r.skipDeliveries { return false }
-        let delivered = e.startSeq64 &+ r.lastReassemSeq
+    private static func dataPending(_ e: inout ZeekTCPEndpoint, peer: inout ZeekTCPEndpoint) -> Bool {
+        if e.reassembler.skipDeliveries { return false }
+        let delivered = e.startSeq64 &+ e.reassembler.lastReassemSeq
         let last = e.lastSeq64
         if last < delivered { return false }
         if delivered != last &- 1 && delivered != last { return true }
@@ -662,12 +818,12 @@ public struct ZeekConnection: Sendable {
 
     /// `TCP_Reassembler::CheckEOF` → `TCPSessionAdapter::EndpointEOF`: once a closing side
     /// has delivered everything, a deferred close is reported.
-    private mutating func checkEOF(_ e: inout ZeekTCPEndpoint, peer: ZeekTCPEndpoint) {
+    private mutating func checkEOF(_ e: inout ZeekTCPEndpoint, peer: inout ZeekTCPEndpoint) {
         guard !e.reassembler.didEOF, e.finCount > 0 || e.state == .closed || e.state == .reset,
-              !dataPending(e, peer: peer) else { return }
+              !Self.dataPending(&e, peer: &peer) else { return }
         e.reassembler.didEOF = true
         if closeDeferred {
-            connectionClosed(&e, peer: peer, genEvent: deferredGenEvent)
+            connectionClosed(&e, peer: &peer, genEvent: deferredGenEvent)
             closeDeferred = false
         }
     }
@@ -675,37 +831,37 @@ public struct ZeekConnection: Sendable {
     /// `TCP_Reassembler::AckReceived` on the side `e` whose data the peer acks up to `seq`
     /// (relative): an ack of the FIN counts up to the FIN octet; everything below is
     /// trimmed, which reports the bytes never seen as gaps.
-    private mutating func ackReceived(_ e: inout ZeekTCPEndpoint, other: ZeekTCPEndpoint, seq: UInt64) {
+    private mutating func ackReceived(_ e: inout ZeekTCPEndpoint, other: inout ZeekTCPEndpoint, seq: UInt64) {
         var seq = seq
         if e.finCount > 0 && seq >= e.finSeq { seq = e.finSeq &- 1 }
         guard seq > e.reassembler.trimSeq else { return }
-        trimToSeq(&e, other: other, seq)
-        checkEOF(&e, peer: other)
+        trimToSeq(&e, other: &other, seq)
+        checkEOF(&e, peer: &other)
     }
 
     /// `Reassembler::TrimToSeq` / `DataBlockList::Trim`.
-    private mutating func trimToSeq(_ e: inout ZeekTCPEndpoint, other: ZeekTCPEndpoint, _ seq: UInt64) {
-        if seq > e.reassembler.lastReassemSeq { undelivered(&e, other: other, upTo: seq) }
+    private mutating func trimToSeq(_ e: inout ZeekTCPEndpoint, other: inout ZeekTCPEndpoint, _ seq: UInt64) {
+        if seq > e.reassembler.lastReassemSeq { undelivered(&e, other: &other, upTo: seq) }
         e.reassembler.spans.trim(upTo: seq)
-        blockInserted(&e, other: other)
+        blockInserted(&e, other: &other)
         if seq > e.reassembler.trimSeq { e.reassembler.trimSeq = seq }
     }
 
     /// `TCP_Reassembler::Undelivered`: acked data never seen. Ignored for a partial
     /// connection's first octets (`up_to_seq <= 2`); otherwise each hole before a held
     /// block, and the rest up to `upTo`, is a gap, and delivery moves past them.
-    private mutating func undelivered(_ e: inout ZeekTCPEndpoint, other: ZeekTCPEndpoint, upTo: UInt64) {
+    private mutating func undelivered(_ e: inout ZeekTCPEndpoint, other: inout ZeekTCPEndpoint, upTo: UInt64) {
         if upTo <= 2 && isPartial { return }
         if !e.reassembler.skipDeliveries {
             while let k = e.reassembler.spans.firstIndex(startingAtOrAbove: e.reassembler.lastReassemSeq) {
                 let start = e.reassembler.spans.lower(k)
                 guard start < upTo else { break }
-                gap(&e, other: other, length: start - e.reassembler.lastReassemSeq)
+                gap(&e, other: &other, length: start - e.reassembler.lastReassemSeq)
                 e.reassembler.lastReassemSeq = start
-                blockInserted(&e, other: other)
+                blockInserted(&e, other: &other)
             }
             if upTo > e.reassembler.lastReassemSeq {
-                gap(&e, other: other, length: upTo - e.reassembler.lastReassemSeq)
+                gap(&e, other: &other, length: upTo - e.reassembler.lastReassemSeq)
             }
         }
         if upTo > e.reassembler.lastReassemSeq { e.reassembler.lastReassemSeq = upTo }
@@ -714,7 +870,7 @@ public struct ZeekConnection: Sendable {
     /// `TCP_Reassembler::Gap`: a gap counts (history `G`/`g` logarithmically, and
     /// `missed_bytes` through `content_gap`) only while both sides are established or
     /// cleanly closing (`established_or_cleanly_closing`; `report_gaps_for_partial` is F).
-    private mutating func gap(_ e: inout ZeekTCPEndpoint, other: ZeekTCPEndpoint, length: UInt64) {
+    private mutating func gap(_ e: inout ZeekTCPEndpoint, other: inout ZeekTCPEndpoint, length: UInt64) {
         guard e.isClean && other.isClean else { return }
         hist.scaled(e.isOrig ? UInt8(ascii: "G") : UInt8(ascii: "g"), &e.gaps)
         missed &+= length
@@ -724,7 +880,7 @@ public struct ZeekConnection: Sendable {
     /// stream, then drops delivered data at once when nothing of this side was acked yet
     /// and its size passed `tcp_max_initial_window` (the peer's acks are presumably not
     /// being seen).
-    private mutating func blockInserted(_ e: inout ZeekTCPEndpoint, other: ZeekTCPEndpoint) {
+    private mutating func blockInserted(_ e: inout ZeekTCPEndpoint, other: inout ZeekTCPEndpoint) {
         guard let k = e.reassembler.spans.index(containing: e.reassembler.lastReassemSeq) else { return }
         e.reassembler.lastReassemSeq = e.reassembler.spans.upper(k)
         if e.noDataAcked && e.size(peerState: other.state) > ZeekConstants.tcpMaxInitialWindow {
@@ -740,13 +896,13 @@ public struct ZeekConnection: Sendable {
     /// reassembler gives up on the side (no more gaps) when more than
     /// `tcp_max_above_hole_without_any_acks` waits above a hole with nothing acked, or
     /// more than `tcp_excessive_data_without_further_acks` is held.
-    private mutating func dataSent(_ e: inout ZeekTCPEndpoint, other: ZeekTCPEndpoint, seq: UInt64, len: UInt64) {
+    private mutating func dataSent(_ e: inout ZeekTCPEndpoint, other: inout ZeekTCPEndpoint, seq: UInt64, len: UInt64) {
         guard !e.reassembler.skipDeliveries else { return }
         let upper = seq &+ len
         if upper > e.reassembler.trimSeq {
             let lower = max(seq, e.reassembler.trimSeq)
             e.reassembler.spans.insert(lower, upper, boundary: e.reassembler.lastReassemSeq)
-            blockInserted(&e, other: other)
+            blockInserted(&e, other: &other)
         }
         if e.noDataAcked && e.reassembler.numUndeliveredBytes > ZeekConstants.tcpMaxAboveHoleWithoutAnyAcks {
             e.reassembler.spans.removeAll()
@@ -756,127 +912,5 @@ public struct ZeekConnection: Sendable {
             e.reassembler.spans.removeAll()
             e.reassembler.skipDeliveries = true
         }
-    }
-
-    // MARK: - Results
-
-    /// `c$history` (empty when Zeek logs `-`).
-    public var history: String { hist.string }
-
-    /// Zeek's TCP endpoint states (`c$orig$state`, `c$resp$state`); `.inactive` for
-    /// non-TCP connections.
-    public var origTCPState: ZeekTCPState { `protocol` == .tcp ? orig.state : .inactive }
-    public var respTCPState: ZeekTCPState { `protocol` == .tcp ? resp.state : .inactive }
-
-    /// `c$orig$size` as Zeek's 64-bit count: TCP from sequence numbers
-    /// (`TCP_Endpoint::Size`), UDP/ICMP the payload sum, 0 for other protocols.
-    public var origSize: UInt64 {
-        switch `protocol` {
-        case .tcp: orig.size(peerState: resp.state)
-        case .udp, .icmp: UInt64(max(requestLength, 0))
-        case .other: 0
-        }
-    }
-
-    /// `c$resp$size`, as ``origSize``.
-    public var respSize: UInt64 {
-        switch `protocol` {
-        case .tcp: resp.size(peerState: orig.state)
-        case .udp, .icmp: UInt64(max(replyLength, 0))
-        case .other: 0
-        }
-    }
-
-    /// conn.log `orig_bytes` (logged only when ``sizesLogged``).
-    public var origBytes: Int { Int(clamping: origSize) }
-    /// conn.log `resp_bytes` (logged only when ``sizesLogged``).
-    public var respBytes: Int { Int(clamping: respSize) }
-
-    /// conn.log `missed_bytes`: the sum of the `content_gap` lengths.
-    public var missedBytes: Int { Int(clamping: missed) }
-
-    /// `c$duration` (`last_time - start_time`).
-    public var durationNs: Int64 { lastTimeNs - startTimeNs }
-
-    /// `set_conn`: duration, orig_bytes and resp_bytes are logged only when the duration
-    /// is above zero; otherwise the three are `-`.
-    public var sizesLogged: Bool { durationNs > 0 }
-
-    /// TCP close complete (both closes reported, a RST, or a close while the peer never
-    /// spoke): Zeek removes the connection at ``closedAtNs`` + `tcp_close_delay`.
-    public var isClosed: Bool { closedAtNs != nil }
-
-    /// `conn_state()` from `base/protocols/conn/main.zeek`.
-    public var connState: String {
-        switch `protocol` {
-        case .tcp:
-            let os = orig.state
-            let rs = resp.state
-            let origInactive = os == .inactive || os == .partial
-            let respInactive = rs == .inactive || rs == .partial
-            if rs == .reset {
-                if os == .synSent || os == .synAckSent || (os == .reset && origSize == 0 && respSize == 0) {
-                    return "REJ"
-                }
-                return origInactive ? "RSTRH" : "RSTR"
-            }
-            if os == .reset {
-                if respInactive { return hist.matchesRSTOS0Pattern ? "RSTOS0" : "OTH" }
-                return "RSTO"
-            }
-            if rs == .closed && os == .closed { return "SF" }
-            if os == .closed { return respInactive ? "SH" : "S2" }
-            if rs == .closed { return origInactive ? "SHR" : "S3" }
-            if os == .synSent && rs == .inactive { return "S0" }
-            if os == .established && rs == .established { return "S1" }
-            return "OTH"
-        case .udp:
-            if requestLength >= 0 { return replyLength >= 0 ? "SF" : "S0" }
-            return replyLength >= 0 ? "SHR" : "OTH"
-        case .icmp, .other:
-            return "OTH"
-        }
-    }
-
-    /// When Zeek would remove the connection if no further packet came (its timers fire
-    /// when capture time reaches them, before the packet at that time is processed):
-    /// - UDP, ICMP, other: last time + the inactivity timeout.
-    /// - TCP: the earliest of last time + inactivity (`udp_inactivity_timeout` until the
-    ///   handshake ends, then `tcp_inactivity_timeout`); a complete close: its last time +
-    ///   `tcp_close_delay` (other TCP timers cancelled); an unanswered SYN: first SYN +
-    ///   `tcp_attempt_delay` (`AttemptTimer`); and `ExpireTimer`, which runs at creation +
-    ///   `tcp_SYN_timeout` then every `tcp_session_timer` and removes a connection quiet
-    ///   for `tcp_connection_linger` that has one side closed and the other closed, reset
-    ///   or silent, or whose sides both never got past a dropped packet. (Zeek reschedules
-    ///   from the time the timer actually ran; this takes the scheduled times.)
-    public func expiryNs(_ timers: ZeekTimers = ZeekTimers()) -> Int64 {
-        switch `protocol` {
-        case .udp: return lastTimeNs &+ timers.udpInactivityTimeoutNs
-        case .icmp: return lastTimeNs &+ timers.icmpInactivityTimeoutNs
-        case .other: return lastTimeNs &+ timers.unknownIPInactivityTimeoutNs
-        case .tcp: break
-        }
-        var deadline = lastTimeNs &+ (tcpInactivityArmed ? timers.tcpInactivityTimeoutNs : timers.udpInactivityTimeoutNs)
-        if let closedAtNs { return min(deadline, closedAtNs &+ timers.tcpCloseDelayNs) }
-        guard isActive else { return deadline }
-        if let attemptStartNs, orig.state == .synSent || orig.state == .synAckSent, resp.state == .inactive {
-            deadline = min(deadline, attemptStartNs &+ timers.tcpAttemptDelayNs)
-        }
-        let oneClosed = orig.didClose || resp.didClose
-        let finished = orig.didClose && resp.didClose || orig.state == .reset || resp.state == .reset
-            || orig.state == .inactive || resp.state == .inactive
-        if (oneClosed && finished) || (orig.state == .inactive && resp.state == .inactive) {
-            let quietUntil = lastTimeNs &+ timers.tcpConnectionLingerNs
-            func firstTick(from base: Int64) -> Int64 {
-                if base > quietUntil { return base }
-                let period = max(1, timers.tcpSessionTimerNs)
-                return base &+ ((quietUntil - base) / period + 1) &* period
-            }
-            deadline = min(deadline, firstTick(from: startTimeNs &+ timers.tcpSYNTimeoutNs))
-            if let extraExpireBaseNs {
-                deadline = min(deadline, firstTick(from: extraExpireBaseNs &+ timers.tcpSessionTimerNs))
-            }
-        }
-        return deadline
     }
 }
