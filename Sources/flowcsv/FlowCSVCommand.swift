@@ -147,7 +147,9 @@ struct FlowCSVCommand: ParsableCommand {
             sink = OutputFile()
         }
         let progress = Progress(files: captures, enabled: !quiet)
-        options.progress = { packets, position in progress.tick(packets: packets, position: position) }
+        if !quiet {
+            options.progress = { packets, position in progress.tick(packets: packets, position: position) }
+        }
         let workers = jobs == 0 ? max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN))) : jobs
         let quiet = self.quiet
         var summary = BatchRunner.run(captures, options: options, output: sink, jobs: workers) { report in

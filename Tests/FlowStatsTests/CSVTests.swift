@@ -3,7 +3,7 @@ import Testing
 
 @Suite struct CSVTests {
     func field(_ write: (inout CSVBuffer) -> Void) -> String {
-        var buffer = CSVBuffer()
+        let buffer = CSVBuffer()
         write(&buffer)
         return String(decoding: buffer.bytes, as: UTF8.self)
     }
@@ -40,7 +40,7 @@ import Testing
     }
 
     @Test func fieldsAreSeparatedAndRowsEnded() {
-        var buffer = CSVBuffer()
+        let buffer = CSVBuffer()
         buffer.int(1)
         buffer.text("x")
         buffer.empty()
@@ -51,7 +51,7 @@ import Testing
     }
 
     @Test func basicHeaderHasTheDocumentedColumns() {
-        var buffer = CSVBuffer()
+        let buffer = CSVBuffer()
         Schema.basic.writeHeader(to: &buffer)
         #expect(String(decoding: buffer.bytes, as: UTF8.self) ==
             "StartTime,DurationTime,ClientIP,ClientPort,ServerIP,ServerPort,AppName,AppAction,FlowPackets,FlowBytes,PacketsBytesAvg,Protocol,FwdPackets,FwdBytes,BwdPackets,BwdBytes,EndReason,SourceFile,ConnState,History,TunnelParent\n")

@@ -93,7 +93,7 @@ public enum FileProcessor {
             for flow in flows {
                 schema.writeRow(flow, file: context, to: &out)
             }
-            if out.bytes.count >= 1 << 20 { flush(&out) }
+            if out.count >= 1 << 20 { flush(&out) }
         }
         report.labels = labels
         report.labelsMissing = labels == nil
@@ -118,9 +118,11 @@ public enum FileProcessor {
             var session = FileSession(options.flow, uidSalt: FlowUID.salt(input.displayPath), onFlows: onFlows)
             let progress = options.progress
             let end = reader.forEachPacket { header, bytes in
-                session.process(header, bytes)
-                if let progress, session.report.packets & 0xFFFF == 0 {
-                    progress(session.report.packets, reader.position)
+                // `process` answers with the packet count, so the closure never reads the
+                // session's fields itself (that would copy the whole session).
+                let packets = session.process(header, bytes)
+                if let progress, packets & 0xFFFF == 0 {
+                    progress(packets, reader.position)
                 }
             }
             session.finish()
@@ -150,7 +152,9 @@ private struct FileSession {
         self.table = FlowTable(configuration: flow, uidSalt: uidSalt)
     }
 
-    mutating func process(_ header: PacketHeader, _ bytes: UnsafeRawBufferPointer) {
+    /// Accounts one packet; returns the number of packets read so far.
+    @discardableResult
+    mutating func process(_ header: PacketHeader, _ bytes: UnsafeRawBufferPointer) -> Int {
         report.packets += 1
         // Zeek reads captures with microsecond timestamps: under its semantics, so do we.
         let time = flow.semantics == .zeek ? header.timestampNs - ((header.timestampNs % 1000) + 1000) % 1000
@@ -183,6 +187,7 @@ private struct FileSession {
             report.undecodablePackets += 1
         }
         if !table.finished.isEmpty { drain() }
+        return report.packets
     }
 
     /// A fragment counts nowhere; the datagram it completes counts once (Zeek's rule).

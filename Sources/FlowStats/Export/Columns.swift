@@ -1,13 +1,21 @@
 /// Per-file facts that rows carry: where the flow came from and its labels.
 public struct FileContext: Sendable {
-    public var sourceFile: String
-    public var appName: String
-    public var appAction: String
+    public let sourceFile: String
+    public let appName: String
+    public let appAction: String
+
+    /// The same three as CSV fields, quoted and neutralised once per file.
+    let sourceFileField: [UInt8]
+    let appNameField: [UInt8]
+    let appActionField: [UInt8]
 
     public init(sourceFile: String, appName: String, appAction: String) {
         self.sourceFile = sourceFile
         self.appName = appName
         self.appAction = appAction
+        sourceFileField = CSVBuffer.preparedUserText(sourceFile)
+        appNameField = CSVBuffer.preparedUserText(appName)
+        appActionField = CSVBuffer.preparedUserText(appAction)
     }
 }
 

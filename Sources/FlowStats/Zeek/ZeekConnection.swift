@@ -193,7 +193,9 @@ public struct ZeekConnection: Sendable {
     /// responder). While neither side's close has been reported, the SYN is a reuse
     /// unless its sequence number is the start of that side (a retransmitted SYN), or it
     /// is the SYN of a SYN/SYN-ACK pair seen in reverse order. Once a close was reported
-    /// any SYN is a reuse.
+    /// any SYN is a reuse. (Inlined into ``add(_:)``: as a call from a mutating method it
+    /// would copy the whole connection.)
+    @inline(__always)
     private func isReuse(_ p: ZeekPacket) -> Bool {
         let flags = p.tcpFlags
         guard flags & TCPFlag.syn != 0 else { return false }
@@ -336,6 +338,8 @@ public struct ZeekConnection: Sendable {
 
 // MARK: - Processing
 
+/// The per-packet work. Endpoints are passed `inout` even where a function only reads one
+/// (the `peer`/`other` side): a by-value parameter of this size is copied at each call.
 extension ZeekConnection.Core {
     /// `ConnSize_Analyzer::DeliverPacket`.
     @inline(__always)
@@ -553,8 +557,7 @@ extension ZeekConnection.Core {
             if fromStart < 0 { underflow = true }
             return UInt64(bitPattern: Int64(fromStart))
         }
-        // ToRelativeSeqSpace(seq, wraps)
-        return (UInt64(wraps) << 32 &+ UInt64(seq)) &- UInt64(bitPattern: startSeq)
+        return ZeekTCPEndpoint.toRelative(seq, wraps: wraps, startSeq: startSeq)
     }
 
     /// Endpoint `CheckHistory`: responder masks are shifted 16 bits and letters lower-cased.

@@ -113,6 +113,8 @@ struct ZeekHistory: Sendable {
 /// Up to ``capacity`` disjoint, sorted, non-touching ranges `[lower, upper)` of relative
 /// sequence numbers, stored inline: the reassembler's block list (`DataBlockList`) reduced
 /// to which bytes it holds, since only the coverage matters for gap accounting.
+/// The non-mutating members are `@inline(__always)`: called on a list inside an `inout`
+/// endpoint they then read it in place instead of copying it for the call.
 struct ZeekSpanList: Sendable {
     static let capacity = 8
     private var lowers: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
@@ -148,6 +150,7 @@ struct ZeekSpanList: Sendable {
     }
 
     /// Bytes held (`DataBlockList::DataSize`).
+    @inline(__always)
     var totalSize: UInt64 {
         var sum: UInt64 = 0
         for i in 0..<count { sum &+= upper(i) &- lower(i) }
@@ -155,6 +158,7 @@ struct ZeekSpanList: Sendable {
     }
 
     /// Index of the range with `lower <= seq < upper`.
+    @inline(__always)
     func index(containing seq: UInt64) -> Int? {
         for i in 0..<count where lower(i) <= seq {
             if seq < upper(i) { return i }
@@ -163,6 +167,7 @@ struct ZeekSpanList: Sendable {
     }
 
     /// Index of the first range starting at or above `seq`.
+    @inline(__always)
     func firstIndex(startingAtOrAbove seq: UInt64) -> Int? {
         for i in 0..<count where lower(i) >= seq { return i }
         return nil

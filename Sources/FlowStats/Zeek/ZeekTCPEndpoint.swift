@@ -43,6 +43,7 @@ struct ZeekReassembler: Sendable {
 
     /// `TCP_Reassembler::NumUndeliveredBytes`: from the delivery point to the end of the
     /// last block held.
+    @inline(__always)
     var numUndeliveredBytes: UInt64 {
         guard spans.count > 0 else { return 0 }
         let end = spans.upper(spans.count - 1)
@@ -51,6 +52,11 @@ struct ZeekReassembler: Sendable {
 }
 
 /// One side of a TCP connection: Zeek's `TCP_Endpoint` fields that feed conn.log.
+///
+/// A large value (the reassembler's ranges are inline): the connection works on its two
+/// endpoints in place, and the non-mutating members used on the per-packet path are
+/// `@inline(__always)` so that calling them on an `inout` endpoint reads the fields it
+/// needs instead of copying the whole endpoint for the call.
 struct ZeekTCPEndpoint: Sendable {
     var state: ZeekTCPState = .inactive
     var prevState: ZeekTCPState = .inactive
@@ -93,10 +99,11 @@ struct ZeekTCPEndpoint: Sendable {
     /// `ToFullSeqSpace(AckSeq(), AckWraps())`.
     var ackSeq64: UInt64 { UInt64(ackWraps) << 32 &+ UInt64(ackSeq) }
 
-    /// `ToRelativeSeqSpace(seq, wraps)`.
+    /// `ToRelativeSeqSpace(seq, wraps)` for an endpoint whose ``startSeq`` is `startSeq`
+    /// (static, so the per-packet path passes the one field, not the endpoint).
     @inline(__always)
-    func toRelative(_ seq: UInt32, wraps: UInt32) -> UInt64 {
-        (UInt64(wraps) << 32 &+ UInt64(seq)) &- startSeq64
+    static func toRelative(_ seq: UInt32, wraps: UInt32, startSeq: Int64) -> UInt64 {
+        (UInt64(wraps) << 32 &+ UInt64(seq)) &- UInt64(bitPattern: startSeq)
     }
 
     /// `InitStartSeq`, `InitAckSeq`, `InitLastSeq` together.
@@ -122,6 +129,7 @@ struct ZeekTCPEndpoint: Sendable {
     }
 
     /// `NoDataAcked`: nothing of this endpoint's data acked (one octet allowed, the SYN).
+    @inline(__always)
     var noDataAcked: Bool {
         let ack = ackSeq64
         return ack == startSeq64 || ack == startSeq64 &+ 1
@@ -131,6 +139,7 @@ struct ZeekTCPEndpoint: Sendable {
     /// sequence number sent and the highest acked by the peer, less the start, less the
     /// SYN octet and (when a FIN was sent) the FIN octet. 0 for a SYN sender reset before
     /// any answer when some data looks acked (a discovered half-open connection).
+    @inline(__always)
     func size(peerState: ZeekTCPState) -> UInt64 {
         if prevState == .synSent && state == .reset && peerState == .inactive && !noDataAcked {
             return 0
@@ -144,6 +153,7 @@ struct ZeekTCPEndpoint: Sendable {
     }
 
     /// `is_clean()` in TCP_Reassembler.cc.
+    @inline(__always)
     var isClean: Bool {
         state == .established || (state == .closed && prevState == .established)
     }
