@@ -285,7 +285,8 @@ public struct FlowTable {
     }
 
     /// `fin` or `rst` for a TCP flow whose connection closed (when closes end flows), else nil.
-    private func closeReason(of record: FlowRecord) -> EndReason? {
+    @inline(__always)
+    private func closeReason(of record: borrowing FlowRecord) -> EndReason? {
         guard configuration.endOnTCPClose else { return nil }
         switch configuration.semantics {
         case .flowcsv: return record.tcp.isClosed ? record.tcp.closeReason : nil
@@ -295,8 +296,9 @@ public struct FlowTable {
 
     // MARK: - Expiry
 
-    /// When `record` expires and why.
-    private func deadline(of record: FlowRecord) -> (Int64, EndReason) {
+    /// When `record` expires and why. `borrowing`: the large record is read in place.
+    @inline(__always)
+    private func deadline(of record: borrowing FlowRecord) -> (Int64, EndReason) {
         let active = configuration.activeTimeoutNs > 0 && !record.awaitingContinuation
             ? saturatingAdd(record.firstNs, configuration.activeTimeoutNs) : .max
         var idle: Int64
