@@ -3,7 +3,7 @@ import Testing
 
 @Suite struct CSVTests {
     func field(_ write: (inout CSVBuffer) -> Void) -> String {
-        let buffer = CSVBuffer()
+        var buffer = CSVBuffer()
         write(&buffer)
         return String(decoding: buffer.bytes, as: UTF8.self)
     }
@@ -21,6 +21,10 @@ import Testing
         #expect(field { $0.int(-42) } == "-42")
         #expect(field { $0.double(832.0 / 8.0) } == "104.0")
         #expect(field { $0.double(.infinity) } == "0")
+        #expect(field { $0.double(256.0 / 3.0) } == "85.333333")  // 6 decimals, rounded
+        #expect(field { $0.double(2.0 / 3.0) } == "0.666667")
+        #expect(field { $0.double(-1.25) } == "-1.25")
+        #expect(field { $0.double(0.0000004) } == "0.0")
     }
 
     @Test func rfc4180Quoting() {
@@ -51,7 +55,7 @@ import Testing
     }
 
     @Test func basicHeaderHasTheDocumentedColumns() {
-        let buffer = CSVBuffer()
+        var buffer = CSVBuffer()
         Schema.basic.writeHeader(to: &buffer)
         #expect(String(decoding: buffer.bytes, as: UTF8.self) ==
             "StartTime,DurationTime,ClientIP,ClientPort,ServerIP,ServerPort,AppName,AppAction,FlowPackets,FlowBytes,PacketsBytesAvg,Protocol,FwdPackets,FwdBytes,BwdPackets,BwdBytes,EndReason,SourceFile,ConnState,History,TunnelParent\n")

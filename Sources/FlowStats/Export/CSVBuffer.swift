@@ -167,14 +167,25 @@ public final class CSVBuffer {
         }
     }
 
-    /// A ratio written as the shortest decimal that reads back as the same Double.
+    /// A real number rounded to 6 decimals, trailing zeros dropped (at least one decimal kept):
+    /// `104.0`, `253.5`, `85.333333`. Never NaN or Infinity (written as 0). Written digit by
+    /// digit, without the cost of a shortest-round-trip conversion.
     public func double(_ value: Double) {
         separate()
-        if value.isFinite {
-            put(contentsOf: value.description.utf8)
-        } else {
-            put(UInt8(ascii: "0"))  // never NaN/Infinity in the CSV
+        guard value.isFinite else { return put(UInt8(ascii: "0")) }
+        guard abs(value) < 9e12 else { return put(contentsOf: value.description.utf8) }
+        let scaled = Int64((value * 1_000_000).rounded())
+        if scaled < 0 { put(UInt8(ascii: "-")) }
+        let magnitude = scaled.magnitude
+        appendUInt(magnitude / 1_000_000)
+        put(UInt8(ascii: "."))
+        var fraction = magnitude % 1_000_000
+        var width = 6
+        while width > 1 && fraction % 10 == 0 {
+            fraction /= 10
+            width -= 1
         }
+        appendUInt(fraction, width: width)
     }
 
     /// An empty field.
