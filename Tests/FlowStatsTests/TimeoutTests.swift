@@ -1,6 +1,7 @@
 import FlowStats
 import FlowStatsTestSupport
 import Testing
+import Foundation
 
 @Suite struct TimeoutTests {
     @Test func idleTimeoutSplitsAFlow() throws {
@@ -208,5 +209,25 @@ import Testing
         let (flows, _) = try runFlows(records)
         try #require(flows.count == 1)
         #expect(flows[0].client.port == 5000 && flows[0].packets == 2)
+    }
+}
+
+@Suite struct CaptureFormatTests {
+    /// The same packets written as classic pcap in both byte orders and both timestamp
+    /// resolutions, and as pcapng, give the same flows; the file name's extension is ignored.
+    @Test(arguments: [(false, false), (true, false), (false, true), (true, true)])
+    func everyPcapVariantGivesTheSameFlows(_ variant: (bigEndian: Bool, nanosecond: Bool)) throws {
+        let records = TCPLifecycleTests.fullConnection(startingAt: 1_700_000_000.25)
+        let folder = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let path = folder + "/really-a-classic-pcap.pcapng"
+        try PcapWriter.classic(records, nanosecond: variant.nanosecond, bigEndian: variant.bigEndian).write(toFile: path)
+        let options = ProcessingOptions(labelTemplate: try LabelTemplate(LabelTemplate.defaultTemplate))
+        var flows: [FlowRecord] = []
+        let report = FileProcessor.readFlows(CaptureInput(path: path, displayPath: "x"), options: options) { flows += $0 }
+        #expect(report.error == nil && report.packets == 8)
+        try #require(flows.count == 1)
+        #expect(flows[0].firstNs == 1_700_000_000_250_000_000 && flows[0].durationNs == 70_000_000)
+        #expect(flows[0].wireBytes == 832 && flows[0].endReason == .fin)
     }
 }
