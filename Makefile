@@ -1,6 +1,6 @@
 # The two commands of the README:
 #   make example   installs what is missing, builds a release flowcsv, writes flows.csv from examples/
-#   make test      installs what is missing, runs the whole test suite
+#   make test      installs what is missing, runs the whole test suite and the benchmark's smoke run
 .PHONY: deps example test build fixtures
 
 deps:
@@ -15,6 +15,7 @@ example: build
 
 test: deps
 	swift test
+	Benchmarks/run.sh --smoke
 
 # Regenerates the example dataset (committed) with the project's own pcap writer.
 fixtures:
