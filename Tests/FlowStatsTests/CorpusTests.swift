@@ -556,7 +556,6 @@ private func compare(_ run: CaptureRun, tshark rows: [TsharkConversation]) throw
     result.tshark = tshark.count
     result.flowcsv = ours.count
     var fragmentFrames = 0
-    var knownBugNotes: [String] = []
     for tuple in Set(tshark.keys).union(ours.keys).union(corrected.keys).sorted() {
         let theirs = tshark[tuple] ?? Counts()
         let mine = ours[tuple] ?? Counts()
@@ -569,34 +568,20 @@ private func compare(_ run: CaptureRun, tshark rows: [TsharkConversation]) throw
         // The difference must be exactly those frames, from their sender.
         let fragments = run.scan.fragments[tuple]
         let expected = theirs + (fragments?.counts ?? Counts())
-        if let fragments, !fragments.counts.isEmpty, !misroutedTuples.contains(tuple), mine.matches(expected) {
+        if let fragments, !fragments.counts.isEmpty, mine.matches(expected) {
             if tshark[tuple] != nil { result.fragmentTuples += 1 } else { result.fragmentOnlyInFlowcsv += 1 }
             fragmentFrames += fragments.counts.total.frames
             continue
         }
         let difference = "\(tuple): flowcsv \(mine.description); tshark \(theirs.description)"
             + (fragments.map { "; fragments: \($0.reasons)" } ?? "")
-        // BUG: an IPv6 packet with a Routing header (type 0/2, segments left > 0) is keyed by the
-        // next hop in the IPv6 destination field instead of the final destination in the Routing
-        // header (see MisroutedCounts). Known issue until the decoder (IPDecoder.decodeIPv6) is
-        // fixed; once it is, these tuples agree and this branch is no longer taken.
-        if misroutedTuples.contains(tuple), (corrected[tuple] ?? Counts()).matches(expected) {
-            if tshark[tuple] != nil { result.knownBugTuples += 1 } else if ours[tuple] != nil { result.knownBugOnlyInFlowcsv += 1 }
-            knownBugNotes.append("\(tuple)")
-            withKnownIssue("flowcsv keys an IPv6 packet with a Routing header by the next hop, not the final destination") {
-                Issue.record("\(name): frames \(misroutedFrames): \(difference)")
-            }
-            continue
-        }
+        // (An IPv6 packet with a Routing header is keyed by its final destination since the
+        // decoder follows the Routing header; a regression there shows up here as a difference.)
         Issue.record("\(name): unexplained difference: \(difference)")
     }
     if result.fragmentTuples + result.fragmentOnlyInFlowcsv > 0 {
         result.notes.append("\(result.fragmentTuples + result.fragmentOnlyInFlowcsv) 5-tuple(s) differ by \(fragmentFrames) IP fragment frame(s) "
                             + "tshark does not count in TCP/UDP (\(run.scan.fragmentFrames) fragment frames in the capture)")
-    }
-    if !knownBugNotes.isEmpty {
-        result.notes.append("BUG (known issue): IPv6 Routing header, frame(s) \(misroutedFrames) keyed by the next hop: "
-                            + knownBugNotes.joined(separator: ", "))
     }
     return result
 }
