@@ -115,7 +115,9 @@ public enum FileProcessor {
         // All per-packet state lives in one value whose method runs per packet, so the hot
         // path touches its fields in place instead of through closure-captured boxes.
         withoutActuallyEscaping(onFlows) { onFlows in
-            var session = FileSession(options.flow, uidSalt: FlowUID.salt(input.displayPath), onFlows: onFlows)
+            var flow = options.flow
+            flow.detailedStatistics = flow.detailedStatistics && options.schema.usesDetailedStatistics
+            var session = FileSession(flow, uidSalt: FlowUID.salt(input.displayPath), onFlows: onFlows)
             let progress = options.progress
             let end = reader.forEachPacket { header, bytes in
                 // `process` answers with the packet count, so the closure never reads the

@@ -15,6 +15,9 @@ public enum Schema: String, Sendable, CaseIterable {
         }
     }
 
+    /// Whether rows use the per-direction statistics and TCP analytics (so they must be kept).
+    public var usesDetailedStatistics: Bool { self == .extended }
+
     /// Writes the header line.
     public func writeHeader(to out: inout CSVBuffer) {
         for column in columns { out.text(column.name) }

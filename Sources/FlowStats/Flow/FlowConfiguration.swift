@@ -96,6 +96,9 @@ public struct FlowConfiguration: Sendable, Equatable {
     public var tunnels = TunnelMode.both
     /// What happens to IP fragments.
     public var fragments = FragmentMode.count
+    /// Keep the per-direction size/timing statistics, TCP sequence analytics and handshake times
+    /// (only the `extended` schema writes them; the file processor turns this off otherwise).
+    public var detailedStatistics = true
     /// Drop packets with a wrong IP/TCP/UDP/ICMP checksum, as Zeek does without `-C`
     /// (they still show as `C`/`c` in the history).
     public var verifyChecksums = false

@@ -220,13 +220,30 @@ public struct FlowTable {
         slots[s].record.lastNs = now
         if fromClient {
             slots[s].record.forward.add(wireLength: wireLength, ipLength: input.ipLength, payloadLength: input.payloadLength)
-            slots[s].record.forwardStats.add(wireLength: wireLength, at: now)
         } else {
             slots[s].record.backward.add(wireLength: wireLength, ipLength: input.ipLength, payloadLength: input.payloadLength)
-            slots[s].record.backwardStats.add(wireLength: wireLength, at: now)
         }
-        slots[s].record.flowStats.add(wireLength: wireLength, at: now)
+        let detailed = configuration.detailedStatistics
+        if detailed {
+            if fromClient {
+                slots[s].record.forwardStats.add(wireLength: wireLength, at: now)
+            } else {
+                slots[s].record.backwardStats.add(wireLength: wireLength, at: now)
+            }
+            slots[s].record.flowStats.add(wireLength: wireLength, at: now)
+        }
         guard input.isTCP else { return true }
+        if detailed {
+            observeAnalytics(slot: s, input, fromClient: fromClient, at: now)
+        }
+        let closedNow = slots[s].record.tcp.observe(flags: input.tcpFlags, fromClient: fromClient, at: now)
+        if closedNow || configuration.semantics == .zeek {
+            enqueue(slot)  // the deadline may have moved earlier (close + linger, Zeek's timers)
+        }
+        return true
+    }
+
+    private mutating func observeAnalytics(slot s: Int, _ input: FlowInput, fromClient: Bool, at now: Int64) {
         if fromClient {
             slots[s].record.forwardTCP.observe(flags: input.tcpFlags, sequence: input.sequence,
                                                acknowledgment: input.acknowledgment, window: input.window,
@@ -238,11 +255,6 @@ public struct FlowTable {
         }
         slots[s].record.handshake.observe(flags: input.tcpFlags, sequence: input.sequence,
                                           acknowledgment: input.acknowledgment, fromClient: fromClient, at: now)
-        let closedNow = slots[s].record.tcp.observe(flags: input.tcpFlags, fromClient: fromClient, at: now)
-        if closedNow || configuration.semantics == .zeek {
-            enqueue(slot)  // the deadline may have moved earlier (close + linger, Zeek's timers)
-        }
-        return true
     }
 
     /// Zeek's `Tunnel::max_changes_per_connection` (5): a connection whose packets switch from
