@@ -27,7 +27,7 @@ install -m 755 "${BENCH_FLOWCSV:-.build/release/flowcsv}" "$data/flowcsv"
 install -m 755 .build/release/flowcsv-benchgen "$data/"
 flowcsv=$data/flowcsv
 capture=$data/capture_profile.pcap
-want="args: --packets $packets --live $live --seed 3"
+want="args: --packets $packets --live $live --seed 3 generator: $(cat Benchmarks/Generator/*.swift | sha256sum | cut -c1-12)"
 if [[ ! -f $capture.info || "$(head -n1 "$capture.info")" != "$want" ]]; then
   summary=$("$data/flowcsv-benchgen" "$capture" --packets "$packets" --live "$live" --seed 3)
   printf '%s\n%s\n' "$want" "$summary" >"$capture.info"
@@ -74,6 +74,7 @@ if command -v perf >/dev/null 2>&1 && perf record -q -o /dev/null true >/dev/nul
   # Several passes over the capture, so the sample count is large enough.
   perf record -q -F 4999 --call-graph dwarf,32768 -o "$data/perf.data" -- \
     "$flowcsv" --quiet --schema "$schema" "$capture" "$capture" "$capture" "$capture" >/dev/null 2>"$data/perf.log"
+  rm -f "$data/perf.data.old"
   perf report -i "$data/perf.data" --no-children -g none --stdio --sort symbol --percent-limit 0.5 2>/dev/null \
     | grep -E '^ +[0-9.]+%' | demangle >"$data/perf-self.txt"
   perf report -i "$data/perf.data" --children -g none --stdio --sort symbol --percent-limit 0.5 2>/dev/null \
