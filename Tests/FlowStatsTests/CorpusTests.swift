@@ -128,16 +128,6 @@ private struct FragmentCounts: Sendable {
     }
 }
 
-/// TCP/UDP packets flowcsv keys under the wrong address. BUG: flowcsv keys an IPv6 packet
-/// that carries a Routing header (type 0 or 2) with segments left by the destination field
-/// of the IPv6 header, which is only the next hop; the transport endpoint is the last
-/// address of the Routing header (RFC 8200 §8.1, the checksum pseudo-header), and that is
-/// the address tshark's TCP/UDP table and Zeek's conn.log use.
-private struct MisroutedCounts: Sendable {
-    var counts = Counts()
-    /// Frame numbers (1-based), for the report.
-    var frameNumbers: [Int] = []
-}
 
 /// What reading one capture gave.
 private struct CaptureRun: Sendable {
@@ -155,8 +145,6 @@ private struct PacketScan: Sendable {
     var fragmentFrames = 0
     /// By 5-tuple of the fragment's datagram (ports 0 when its first fragment is missing).
     var fragments: [FiveTuple: FragmentCounts] = [:]
-    /// By the 5-tuple flowcsv uses, then the 5-tuple the packet belongs to.
-    var misrouted: [FiveTuple: [FiveTuple: MisroutedCounts]] = [:]
 }
 
 private struct Corpus: Sendable {
@@ -238,9 +226,7 @@ private struct Corpus: Sendable {
         var datagrams: [Datagram] = []
         var open: [DatagramKey: Int] = [:]
         var packet = DecodedPacket()
-        var frameNumber = 0
         _ = reader.forEachPacket { header, bytes in
-            frameNumber += 1
             PacketDecoder.decode(bytes, linkType: header.linkType, into: &packet)
             guard packet.kind == .ip else { return }
             if packet.isFragment {
@@ -259,18 +245,6 @@ private struct Corpus: Sendable {
                     if packet.hasPorts { datagrams[index].ports = (packet.sourcePort, packet.destinationPort) }
                 }
                 if !packet.moreFragments { datagrams[index].hasLast = true }
-            }
-            if packet.ipVersion == 6, packet.hasPorts, packet.ipProtocol == 6 || packet.ipProtocol == 17,
-               let final = routingFinalDestination(bytes, ipOffset: packet.ipOffset), final != packet.destination {
-                let source = ConversationEndpoint(address: packet.source, port: packet.sourcePort)
-                let used = FiveTuple(ipProtocol: packet.ipProtocol, source,
-                                     ConversationEndpoint(address: packet.destination, port: packet.destinationPort))
-                let actual = FiveTuple(ipProtocol: packet.ipProtocol, source,
-                                       ConversationEndpoint(address: final, port: packet.destinationPort))
-                var moved = result.misrouted[used, default: [:]][actual] ?? MisroutedCounts()
-                moved.counts = moved.counts + Counts(frames: 1, bytes: header.wireLength, from: source)
-                moved.frameNumbers.append(frameNumber)
-                result.misrouted[used, default: [:]][actual] = moved
             }
         }
         for datagram in datagrams where datagram.key.ipProtocol == 6 || datagram.key.ipProtocol == 17 {
@@ -293,39 +267,6 @@ private struct Corpus: Sendable {
             result.fragments[tuple] = counts
         }
         return result
-    }
-
-    /// The last address of an IPv6 Routing header of type 0 or 2 with segments left, or nil.
-    private static func routingFinalDestination(_ b: UnsafeRawBufferPointer, ipOffset: Int) -> IPAddress? {
-        guard b.count >= ipOffset + 40 else { return nil }
-        var next = b[ipOffset + 6]
-        var offset = ipOffset + 40
-        for _ in 0..<16 {
-            switch next {
-            case 0, 60, 135, 139, 140:  // hop-by-hop, destination options, mobility, HIP, shim6
-                guard b.count >= offset + 2 else { return nil }
-                next = b[offset]
-                offset += (Int(b[offset + 1]) + 1) * 8
-            case 51:  // AH
-                guard b.count >= offset + 2 else { return nil }
-                next = b[offset]
-                offset += (Int(b[offset + 1]) + 2) * 4
-            case 43:  // routing
-                guard b.count >= offset + 8 else { return nil }
-                let length = (Int(b[offset + 1]) + 1) * 8
-                let type = b[offset + 2]
-                let segmentsLeft = b[offset + 3]
-                let addresses = (length - 8) / 16
-                guard type == 0 || type == 2, segmentsLeft > 0, addresses > 0,
-                      b.count >= offset + length else { return nil }
-                let last = offset + 8 + (addresses - 1) * 16
-                func be64(_ at: Int) -> UInt64 { (0..<8).reduce(0) { $0 << 8 | UInt64(b[at + $1]) } }
-                return IPAddress(high: be64(last), low: be64(last + 8))
-            default:
-                return nil
-            }
-        }
-        return nil
     }
 
     /// The packet count the references give: capinfos's, else the last packet number of a
@@ -479,9 +420,9 @@ private func corpusOrSkip() -> Corpus? {
         print("corpus: \(corpus.runs.count) captures processed, errors by kind: \(kinds.joined(separator: ", ")), "
               + "truncated reads \(truncated); \(total.captures) untunnelled captures compared, "
               + "TCP/UDP 5-tuples: tshark \(total.tshark), agreeing \(total.agree) (\(String(format: "%.1f", percent)) %), "
-              + "differing only by IP fragments \(total.fragmentTuples), by the known flowcsv bug \(total.knownBugTuples); "
+              + "differing only by IP fragments \(total.fragmentTuples); "
               + "flowcsv \(total.flowcsv), of which only in flowcsv: \(total.fragmentOnlyInFlowcsv) of fragments without "
-              + "their first fragment, \(total.knownBugOnlyInFlowcsv) by the known bug")
+              + "their first fragment")
         #expect(total.captures > 0)
         #expect(total.accountsForAll, "some of tshark's 5-tuples neither agree nor differ for a stated reason")
     }
@@ -500,10 +441,6 @@ private struct Agreement {
     /// 5-tuples that differ by IP fragments, as verified: tshark's, and flowcsv's alone.
     var fragmentTuples = 0
     var fragmentOnlyInFlowcsv = 0
-    /// 5-tuples that differ because of the known flowcsv bug, as verified: tshark's, and
-    /// flowcsv's alone.
-    var knownBugTuples = 0
-    var knownBugOnlyInFlowcsv = 0
     var notes: [String] = []
 
     mutating func add(_ other: Agreement) {
@@ -513,13 +450,11 @@ private struct Agreement {
         agree += other.agree
         fragmentTuples += other.fragmentTuples
         fragmentOnlyInFlowcsv += other.fragmentOnlyInFlowcsv
-        knownBugTuples += other.knownBugTuples
-        knownBugOnlyInFlowcsv += other.knownBugOnlyInFlowcsv
     }
 
     /// Every tshark 5-tuple agrees or differs for a stated reason. (flowcsv's 5-tuples are
     /// checked one by one in `compare`: any other difference is recorded as an issue.)
-    var accountsForAll: Bool { agree + fragmentTuples + knownBugTuples == tshark }
+    var accountsForAll: Bool { agree + fragmentTuples == tshark }
 }
 
 private func compare(_ run: CaptureRun, tshark rows: [TsharkConversation]) throws -> Agreement {
@@ -538,25 +473,12 @@ private func compare(_ run: CaptureRun, tshark rows: [TsharkConversation]) throw
         tshark[row.tuple] = (tshark[row.tuple] ?? Counts()) + counts
     }
     let ours = run.flows
-    // What flowcsv would count without the known bug: misrouted packets moved to their 5-tuple.
-    var corrected = ours
-    var misroutedTuples: Set<FiveTuple> = []
-    var misroutedFrames: [Int] = []
-    for (used, targets) in run.scan.misrouted {
-        for (actual, moved) in targets {
-            corrected[used] = (corrected[used] ?? Counts()) - moved.counts
-            corrected[actual] = (corrected[actual] ?? Counts()) + moved.counts
-            misroutedTuples.formUnion([used, actual])
-            misroutedFrames += moved.frameNumbers
-        }
-    }
-    corrected = corrected.filter { !$0.value.isEmpty }
 
     var result = Agreement()
     result.tshark = tshark.count
     result.flowcsv = ours.count
     var fragmentFrames = 0
-    for tuple in Set(tshark.keys).union(ours.keys).union(corrected.keys).sorted() {
+    for tuple in Set(tshark.keys).union(ours.keys).sorted() {
         let theirs = tshark[tuple] ?? Counts()
         let mine = ours[tuple] ?? Counts()
         if tshark[tuple] != nil, ours[tuple] != nil, mine.matches(theirs) {
