@@ -587,3 +587,33 @@ private func collect(_ read: ((PacketHeader, UnsafeRawBufferPointer) -> Void) ->
         #expect(checked > 0)
     }
 }
+
+@Suite struct PcapngFallbackTests {
+    /// libpcap 1.10 cannot read these pcapng files; flowcsv must still read every packet.
+    @Test(arguments: ["byte orders", "link types"])
+    func filesLibpcapRefusesAreReadThroughTheFallback(_ kind: String) throws {
+        let frame = Build.ethernet(Build.udp("10.0.0.1", 1, "10.0.0.2", 2, payload: [1, 2, 3]))
+        let raw = Build.udp("10.0.0.3", 3, "10.0.0.4", 4, payload: [4, 5])
+        let sections: [PcapngWriter.Section]
+        if kind == "byte orders" {
+            sections = [
+                PcapngWriter.Section(interfaces: [PcapngWriter.Interface(linkType: 1)], records: [PcapRecord(seconds: 1, frame)]),
+                PcapngWriter.Section(interfaces: [PcapngWriter.Interface(linkType: 1)], records: [PcapRecord(seconds: 2, frame)], bigEndian: true),
+            ]
+        } else {
+            sections = [PcapngWriter.Section(interfaces: [PcapngWriter.Interface(linkType: 1), PcapngWriter.Interface(linkType: 101)],
+                                             records: [PcapRecord(seconds: 1, frame), PcapRecord(seconds: 2, raw, interface: 1)])]
+        }
+        let folder = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let path = folder + "/mixed.pcapng"
+        try PcapngWriter.file(sections).write(toFile: path)
+        let options = ProcessingOptions(labelTemplate: try LabelTemplate(LabelTemplate.defaultTemplate))
+        var flows: [FlowRecord] = []
+        let report = FileProcessor.readFlows(CaptureInput(path: path, displayPath: "mixed.pcapng"), options: options) { flows += $0 }
+        #expect(report.error == nil && report.readEnd == .complete)
+        #expect(report.packets == 2 && report.ipPackets == 2)
+        #expect(report.usedFallbackReader)
+        #expect(flows.count == (kind == "byte orders" ? 1 : 2))
+    }
+}

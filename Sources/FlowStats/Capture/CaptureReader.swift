@@ -40,13 +40,24 @@ public final class CaptureReader {
         if case .pcap(_, _, let field) = format {
             try CaptureFormat.checkReservedLinkTypeBits(field)
         }
-        let reader = CaptureReader(path: path, format: format, backend: backend, filter: filter)
-        switch backend {
+        var chosen = backend
+        if backend == .automatic, format == .pcapng {
+            // libpcap 1.10 may refuse the file already when opening it (sections with other
+            // byte orders, say): then the pcapng block reader takes it from the start.
+            do {
+                _ = try PcapSource(path: path)
+            } catch where libpcapFallsShort(error.message) {
+                chosen = .pcapngReader
+            }
+        }
+        let reader = CaptureReader(path: path, format: format, backend: chosen, filter: filter)
+        switch chosen {
         case .automatic, .libpcap:
             let source = try PcapSource(path: path)
             try reader.checkLinkType(source.linkType)
         case .pcapngReader:
             _ = try PcapngReader(path: path)
+            reader.usedFallbackReader = backend == .automatic
         }
         return reader
     }
@@ -133,8 +144,13 @@ public final class CaptureReader {
         }
     }
 
-    /// The messages of libpcap 1.10 for pcapng files it refuses but Wireshark reads.
+    /// Whether a libpcap 1.10 error on a pcapng file is one where flowcsv's own block reader
+    /// should take over: interfaces that differ in link type or snap length ("… different from
+    /// the type of the first interface"), sections in another byte order (libpcap misreads
+    /// their block lengths: "pcapng block size … > maximum …"), and any other block-level
+    /// complaint. A file that is really broken then gets the block reader's own message.
     static func libpcapFallsShort(_ message: String) -> Bool {
         message.contains("different from the") || message.contains("different byte orders")
+            || message.contains("pcapng") || message.contains("block")
     }
 }
