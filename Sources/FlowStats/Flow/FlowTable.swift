@@ -149,9 +149,6 @@ public struct FlowTable {
     private mutating func create(_ key: FlowKey, flipped: Bool, _ input: FlowInput, wireLength: Int,
                                  parent: TunnelParent?, at now: Int64) -> Int32 {
         let senderIsLower = !flipped
-        let zeekFlip = ZeekConnection.shouldFlip(protocol: input.zeekProtocol, firstPacketFlags: input.tcpFlags,
-                                                 sourcePort: input.sourcePort, destinationPort: input.destinationPort,
-                                                 destinationIsBroadcast: input.destinationIsBroadcast)
         let clientIsLower: Bool
         switch configuration.semantics {
         case .flowcsv:
@@ -160,6 +157,9 @@ public struct FlowTable {
             let synAck = input.isTCP && input.tcpFlags & (TCPFlag.syn | TCPFlag.ack) == TCPFlag.syn | TCPFlag.ack
             clientIsLower = synAck ? !senderIsLower : senderIsLower
         case .zeek:
+            let zeekFlip = ZeekConnection.shouldFlip(protocol: input.zeekProtocol, firstPacketFlags: input.tcpFlags,
+                                                     sourcePort: input.sourcePort, destinationPort: input.destinationPort,
+                                                     destinationIsBroadcast: input.destinationIsBroadcast)
             clientIsLower = zeekFlip ? !senderIsLower : senderIsLower
         }
         created &+= 1
