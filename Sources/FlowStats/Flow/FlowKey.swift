@@ -29,16 +29,26 @@ public struct FlowKey: Hashable, Comparable, Sendable {
         return (key, flipped)
     }
 
-    /// One multiply-xorshift mix of the key's words, fed to the Hasher once: much cheaper than
-    /// hashing each field, and as good for a table keyed by traffic.
+    /// One multiply-xorshift mix of the key's words: much cheaper than hashing each field, and
+    /// as good for a table keyed by traffic. ``FlowIndex`` uses it directly.
     @inline(__always)
-    public func hash(into hasher: inout Hasher) {
+    var mixedHash: UInt64 {
         var h = lower.address.high &* 0x9E37_79B9_7F4A_7C15
         h = (h ^ lower.address.low) &* 0xBF58_476D_1CE4_E5B9
         h = (h ^ upper.address.high) &* 0x94D0_49BB_1331_11EB
         h = (h ^ upper.address.low) &* 0x9E37_79B9_7F4A_7C15
         h ^= UInt64(lower.port) << 48 | UInt64(upper.port) << 32 | UInt64(ipProtocol) << 16 | UInt64(vlanID)
-        hasher.combine(h ^ (h >> 29))
+        h &*= 0xBF58_476D_1CE4_E5B9
+        return h ^ (h >> 29)
+    }
+
+    /// The high half of ``mixedHash`` (its best-mixed bits), for ``FlowIndex``.
+    @inline(__always)
+    var hash32: UInt32 { UInt32(truncatingIfNeeded: mixedHash >> 32) }
+
+    @inline(__always)
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(mixedHash)
     }
 
     public static func < (a: FlowKey, b: FlowKey) -> Bool {

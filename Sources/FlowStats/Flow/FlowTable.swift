@@ -34,7 +34,7 @@ public struct FlowTable {
         }
     }
 
-    private var index: [FlowKey: Int32] = [:]
+    private var index = FlowIndex()
     private var slots: [Slot] = []
     private var freeSlots: [Int32] = []
     private var queue = Heap<Expiry>()
@@ -128,7 +128,7 @@ public struct FlowTable {
     @discardableResult
     private mutating func account(_ input: FlowInput, wireLength: Int, parent: TunnelParent?, at now: Int64) -> Int32 {
         let (key, flipped) = FlowKey.make(input, vlanInKey: configuration.vlanInKey)
-        guard let slot = index[key] else {
+        guard let slot = index.find(key) else {
             return create(key, flipped: flipped, input, wireLength: wireLength, parent: parent, at: now)
         }
         let s = Int(slot)
@@ -175,7 +175,7 @@ public struct FlowTable {
             slot = Int32(slots.count)
             slots.append(Slot(record: record, live: true))
         }
-        index[key] = slot
+        index.insert(key, slot: slot)
         _ = update(slot, flipped: flipped, input, wireLength: wireLength, parent: parent, at: now)
         enqueue(slot)
         return slot
@@ -291,7 +291,7 @@ public struct FlowTable {
             record.endReason = reason
             finished.append(record)
         }
-        index[slots[s].record.key] = nil
+        index.remove(slots[s].record.key)
         slots[s].live = false
         freeSlots.append(slot)
     }

@@ -1,0 +1,96 @@
+/// The flow table's index: ``FlowKey`` → slot number, in one open-addressing hash table.
+///
+/// Linear probing over a power-of-two array kept at most half full, keys stored inline with
+/// their 32-bit hash, so a lookup is one multiply-mix of the key and usually one cache line.
+/// Removal shifts the following entries back (no tombstones), so probe chains stay short
+/// however many flows come and go. Replaces `Dictionary<FlowKey, Int32>`, whose SipHash
+/// `Hasher` cost more than the rest of the lookup (docs/performance.md).
+struct FlowIndex {
+    private struct Entry {
+        var key: FlowKey
+        var hash: UInt32
+        /// The flow's slot in the table, or -1 for an empty entry.
+        var slot: Int32
+    }
+
+    private static let empty = Entry(key: FlowKey(lower: Endpoint(address: .zero, port: 0),
+                                                  upper: Endpoint(address: .zero, port: 0),
+                                                  ipProtocol: 0, vlanID: 0),
+                                     hash: 0, slot: -1)
+
+    private var entries: [Entry]
+    private var mask: Int
+    /// Keys held.
+    private(set) var count = 0
+
+    init(capacity: Int = 1 << 12) {
+        var size = 16
+        while size < capacity * 2 { size <<= 1 }
+        entries = Array(repeating: Self.empty, count: size)
+        mask = size - 1
+    }
+
+    /// The slot of `key`, or nil.
+    @inline(__always)
+    func find(_ key: FlowKey) -> Int32? {
+        let hash = key.hash32
+        var i = Int(hash) & mask
+        while true {
+            let slot = entries[i].slot
+            if slot < 0 { return nil }
+            if entries[i].hash == hash && entries[i].key == key { return slot }
+            i = (i + 1) & mask
+        }
+    }
+
+    /// Adds `key` (not yet present) for `slot`.
+    mutating func insert(_ key: FlowKey, slot: Int32) {
+        if (count + 1) * 2 > entries.count { grow() }
+        place(Entry(key: key, hash: key.hash32, slot: slot))
+        count += 1
+    }
+
+    /// Removes `key` if present.
+    mutating func remove(_ key: FlowKey) {
+        let hash = key.hash32
+        var i = Int(hash) & mask
+        while true {
+            if entries[i].slot < 0 { return }
+            if entries[i].hash == hash && entries[i].key == key { break }
+            i = (i + 1) & mask
+        }
+        // Backward-shift deletion: move each following entry of the probe run into the hole
+        // when the hole lies between its home position and where it sits.
+        var hole = i
+        var j = (i + 1) & mask
+        while entries[j].slot >= 0 {
+            let home = Int(entries[j].hash) & mask
+            // Distance from home to j versus from home to the hole, both cyclic.
+            if (j &- home) & mask >= (j &- hole) & mask {
+                entries[hole] = entries[j]
+                hole = j
+            }
+            j = (j + 1) & mask
+        }
+        entries[hole] = Self.empty
+        count -= 1
+    }
+
+    mutating func removeAll() {
+        for i in entries.indices { entries[i] = Self.empty }
+        count = 0
+    }
+
+    private mutating func place(_ entry: Entry) {
+        var i = Int(entry.hash) & mask
+        while entries[i].slot >= 0 { i = (i + 1) & mask }
+        entries[i] = entry
+    }
+
+    private mutating func grow() {
+        let old = entries
+        entries = Array(repeating: Self.empty, count: old.count * 2)
+        mask = entries.count - 1
+        for entry in old where entry.slot >= 0 { place(entry) }
+    }
+}
