@@ -18,7 +18,7 @@ public enum PacketDecoder {
                               into packet: inout DecodedPacket) {
         packet.reset()
         decodeLink(bytes, linkType: linkType, into: &packet)
-        if decapsulate { decapsulateTunnels(bytes, into: &packet) }
+        if decapsulate && mayCarryTunnel(packet) { decapsulateTunnels(bytes, into: &packet) }
     }
 
     /// Decodes an IP datagram that ``FragmentReassembler`` put together, in place of the

@@ -119,6 +119,7 @@ extension PacketDecoder {
     /// Takes tunnel layers off `p` (which describes the outer packet) while its payload is a
     /// tunnel with an IP packet inside, up to ``maxTunnelDepth``.
     static func decapsulateTunnels(_ b: UnsafeRawBufferPointer, into p: inout DecodedPacket) {
+        guard mayCarryTunnel(p) else { return }
         let frameVLAN = p.vlanID
         while p.kind == .ip, !p.isFragment, p.transportOffset >= 0, p.tunnels.count < maxTunnelDepth {
             let declaredEnd = p.ipOffset + p.ipLength
@@ -147,6 +148,24 @@ extension PacketDecoder {
                 saved.restore(into: &p)
                 return
             }
+        }
+    }
+
+    /// A cheap first test, inlined into the packet loop: false for the packets that
+    /// ``findEncapsulation(_:_:declaredEnd:capturedEnd:)`` can never take as a tunnel (most
+    /// traffic: TCP, and UDP off the tunnel ports), so they skip the tunnel machinery.
+    @inline(__always)
+    static func mayCarryTunnel(_ p: borrowing DecodedPacket) -> Bool {
+        guard p.kind == .ip, !p.isFragment, p.transportOffset >= 0 else { return false }
+        switch IPProtocol(rawValue: p.ipProtocol) {
+        case .ipip, .ipv6, .gre:
+            return true
+        case .udp:
+            return p.destinationPort == TunnelPort.vxlan || p.destinationPort == TunnelPort.geneve
+                || p.sourcePort == TunnelPort.gtpU || p.destinationPort == TunnelPort.gtpU
+                || p.sourcePort == TunnelPort.teredo || p.destinationPort == TunnelPort.teredo
+        default:
+            return false
         }
     }
 

@@ -182,90 +182,18 @@ public struct FlowTable {
     }
 
     /// Accounts a packet in a live flow. Returns false, having accounted nothing, when Zeek's
-    /// engine says the packet starts a new connection.
+    /// engine says the packet starts a new connection. The record is changed through one
+    /// in-place access (``FlowRecord/absorb(_:senderIsLower:wireLength:parent:at:configuration:)``).
     private mutating func update(_ slot: Int32, flipped: Bool, _ input: FlowInput, wireLength: Int,
                                  parent: TunnelParent?, at now: Int64) -> Bool {
-        let s = Int(slot)
-        let senderIsLower = !flipped
-        // Zeek's engine keeps the orientation the flow was created with.
-        let zp = ZeekPacket(isOrig: senderIsLower == slots[s].record.createdClientIsLower, timestampNs: now,
-                            ipLength: input.ipLength, tcpFlags: input.tcpFlags, sequence: input.sequence,
-                            acknowledgment: input.acknowledgment, window: input.window,
-                            payloadLength: input.payloadLength, capturedPayloadLength: input.capturedPayloadLength,
-                            udpLengthField: input.udpLength >= 0 ? input.udpLength : nil,
-                            checksumValid: input.checksumValid,
-                            headerComplete: input.ipProtocol != IPProtocol.tcp.rawValue || input.hasTCPHeader)
-        if slots[s].record.zeek.add(zp) == .newConnection {
-            guard !configuration.endOnTCPClose else { return false }
-            // No TCP lifecycle (NFStream): the flow goes on; Zeek's view starts afresh.
-            slots[s].record.zeek = ZeekConnection(protocol: slots[s].record.zeek.protocol)
-            _ = slots[s].record.zeek.add(zp)
+        switch slots[Int(slot)].record.absorb(input, senderIsLower: !flipped, wireLength: wireLength, parent: parent,
+                                              at: now, configuration: configuration) {
+        case .newConnection:
+            return false
+        case .accounted(let deadlineMayMove):
+            if deadlineMayMove { enqueue(slot) }
+            return true
         }
-        if slots[s].record.zeek.rolesSwapped != slots[s].record.rolesSwapped {
-            slots[s].record.swapRoles()  // Zeek reversed the roles: follow it
-        }
-        if let parent { slots[s].record.addTunnelParent(parent) }
-        if input.encapsulation != 0 { noteEncapsulation(input.encapsulation, slot: s) }
-        guard input.checksumValid else { return true }  // dropped, as Zeek drops it (history C/c)
-
-        if slots[s].record.awaitingContinuation {
-            // The first packet after an active-timeout split starts the new row and its own
-            // active deadline.
-            slots[s].record.awaitingContinuation = false
-            slots[s].record.firstNs = now
-            slots[s].record.lastNs = now
-            enqueue(slot)
-        }
-        let fromClient = slots[s].record.clientIsLower == senderIsLower
-        slots[s].record.lastNs = now
-        if fromClient {
-            slots[s].record.forward.add(wireLength: wireLength, ipLength: input.ipLength, payloadLength: input.payloadLength)
-        } else {
-            slots[s].record.backward.add(wireLength: wireLength, ipLength: input.ipLength, payloadLength: input.payloadLength)
-        }
-        let detailed = configuration.detailedStatistics
-        if detailed {
-            if fromClient {
-                slots[s].record.forwardStats.add(wireLength: wireLength, at: now)
-            } else {
-                slots[s].record.backwardStats.add(wireLength: wireLength, at: now)
-            }
-            slots[s].record.flowStats.add(wireLength: wireLength, at: now)
-        }
-        guard input.isTCP else { return true }
-        if detailed {
-            observeAnalytics(slot: s, input, fromClient: fromClient, at: now)
-        }
-        let closedNow = slots[s].record.tcp.observe(flags: input.tcpFlags, fromClient: fromClient, at: now)
-        if closedNow || configuration.semantics == .zeek {
-            enqueue(slot)  // the deadline may have moved earlier (close + linger, Zeek's timers)
-        }
-        return true
-    }
-
-    private mutating func observeAnalytics(slot s: Int, _ input: FlowInput, fromClient: Bool, at now: Int64) {
-        if fromClient {
-            slots[s].record.forwardTCP.observe(flags: input.tcpFlags, sequence: input.sequence,
-                                               acknowledgment: input.acknowledgment, window: input.window,
-                                               payload: input.payloadLength)
-        } else {
-            slots[s].record.backwardTCP.observe(flags: input.tcpFlags, sequence: input.sequence,
-                                                acknowledgment: input.acknowledgment, window: input.window,
-                                                payload: input.payloadLength)
-        }
-        slots[s].record.handshake.observe(flags: input.tcpFlags, sequence: input.sequence,
-                                          acknowledgment: input.acknowledgment, fromClient: fromClient, at: now)
-    }
-
-    /// Zeek's `Tunnel::max_changes_per_connection` (5): a connection whose packets switch from
-    /// one encapsulation to another more often than that gets `X` in its history (from no
-    /// encapsulation to one, or back, does not count).
-    private mutating func noteEncapsulation(_ id: UInt64, slot s: Int) {
-        let previous = slots[s].record.lastEncapsulation
-        slots[s].record.lastEncapsulation = id
-        guard previous != 0, previous != id else { return }
-        slots[s].record.encapsulationChanges &+= 1
-        if slots[s].record.encapsulationChanges == 6 { slots[s].record.zeek.noteAnalysisLimit() }
     }
 
     /// A hash of a packet's tunnel layers, each taken as its (direction-free) flow key: both
