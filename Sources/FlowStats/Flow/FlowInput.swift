@@ -28,7 +28,7 @@ struct FlowInput {
 
     /// The innermost packet. `capturedLength` is the frame's captured length.
     @inline(__always)
-    init(_ p: DecodedPacket, capturedLength: Int, checksumValid: Bool) {
+    init(_ p: borrowing DecodedPacket, capturedLength: Int, checksumValid: Bool) {
         source = p.source
         destination = p.destination
         sourcePort = p.sourcePort

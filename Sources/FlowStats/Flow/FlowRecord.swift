@@ -94,6 +94,7 @@ public struct FlowRecord: Sendable {
     /// direction and the connection state (TCP lifecycle, sequence positions).
     mutating func startContinuation() {
         awaitingContinuation = true
+        endReason = .eof
         forward = DirectionCounters()
         backward = DirectionCounters()
         forwardStats = DirectionStats()

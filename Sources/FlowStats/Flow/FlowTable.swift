@@ -83,7 +83,7 @@ public struct FlowTable {
     /// Accounts one decoded packet: its tunnel layers' flows (``TunnelMode/both``) and the
     /// innermost packet's flow. Call ``advanceClock(to:)`` first and pass the time it returned.
     /// `checksumValid` is false when `--verify-checksums` found the transport checksum wrong.
-    public mutating func add(_ p: DecodedPacket, wireLength: Int, capturedLength: Int, at now: Int64,
+    public mutating func add(_ p: borrowing DecodedPacket, wireLength: Int, capturedLength: Int, at now: Int64,
                              checksumValid: Bool = true) {
         guard p.kind == .ip else { return }
         var parent: TunnelParent?
@@ -115,7 +115,7 @@ public struct FlowTable {
         finished.reserveCapacity(finished.count + remaining.count)
         for item in remaining {
             finished.append(slots[item.slot].record)
-            finished[finished.count - 1].endReason = closeReason(of: slots[item.slot].record) ?? .eof
+            finished[finished.count - 1].endReason = closeReason(of: item.slot) ?? .eof
         }
         index.removeAll()
         slots.removeAll()
@@ -140,7 +140,7 @@ public struct FlowTable {
         }
         if !update(slot, flipped: flipped, input, wireLength: wireLength, parent: parent, at: now) {
             // Zeek's engine saw a SYN with a new initial sequence number: a new connection.
-            end(slot, reason: closeReason(of: slots[s].record) ?? .reuse)
+            end(slot, reason: closeReason(of: s) ?? .reuse)
             return create(key, flipped: flipped, input, wireLength: wireLength, parent: parent, at: now)
         }
         return slot
@@ -215,63 +215,31 @@ public struct FlowTable {
     private mutating func end(_ slot: Int32, reason: EndReason) {
         let s = Int(slot)
         if !slots[s].record.awaitingContinuation {
-            var record = slots[s].record
-            record.endReason = reason
-            finished.append(record)
+            slots[s].record.endReason = reason  // the slot is free from here on: no copy needed
+            finished.append(slots[s].record)
         }
         index.remove(slots[s].record.key)
         slots[s].live = false
         freeSlots.append(slot)
     }
 
-    /// `fin` or `rst` for a TCP flow whose connection closed (when closes end flows), else nil.
     @inline(__always)
-    private func closeReason(of record: borrowing FlowRecord) -> EndReason? {
-        guard configuration.endOnTCPClose else { return nil }
-        switch configuration.semantics {
-        case .flowcsv: return record.tcp.isClosed ? record.tcp.closeReason : nil
-        case .zeek: return record.zeek.isClosed ? (record.tcp.rst ? .rst : .fin) : nil
-        }
+    private func closeReason(of slot: Int) -> EndReason? {
+        slots[slot].record.closeReason(configuration)
     }
 
     // MARK: - Expiry
 
-    /// When `record` expires and why. `borrowing`: the large record is read in place.
+    /// When the flow in `slot` expires and why (read in place, the record is large).
     @inline(__always)
-    private func deadline(of record: borrowing FlowRecord) -> (Int64, EndReason) {
-        let active = configuration.activeTimeoutNs > 0 && !record.awaitingContinuation
-            ? saturatingAdd(record.firstNs, configuration.activeTimeoutNs) : .max
-        var idle: Int64
-        var close: Int64 = .max
-        switch configuration.semantics {
-        case .flowcsv:
-            idle = saturatingAdd(record.lastNs, configuration.idle.forProtocol(record.key.ipProtocol))
-            if configuration.endOnTCPClose, let closed = record.tcp.closedAtNs {
-                close = saturatingAdd(closed, configuration.lingerNs)
-            }
-        case .zeek:
-            // Zeek's timers: inactivity, close delay, attempt and expire timers.
-            idle = record.zeek.expiryNs(timers)
-            if record.zeek.isClosed { close = idle }
-            if record.awaitingContinuation {
-                idle = saturatingAdd(record.lastNs, configuration.idle.forProtocol(record.key.ipProtocol))
-            }
-        }
-        if active <= min(idle, close) { return (active, .active) }
-        if close <= idle, let reason = closeReason(of: record) { return (close, reason) }
-        return (min(idle, close), .idle)
-    }
-
-    @inline(__always)
-    private func saturatingAdd(_ a: Int64, _ b: Int64) -> Int64 {
-        let (sum, overflow) = a.addingReportingOverflow(b)
-        return overflow ? (b > 0 ? .max : .min) : sum
+    private func deadline(of slot: Int) -> (Int64, EndReason) {
+        slots[slot].record.deadline(configuration, timers)
     }
 
     private mutating func enqueue(_ slot: Int32) {
         let s = Int(slot)
         slots[s].queueToken &+= 1
-        queue.insert(Expiry(deadline: deadline(of: slots[s].record).0, slot: slot, token: slots[s].queueToken))
+        queue.insert(Expiry(deadline: deadline(of: s).0, slot: slot, token: slots[s].queueToken))
     }
 
     private mutating func expire(upTo now: Int64) {
@@ -280,7 +248,7 @@ public struct FlowTable {
             queue.removeMin()
             let s = Int(top.slot)
             guard slots[s].live, slots[s].queueToken == top.token else { continue }  // stale entry
-            let (deadline, reason) = deadline(of: slots[s].record)
+            let (deadline, reason) = deadline(of: s)
             if deadline > now {
                 enqueue(top.slot)  // the flow saw packets since it was queued
             } else {
@@ -295,9 +263,8 @@ public struct FlowTable {
             if item.reason == .active {
                 // Write what the flow has so far, and keep its direction and connection state
                 // for the packets still to come; if none comes, the placeholder is dropped.
-                var record = slots[s].record
-                record.endReason = .active
-                finished.append(record)
+                slots[s].record.endReason = .active
+                finished.append(slots[s].record)
                 slots[s].record.startContinuation()
                 enqueue(item.slot)
             } else {
