@@ -90,9 +90,7 @@ public enum FileProcessor {
                                   appAction: labels?.appAction ?? "")
         let schema = options.schema
         var report = readFlows(input, options: options) { flows in
-            for flow in flows {
-                schema.writeRow(flow, file: context, to: &out)
-            }
+            schema.writeRows(flows, file: context, to: out)
             if out.count >= 1 << 20 { flush(&out) }
         }
         report.labels = labels

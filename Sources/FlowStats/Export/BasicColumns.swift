@@ -1,31 +1,40 @@
 extension Schema {
     /// The column table of the `basic` schema. Every column is computed here.
     static let basicColumns: [Column] = [
-        Column("StartTime", "Capture time of the flow's first packet: Unix epoch seconds, UTC, 6 decimals (9 when the capture has sub-microsecond digits)") { f, _, o in o.seconds(f.firstNs) },
-        Column("DurationTime", "Last packet time minus first packet time, seconds") { f, _, o in o.seconds(f.durationNs) },
-        Column("ClientIP", "Client address (the side that opened the connection; see the direction rule)") { f, _, o in o.address(f.client.address) },
-        Column("ClientPort", "Client port; ICMP: the message type; 0 for protocols without ports") { f, _, o in o.int(Int(f.client.port)) },
-        Column("ServerIP", "Server address") { f, _, o in o.address(f.server.address) },
-        Column("ServerPort", "Server port; ICMP: the type of the matching reply/request, or the code") { f, _, o in o.int(Int(f.server.port)) },
+        Column("StartTime", "Capture time of the flow's first packet: Unix epoch seconds, UTC, 6 decimals (9 when the capture has sub-microsecond digits)") { f, _, o in o.seconds(f.pointee.firstNs) },
+        Column("DurationTime", "Last packet time minus first packet time, seconds") { f, _, o in o.seconds(f.pointee.durationNs) },
+        Column("ClientIP", "Client address (the side that opened the connection; see the direction rule)") { f, _, o in o.address(f.pointee.client.address) },
+        Column("ClientPort", "Client port; ICMP: the message type; 0 for protocols without ports") { f, _, o in o.int(Int(f.pointee.client.port)) },
+        Column("ServerIP", "Server address") { f, _, o in o.address(f.pointee.server.address) },
+        Column("ServerPort", "Server port; ICMP: the type of the matching reply/request, or the code") { f, _, o in o.int(Int(f.pointee.server.port)) },
         Column("AppName", "Label from the capture's file name (--label-template)") { _, c, o in o.prepared(c.appNameField) },
         Column("AppAction", "Label from the capture's file name (--label-template)") { _, c, o in o.prepared(c.appActionField) },
-        Column("FlowPackets", "Packets in both directions") { f, _, o in o.int(f.packets) },
-        Column("FlowBytes", "Sum of the frames' original wire lengths (link layer included, not the captured length), both directions, bytes") { f, _, o in o.int(f.wireBytes) },
-        Column("PacketsBytesAvg", "FlowBytes / FlowPackets, bytes") { f, _, o in o.double(Double(f.wireBytes) / Double(max(f.packets, 1))) },
-        Column("Protocol", "IANA protocol keyword (TCP, UDP, ICMP, ICMPv6, …), or the number when there is none") { f, _, o in
-            let proto = IPProtocol(rawValue: f.key.ipProtocol)
-            if let name = proto.keyword { o.plain(name) } else { o.int(Int(proto.rawValue)) }
+        Column("FlowPackets", "Packets in both directions") { f, _, o in o.int(f.pointee.packets) },
+        Column("FlowBytes", "Sum of the frames' original wire lengths (link layer included, not the captured length), both directions, bytes") { f, _, o in o.int(f.pointee.wireBytes) },
+        Column("PacketsBytesAvg", "FlowBytes / FlowPackets, bytes") { f, _, o in o.double(Double(f.pointee.wireBytes) / Double(max(f.pointee.packets, 1))) },
+        Column("Protocol", "IANA protocol keyword (TCP, UDP, ICMP, ICMPv6, …), or the number when there is none") { [fields = protocolFields] f, _, o in
+            o.prepared(fields[Int(f.pointee.key.ipProtocol)])
         },
-        Column("FwdPackets", "Packets client → server") { f, _, o in o.int(f.forward.packets) },
-        Column("FwdBytes", "Wire bytes client → server") { f, _, o in o.int(f.forward.wireBytes) },
-        Column("BwdPackets", "Packets server → client") { f, _, o in o.int(f.backward.packets) },
-        Column("BwdBytes", "Wire bytes server → client") { f, _, o in o.int(f.backward.wireBytes) },
-        Column("EndReason", "Why the flow ended: fin, rst, idle, active or eof") { f, _, o in o.plain(f.endReason.rawValue) },
+        Column("FwdPackets", "Packets client → server") { f, _, o in o.int(f.pointee.forward.packets) },
+        Column("FwdBytes", "Wire bytes client → server") { f, _, o in o.int(f.pointee.forward.wireBytes) },
+        Column("BwdPackets", "Packets server → client") { f, _, o in o.int(f.pointee.backward.packets) },
+        Column("BwdBytes", "Wire bytes server → client") { f, _, o in o.int(f.pointee.backward.wireBytes) },
+        Column("EndReason", "Why the flow ended: fin, rst, idle, active or eof") { f, _, o in o.plain(f.pointee.endReason.rawValue) },
         Column("SourceFile", "The capture's path as given, or relative to the input folder") { _, c, o in o.prepared(c.sourceFileField) },
-        Column("ConnState", "Zeek's conn_state of the connection (S0 S1 SF REJ S2 S3 RSTO RSTR RSTOS0 RSTRH SH SHR OTH)") { f, _, o in o.plain(f.zeek.connState) },
-        Column("History", "Zeek's history letters, upper case = client (docs/zeek-conformance.md)") { f, _, o in o.plain(f.zeek.history) },
+        Column("ConnState", "Zeek's conn_state of the connection (S0 S1 SF REJ S2 S3 RSTO RSTR RSTOS0 RSTRH SH SHR OTH)") { f, _, o in o.plain(f.pointee.zeek.connState) },
+        Column("History", "Zeek's history letters, upper case = client (docs/zeek-conformance.md)") { f, _, o in o.plain(f.pointee.zeek.history) },
         Column("TunnelParent", "The tunnel flow(s) that carried this flow, as `PROTO client:port>server:port`, space-separated; empty when not tunnelled") { f, _, o in
-            if f.tunnelParents.isEmpty { o.empty() } else { o.text(f.tunnelParents.map(\.description).joined(separator: " ")) }
+            if f.pointee.tunnelParents.isEmpty { o.empty() } else { o.text(f.pointee.tunnelParents.map(\.description).joined(separator: " ")) }
         },
     ]
+
+    /// The Protocol field of each protocol number 0 ... 255: its keyword, or the number.
+    /// Built once from ``IPProtocol/keyword`` (a dictionary too slow to ask on every row).
+    private static var protocolFields: [[UInt8]] {
+        (0...255).map { number in
+            let b = CSVBuffer(capacity: 16)
+            if let name = IPProtocol(rawValue: UInt8(number)).keyword { b.plain(name) } else { b.int(number) }
+            return b.bytes
+        }
+    }
 }

@@ -2,8 +2,10 @@
 /// per-field allocation. Fields are separated automatically within a row.
 ///
 /// The bytes live in one manually grown allocation written through a pointer, so a digit or a
-/// separator costs a store, not a generic `Array.append(contentsOf:)`. Used by one thread at
-/// a time (each file, and each worker, has its own).
+/// separator costs a store, not a generic `Array.append(contentsOf:)`. Each field first makes
+/// room for the most bytes it can take (``beginField(reserving:)``), then writes through a
+/// pointer without further checks. Used by one thread at a time (each file, and each worker,
+/// has its own).
 public final class CSVBuffer {
     // One thread at a time uses a buffer, so the runtime's exclusivity checks on these
     // class properties (a call into the runtime per access) are switched off.
@@ -13,7 +15,7 @@ public final class CSVBuffer {
     @exclusivity(unchecked) public private(set) var count = 0
     @exclusivity(unchecked) private var atRowStart = true
 
-    public init(capacity: Int = 1 << 16) {
+    public init(capacity: Int = 1 << 21) {
         self.capacity = max(capacity, 256)
         storage = .allocate(capacity: self.capacity)
     }
@@ -22,12 +24,6 @@ public final class CSVBuffer {
 
     /// A copy of the bytes written so far.
     public var bytes: [UInt8] { Array(UnsafeBufferPointer(start: storage, count: count)) }
-
-    /// Makes room for `extra` more bytes.
-    @inline(__always)
-    private func reserve(_ extra: Int) {
-        if count + extra > capacity { grow(count + extra) }
-    }
 
     private func grow(_ needed: Int) {
         var newCapacity = capacity * 2
@@ -39,28 +35,46 @@ public final class CSVBuffer {
         capacity = newCapacity
     }
 
+    // MARK: - Fields and rows
+
+    /// Starts a field that takes at most `maxBytes`: makes room for it and its separator,
+    /// writes the separator (none at the start of a row) and returns where the field's bytes
+    /// go. The caller writes at most `maxBytes` there and hands the end to ``endField(_:)``.
     @inline(__always)
-    private func put(_ byte: UInt8) {
-        reserve(1)
-        storage[count] = byte  // in bounds: reserved above
-        count += 1
+    private func beginField(reserving maxBytes: Int) -> UnsafeMutablePointer<UInt8> {
+        let needed = count &+ maxBytes &+ 1
+        if needed > capacity { grow(needed) }
+        // In bounds: 1 + maxBytes bytes are free from storage + count. The comma is stored
+        // either way and kept only when the field is not the first of its row.
+        let start = storage + count
+        start.pointee = UInt8(ascii: ",")
+        let skip = atRowStart ? 0 : 1
+        atRowStart = false
+        return start + skip
     }
 
-    private func put<C: Collection>(contentsOf bytes: C) where C.Element == UInt8 {
-        reserve(bytes.count)
-        for b in bytes {  // in bounds: reserved above
-            storage[count] = b
-            count += 1
+    /// Ends the field begun by ``beginField(reserving:)`` at `end`.
+    @inline(__always)
+    private func endField(_ end: UnsafeMutablePointer<UInt8>) {
+        count = end - storage
+    }
+
+    /// Copies `bytes` as a field.
+    @inline(__always)
+    private func field(_ bytes: UnsafeBufferPointer<UInt8>) {
+        let n = bytes.count
+        let start = beginField(reserving: n)
+        if n > 0 {
+            ASCIIDigits.copy(bytes.baseAddress!, count: n, to: start)  // n bytes reserved at start
         }
-    }
-
-    @inline(__always)
-    private func separate() {
-        if atRowStart { atRowStart = false } else { put(UInt8(ascii: ",")) }
+        endField(start + n)
     }
 
     public func endRow() {
-        put(UInt8(ascii: "\n"))
+        let needed = count &+ 1
+        if needed > capacity { grow(needed) }
+        storage[count] = UInt8(ascii: "\n")  // in bounds: room made above
+        count = needed
         atRowStart = true
     }
 
@@ -69,10 +83,12 @@ public final class CSVBuffer {
         atRowStart = true
     }
 
+    // MARK: - Text
+
     /// Bytes prepared once (a per-file field, already quoted): copied as a field.
+    @inline(__always)
     public func prepared(_ field: [UInt8]) {
-        separate()
-        put(contentsOf: field)
+        field.withUnsafeBufferPointer { self.field($0) }
     }
 
     /// `s` as `userText` would write it, for fields that are the same on every row of a file.
@@ -85,137 +101,172 @@ public final class CSVBuffer {
     /// A field from the program's own vocabulary (column names, protocol keywords, addresses):
     /// quoted only when RFC 4180 requires it.
     public func text(_ s: String) {
-        separate()
-        appendQuoted(s)
+        withUTF8(s) { appendQuoted($0) }
     }
 
     /// A field that comes from a file name or other user data. Besides RFC 4180 quoting, a
     /// value that a spreadsheet would run as a formula (first character `=`, `+`, `-`, `@`,
     /// tab or carriage return) is prefixed with `'`, the usual neutralisation (OWASP).
     public func userText(_ s: String) {
-        separate()
         if let first = s.utf8.first, [UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"),
                                       UInt8(ascii: "@"), 0x09, 0x0D].contains(first) {
-            appendQuoted("'" + s)
+            text("'" + s)
         } else {
-            appendQuoted(s)
+            text(s)
         }
     }
 
-    private func appendQuoted(_ s: String) {
-        let needsQuotes = s.utf8.contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D }
-        if !needsQuotes {
-            put(contentsOf: s.utf8)
-            return
+    /// `bytes` as a field, in double quotes (inner quotes doubled) when they hold a comma, a
+    /// quote or a line break.
+    private func appendQuoted(_ bytes: UnsafeBufferPointer<UInt8>) {
+        let needsQuotes = bytes.contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D }
+        if !needsQuotes { return field(bytes) }
+        // At most every byte doubled, and the two quotes.
+        let start = beginField(reserving: 2 &* bytes.count &+ 2)
+        var p = start
+        p.pointee = UInt8(ascii: "\"")
+        p += 1
+        for c in bytes {
+            if c == UInt8(ascii: "\"") {
+                p.pointee = c
+                p += 1
+            }
+            p.pointee = c
+            p += 1
         }
-        put(UInt8(ascii: "\""))
-        for c in s.utf8 {
-            if c == UInt8(ascii: "\"") { put(c) }
-            put(c)
-        }
-        put(UInt8(ascii: "\""))
+        p.pointee = UInt8(ascii: "\"")
+        endField(p + 1)
     }
 
     /// Text known to need no quoting (protocol keywords, states, letters): copied as is.
+    @inline(__always)
     public func plain(_ s: StaticString) {
-        separate()
-        s.withUTF8Buffer { put(contentsOf: $0) }
+        s.withUTF8Buffer { field($0) }
     }
 
     /// Text known to need no quoting, e.g. Zeek history letters.
     public func plain(_ s: String) {
-        separate()
-        put(contentsOf: s.utf8)
+        withUTF8(s) { field($0) }
     }
 
-    /// An address: IPv4 dotted quad written digit by digit, IPv6 as RFC 5952 text.
-    public func address(_ a: IPAddress) {
-        separate()
-        if a.isIPv4 {
-            let v = UInt32(truncatingIfNeeded: a.low)
-            appendUInt(UInt64(v >> 24))
-            put(UInt8(ascii: "."))
-            appendUInt(UInt64((v >> 16) & 0xFF))
-            put(UInt8(ascii: "."))
-            appendUInt(UInt64((v >> 8) & 0xFF))
-            put(UInt8(ascii: "."))
-            appendUInt(UInt64(v & 0xFF))
-        } else {
-            put(contentsOf: a.description.utf8)
+    /// Calls `body` with the UTF-8 bytes of `s`. Reading them in place, as here, costs less
+    /// than `String.withUTF8`, which needs a mutable copy of the string (a retain and a release).
+    @inline(__always)
+    private func withUTF8(_ s: String, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+        if s.utf8.withContiguousStorageIfAvailable(body) == nil {
+            var s = s  // not contiguous UTF-8 (a bridged string): made contiguous here
+            s.withUTF8(body)
         }
     }
 
+    /// An empty field.
+    @inline(__always)
+    public func empty() {
+        endField(beginField(reserving: 0))
+    }
+
+    // MARK: - Numbers and addresses
+
+    /// An address: IPv4 as a dotted quad, IPv6 as RFC 5952 text (``IPAddress/description``).
+    @inline(__always)
+    public func address(_ a: IPAddress) {
+        let start = beginField(reserving: IPAddress.maxTextLength)
+        endField(a.writeText(to: start))  // at most maxTextLength bytes
+    }
+
+    @inline(__always)
     public func int(_ value: Int) {
-        separate()
-        appendInt(value)
+        var p = beginField(reserving: 20)  // "-9223372036854775808"
+        if value < 0 {
+            p.pointee = UInt8(ascii: "-")
+            p += 1
+        }
+        endField(ASCIIDigits.write(UInt64(value.magnitude), at: p))
     }
 
     /// A time or duration given in nanoseconds, written in seconds with 6 decimals, or 9
     /// when the value has sub-microsecond digits: exact, never rounded.
+    @inline(__always)
     public func seconds(_ ns: Int64) {
-        separate()
-        var magnitude = ns.magnitude
-        if ns < 0 { put(UInt8(ascii: "-")) }
-        let whole = magnitude / 1_000_000_000
-        magnitude %= 1_000_000_000
-        appendUInt(whole)
-        put(UInt8(ascii: "."))
-        if magnitude % 1000 == 0 {
-            appendUInt(magnitude / 1000, width: 6)
-        } else {
-            appendUInt(magnitude, width: 9)
+        // Sign, at most 10 digits of seconds (Int64.max ns ≈ 9.2e9 s), point, 9 decimals.
+        var p = beginField(reserving: 21)
+        if ns < 0 {
+            p.pointee = UInt8(ascii: "-")
+            p += 1
         }
+        let magnitude = ns.magnitude
+        let whole = magnitude / 1_000_000_000
+        let fraction = magnitude &- whole &* 1_000_000_000
+        p = ASCIIDigits.write(whole, at: p)
+        p.pointee = UInt8(ascii: ".")
+        let microseconds = fraction / 1000
+        let nanoseconds = Int(truncatingIfNeeded: fraction &- microseconds &* 1000)
+        ASCIIDigits.writeSix(microseconds, at: p + 1)
+        if nanoseconds == 0 { return endField(p + 7) }
+        let hundreds = nanoseconds / 100
+        ASCIIDigits.writeDigit(hundreds, at: p + 7)
+        ASCIIDigits.writePair(nanoseconds &- hundreds &* 100, at: p + 8)
+        endField(p + 10)
     }
 
     /// A real number rounded to 6 decimals, trailing zeros dropped (at least one decimal kept):
     /// `104.0`, `253.5`, `85.333333`. Never NaN or Infinity (written as 0). Written digit by
     /// digit, without the cost of a shortest-round-trip conversion.
-    public func double(_ value: Double) {
-        separate()
-        guard value.isFinite else { return put(UInt8(ascii: "0")) }
-        guard abs(value) < 9e12 else { return put(contentsOf: value.description.utf8) }
-        let scaled = Int64((value * 1_000_000).rounded())
-        if scaled < 0 { put(UInt8(ascii: "-")) }
-        let magnitude = scaled.magnitude
-        appendUInt(magnitude / 1_000_000)
-        put(UInt8(ascii: "."))
-        var fraction = magnitude % 1_000_000
-        var width = 6
-        while width > 1 && fraction % 10 == 0 {
-            fraction /= 10
-            width -= 1
-        }
-        appendUInt(fraction, width: width)
-    }
-
-    /// An empty field.
-    public func empty() {
-        separate()
-    }
-
     @inline(__always)
-    private func appendInt(_ value: Int) {
-        if value < 0 { put(UInt8(ascii: "-")) }
-        appendUInt(UInt64(value.magnitude))
+    public func double(_ value: Double) {
+        guard value.isFinite else { return plain("0") }
+        guard abs(value) < 9e12 else { return plain(value.description) }
+        // Sign, at most 13 digits before the point (|value| < 9e12), point, 6 decimals.
+        var p = beginField(reserving: 21)
+        // value × 10⁶ rounded half away from zero, as `rounded()` does, without a libm call:
+        // |scaled| < 9e18 < 2⁶³, so the truncation `Int64(scaled)` is exact and so is the
+        // remainder `scaled - truncated` (for |scaled| ≥ 2⁵² it is 0: the value is whole).
+        let scaled = value * 1_000_000
+        var micros = Int64(scaled)
+        let remainder = scaled - Double(micros)
+        if remainder >= 0.5 {
+            micros &+= 1
+        } else if remainder <= -0.5 {
+            micros &-= 1
+        }
+        if micros < 0 {
+            p.pointee = UInt8(ascii: "-")
+            p += 1
+        }
+        let magnitude = micros.magnitude
+        let whole = magnitude / 1_000_000
+        let fraction = magnitude &- whole &* 1_000_000
+        p = ASCIIDigits.write(whole, at: p)
+        p.pointee = UInt8(ascii: ".")
+        endField(ASCIIDigits.writeDecimals(fraction, at: p + 1))
     }
 
-    private func appendUInt(_ value: UInt64, width: Int = 0) {
-        var digits = 1
-        var rest = value / 10
-        while rest > 0 {
-            digits += 1
-            rest /= 10
+    /// A flow's id as ``FlowUID/text(_:)`` writes it: `C` and the value in base 62.
+    @inline(__always)
+    public func flowID(_ uid: UInt64) {
+        let start = beginField(reserving: 12)  // "C" and at most 11 base-62 digits (62¹¹ > 2⁶⁴)
+        start.pointee = UInt8(ascii: "C")
+        // Random 64-bit ids nearly always have 11 digits (62¹⁰ ≈ 8.4e17); count the others.
+        var digits = 11
+        var rest = uid
+        if uid < 839_299_365_868_340_224 {  // 62¹⁰
+            digits = 1
+            rest = uid / 62
+            while rest > 0 {
+                digits &+= 1
+                rest /= 62
+            }
+            rest = uid
         }
-        let n = max(digits, width)
-        reserve(n)
-        // In bounds: `reserve` made room for the n bytes at storage[count ..< count + n].
-        var v = value
-        var i = count + n - 1
-        while i >= count {
-            storage[i] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: v % 10)
-            v /= 10
-            i -= 1
-        }
-        count += n
+        let alphabet = ("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz" as StaticString).utf8Start
+        let end = start + 1 + digits
+        var p = end
+        repeat {
+            p -= 1
+            let quotient = rest / 62
+            p.pointee = alphabet[Int(truncatingIfNeeded: rest &- quotient &* 62)]  // index 0 ... 61
+            rest = quotient
+        } while p > start + 1
+        endField(end)
     }
 }

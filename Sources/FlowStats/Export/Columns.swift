@@ -24,12 +24,15 @@ public struct FileContext: Sendable {
 public struct Column: Sendable {
     public let name: String
     public let meaning: String
-    let write: @Sendable (_ flow: FlowRecord, _ file: FileContext, _ out: inout CSVBuffer) -> Void
+    let write: Writer
 
-    init(_ name: String, _ meaning: String, _ write: @escaping @Sendable (FlowRecord, FileContext, inout CSVBuffer) -> Void) {
+    /// Writes the column's field of `flow`. The flow comes by address: passed as a value to
+    /// a closure, the record (about 1.5 KB, holding arrays) would be copied for every row.
+    typealias Writer = @Sendable (_ flow: UnsafePointer<FlowRecord>, _ file: borrowing FileContext, _ out: CSVBuffer) -> Void
+
+    init(_ name: String, _ meaning: String, _ write: @escaping Writer) {
         self.name = name
         self.meaning = meaning
         self.write = write
     }
 }
-

@@ -28,9 +28,10 @@ public struct TunnelParent: Sendable, Equatable {
     public var description: String {
         let proto = IPProtocol(rawValue: ipProtocol).keyword ?? String(ipProtocol)
         func text(_ e: Endpoint) -> String {
-            e.address.isIPv4 ? "\(e.address):\(e.port)" : "[\(e.address)]:\(e.port)"
+            let address = e.address.description
+            return (e.address.isIPv4 ? address : "[" + address + "]") + ":" + String(e.port)
         }
-        return "\(proto) \(text(client))>\(text(server))"
+        return proto + " " + text(client) + ">" + text(server)
     }
 }
 

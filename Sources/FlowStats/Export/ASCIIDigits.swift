@@ -1,0 +1,202 @@
+/// Numbers written as ASCII straight into memory, two decimal digits per step from a table of
+/// pairs, without building a `String`. The CSV buffer and the address text use them.
+///
+/// Callers make room first: each function says how many bytes it writes at most.
+enum ASCIIDigits {
+    /// "00" "01" … "99": the two digits of every value below 100, at offset 2 × value.
+    /// A `StaticString` lives in the binary's constant data: no allocation, no lazy global.
+    @inline(__always)
+    static var pairs: UnsafeRawPointer {
+        UnsafeRawPointer(("00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899" as StaticString).utf8Start)
+    }
+
+    /// "0123456789abcdef", for hexadecimal digits.
+    @inline(__always)
+    static var hex: UnsafePointer<UInt8> { ("0123456789abcdef" as StaticString).utf8Start }
+
+    /// Writes the digit of `value` (0 ... 9) at `start`.
+    @inline(__always)
+    static func writeDigit(_ value: Int, at start: UnsafeMutablePointer<UInt8>) {
+        start.pointee = UInt8(truncatingIfNeeded: value) &+ UInt8(ascii: "0")
+    }
+
+    /// Writes the two digits of `value` (0 ... 99) at `start`.
+    @inline(__always)
+    static func writePair(_ value: Int, at start: UnsafeMutablePointer<UInt8>) {
+        // value < 100: the two bytes at 2 × value lie within the 200-byte table.
+        let digits = pairs.loadUnaligned(fromByteOffset: value &* 2, as: UInt16.self)
+        UnsafeMutableRawPointer(start).storeBytes(of: digits, as: UInt16.self)
+    }
+
+    /// Writes `value` (0 ... 9,999) as exactly four digits at `start`.
+    @inline(__always)
+    static func writeFour(_ value: Int, at start: UnsafeMutablePointer<UInt8>) {
+        let high = value / 100
+        writePair(high, at: start)
+        writePair(value &- high &* 100, at: start + 2)
+    }
+
+    /// Writes `value` (0 ... 999,999) as exactly six digits at `start`.
+    @inline(__always)
+    static func writeSix(_ value: UInt64, at start: UnsafeMutablePointer<UInt8>) {
+        let v = Int(truncatingIfNeeded: value)
+        let high = v / 10_000
+        writePair(high, at: start)
+        writeFour(v &- high &* 10_000, at: start + 2)
+    }
+
+    /// Writes `value` (0 ... 999,999) in decimal at `start` (at most 6 bytes); returns the end.
+    @inline(__always)
+    static func writeShort(_ v: Int, at start: UnsafeMutablePointer<UInt8>) -> UnsafeMutablePointer<UInt8> {
+        if v < 10 {
+            writeDigit(v, at: start)
+            return start + 1
+        }
+        if v < 100 {
+            writePair(v, at: start)
+            return start + 2
+        }
+        if v < 10_000 {
+            let high = v / 100
+            let low = v &- high &* 100
+            if high < 10 {
+                writeDigit(high, at: start)
+                writePair(low, at: start + 1)
+                return start + 3
+            }
+            writePair(high, at: start)
+            writePair(low, at: start + 2)
+            return start + 4
+        }
+        let high = v / 10_000
+        let low = v &- high &* 10_000
+        if high < 10 {
+            writeDigit(high, at: start)
+            writeFour(low, at: start + 1)
+            return start + 5
+        }
+        writePair(high, at: start)
+        writeFour(low, at: start + 2)
+        return start + 6
+    }
+
+    /// Writes `value` in decimal at `start` (at most 20 bytes); returns the end.
+    @inline(__always)
+    static func write(_ value: UInt64, at start: UnsafeMutablePointer<UInt8>) -> UnsafeMutablePointer<UInt8> {
+        // Counters, ports and lengths are mostly short, epoch seconds have 10 digits: those
+        // are written without counting digits first.
+        if value < 1_000_000 {
+            return writeShort(Int(truncatingIfNeeded: value), at: start)
+        }
+        if value < 10_000_000_000 {
+            let high = value / 10_000  // 100 ... 999,999
+            let end = writeShort(Int(truncatingIfNeeded: high), at: start)
+            writeFour(Int(truncatingIfNeeded: value &- high &* 10_000), at: end)
+            return end + 4
+        }
+        let end = start + count(value)
+        write(value, width: end - start, endingAt: end)
+        return end
+    }
+
+    /// How many decimal digits `value` has (1 for 0; at most 20).
+    @inline(__always)
+    static func count(_ value: UInt64) -> Int {
+        var n = 1
+        var rest = value
+        while rest >= 10_000 {
+            rest /= 10_000
+            n &+= 4
+        }
+        if rest >= 100 {
+            n &+= rest >= 1_000 ? 3 : 2
+        } else if rest >= 10 {
+            n &+= 1
+        }
+        return n
+    }
+
+    /// Writes the last `width` decimal digits of `value` (zero-padded on the left) into the
+    /// `width` bytes just before `end`.
+    @inline(__always)
+    static func write(_ value: UInt64, width: Int, endingAt end: UnsafeMutablePointer<UInt8>) {
+        var p = end
+        var rest = value
+        var left = width
+        while left >= 2 {
+            let quotient = rest / 100
+            p -= 2  // p ..< p + 2 lies in the `width` bytes before `end`
+            writePair(Int(truncatingIfNeeded: rest &- quotient &* 100), at: p)
+            rest = quotient
+            left &-= 2
+        }
+        if left == 1 {
+            writeDigit(Int(truncatingIfNeeded: rest % 10), at: p - 1)
+        }
+    }
+
+    /// Writes `value` (0 ... 999,999 millionths) as the decimals of a number: six digits
+    /// without trailing zeros, or `0` when the value is 0 (at most 6 bytes). Returns the end.
+    @inline(__always)
+    static func writeDecimals(_ value: UInt64, at start: UnsafeMutablePointer<UInt8>) -> UnsafeMutablePointer<UInt8> {
+        if value == 0 {
+            start.pointee = UInt8(ascii: "0")
+            return start + 1
+        }
+        writeSix(value, at: start)
+        // Drop trailing zeros; the value is not 0, so a non-zero digit stays.
+        var end = start + 6
+        while (end - 1).pointee == UInt8(ascii: "0") { end -= 1 }
+        return end
+    }
+
+    /// Writes a byte value (0 ... 255) in decimal at `start` (at most 3 bytes); returns the end.
+    @inline(__always)
+    static func write(byte value: UInt32, at start: UnsafeMutablePointer<UInt8>) -> UnsafeMutablePointer<UInt8> {
+        writeShort(Int(value), at: start)
+    }
+
+    /// Writes `value` in lower-case hexadecimal without leading zeros at `start` (at most 4
+    /// bytes); returns the end.
+    @inline(__always)
+    static func write(hex value: UInt16, at start: UnsafeMutablePointer<UInt8>) -> UnsafeMutablePointer<UInt8> {
+        let digits = value == 0 ? 1 : (19 &- value.leadingZeroBitCount) >> 2  // 1 ... 4
+        let hex = Self.hex
+        var p = start + digits
+        var rest = Int(value)
+        repeat {
+            p -= 1
+            p.pointee = hex[rest & 0xF]  // index 0 ... 15
+            rest >>= 4
+        } while p > start
+        return start + digits
+    }
+
+    /// Copies `count` bytes from `source` to `target` (the regions do not overlap).
+    @inline(__always)
+    static func copy(_ source: UnsafePointer<UInt8>, count: Int, to target: UnsafeMutablePointer<UInt8>) {
+        // CSV fields are mostly a few bytes: two overlapping word moves cost less than a call
+        // to memcpy. Every load and store below lies within the first `count` bytes.
+        let from = UnsafeRawPointer(source)
+        let to = UnsafeMutableRawPointer(target)
+        if count >= 8 && count <= 16 {
+            let head = from.loadUnaligned(as: UInt64.self)
+            let tail = from.loadUnaligned(fromByteOffset: count &- 8, as: UInt64.self)
+            to.storeBytes(of: head, as: UInt64.self)
+            to.storeBytes(of: tail, toByteOffset: count &- 8, as: UInt64.self)
+        } else if count >= 4 && count < 8 {
+            let head = from.loadUnaligned(as: UInt32.self)
+            let tail = from.loadUnaligned(fromByteOffset: count &- 4, as: UInt32.self)
+            to.storeBytes(of: head, as: UInt32.self)
+            to.storeBytes(of: tail, toByteOffset: count &- 4, as: UInt32.self)
+        } else if count < 4 {
+            var i = 0
+            while i < count {
+                target[i] = source[i]
+                i &+= 1
+            }
+        } else {
+            target.update(from: source, count: count)
+        }
+    }
+}

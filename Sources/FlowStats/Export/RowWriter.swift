@@ -1,0 +1,30 @@
+/// Writes the fields of a row: each column's writer in column order, without the line end.
+///
+/// The writers sit in a chain of immutable nodes rather than in an array: calling a closure
+/// taken out of an array costs a retain and a release of its context (the array could change
+/// during the call), as much as writing a short field, while a closure held by a `let` of a
+/// node that is itself alive for the call is called as it is. The compiler turns the walk
+/// down the chain into a loop.
+final class RowWriter: Sendable {
+    private let field: Column.Writer
+    private let next: RowWriter?
+
+    /// The writers of `columns`, in order (`columns` must not be empty).
+    convenience init(_ columns: [Column]) {
+        precondition(!columns.isEmpty, "a schema has columns")
+        let rest = columns.dropFirst().reversed().reduce(nil as RowWriter?) { next, column in
+            RowWriter(column.write, then: next)
+        }
+        self.init(columns[0].write, then: rest)
+    }
+
+    private init(_ field: @escaping Column.Writer, then next: RowWriter?) {
+        self.field = field
+        self.next = next
+    }
+
+    func write(_ flow: UnsafePointer<FlowRecord>, file: borrowing FileContext, to out: CSVBuffer) {
+        field(flow, file, out)
+        next?.write(flow, file: file, to: out)
+    }
+}

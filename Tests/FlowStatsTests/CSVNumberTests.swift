@@ -1,0 +1,121 @@
+import FlowStats
+import Testing
+
+/// The CSV buffer writes numbers digit by digit; these compare it with the same values
+/// formatted through `String` (a different implementation) over many values.
+@Suite struct CSVNumberTests {
+    func field(_ write: (CSVBuffer) -> Void) -> String {
+        let buffer = CSVBuffer()
+        write(buffer)
+        return String(decoding: buffer.bytes, as: UTF8.self)
+    }
+
+    /// Every power of ten and its neighbours, and random values of every length.
+    static var integers: [Int] {
+        var values: [Int] = [0, 1, Int.max, Int.min, Int.min + 1]
+        var power = 1
+        for _ in 0..<19 {
+            values += [power - 1, power, power + 1, -power, 2 * power, 9 * power]
+            power = power.multipliedReportingOverflow(by: 10).overflow ? power : power * 10
+        }
+        var generator = SystemRandomNumberGenerator()
+        for bits in 1..<63 {
+            for _ in 0..<200 { values.append(Int.random(in: 0..<(1 << bits), using: &generator)) }
+        }
+        return values
+    }
+
+    @Test func integersMatchStringFormatting() {
+        for value in Self.integers {
+            #expect(field { $0.int(value) } == String(value))
+        }
+    }
+
+    /// `seconds` as its documentation states it: whole seconds, a point, 6 decimals, or 9 when
+    /// the nanoseconds are not a whole number of microseconds.
+    static func expectedSeconds(_ ns: Int64) -> String {
+        let magnitude = ns.magnitude
+        let whole = String(magnitude / 1_000_000_000)
+        let fraction = magnitude % 1_000_000_000
+        let decimals = fraction % 1000 == 0 ? String(fraction / 1000) : String(fraction)
+        let width = fraction % 1000 == 0 ? 6 : 9
+        return (ns < 0 ? "-" : "") + whole + "." + String(repeating: "0", count: width - decimals.count) + decimals
+    }
+
+    @Test func secondsMatchStringFormatting() {
+        var values: [Int64] = [0, 1, 999, 1000, 1_000_000, 999_999_999, 1_000_000_000, -1, -1_500_000_000,
+                               1_700_000_000_024_040_000, 1_700_000_000_024_040_001, Int64.max, Int64.min + 1]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<20_000 {
+            values.append(Int64.random(in: 0..<4_000_000_000_000_000_000, using: &generator))
+            values.append(Int64.random(in: 0..<4_000_000_000_000_000_000, using: &generator) / 1000 * 1000)
+            values.append(Int64.random(in: -10_000_000_000...10_000_000_000, using: &generator))
+        }
+        for ns in values {
+            #expect(field { $0.seconds(ns) } == Self.expectedSeconds(ns), "\(ns)")
+        }
+    }
+
+    /// `double` as documented: rounded half away from zero to 6 decimals (libm's `round`),
+    /// trailing zeros dropped, at least one decimal kept.
+    static func expectedDouble(_ value: Double) -> String {
+        let scaled = Int64((value * 1_000_000).rounded())
+        var decimals = String(scaled.magnitude % 1_000_000)
+        decimals = String(repeating: "0", count: 6 - decimals.count) + decimals
+        while decimals.count > 1 && decimals.hasSuffix("0") { decimals.removeLast() }
+        return (scaled < 0 ? "-" : "") + String(scaled.magnitude / 1_000_000) + "." + decimals
+    }
+
+    @Test func doublesMatchStringFormatting() {
+        var values: [Double] = [0, -0.0, 0.5, 0.0000005, 0.0000015, -0.0000005, 0.0000004999, 1, 104, 253.5, 1e-7,
+                                85.333333333, 2.0 / 3.0, 8.999999e12, -8.999999e12, 4503599627.3705, 123456.7890125]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<20_000 {
+            values.append(Double.random(in: 0..<2, using: &generator))
+            values.append(Double.random(in: 0..<2000, using: &generator))
+            values.append(Double.random(in: -1e12...1e12, using: &generator))
+            values.append(Double(Int.random(in: 0..<100_000_000, using: &generator)) / 2_000_000)  // halves of a millionth
+        }
+        for value in values {
+            #expect(field { $0.double(value) } == Self.expectedDouble(value), "\(value)")
+        }
+        #expect(field { $0.double(.nan) } == "0")
+        #expect(field { $0.double(-.infinity) } == "0")
+        #expect(field { $0.double(1e13) } == (1e13).description)
+    }
+
+    @Test func flowIDsMatchFlowUIDText() {
+        var values: [UInt64] = [0, 1, 61, 62, 63, 3843, 3844, 839_299_365_868_340_223, 839_299_365_868_340_224, UInt64.max]
+        var generator = SystemRandomNumberGenerator()
+        for bits in 1...64 {
+            for _ in 0..<100 { values.append(UInt64.random(in: 0...UInt64.max, using: &generator) >> (64 - bits)) }
+        }
+        for uid in values {
+            #expect(field { $0.flowID(uid) } == FlowUID.text(uid), "\(uid)")
+        }
+    }
+
+    @Test func textFieldsAreCopiedWhole() {
+        // Lengths around the word sizes the copy uses.
+        for length in 0...40 {
+            let s = String((0..<length).map { Character(UnicodeScalar(UInt8(97 + $0 % 26))) })
+            #expect(field { $0.plain(s) } == s)
+            #expect(field { $0.text(s) } == s)
+            #expect(field { $0.prepared(Array(s.utf8)) } == s)
+        }
+        #expect(field { $0.plain("é, not quoted") } == "é, not quoted")
+    }
+
+    @Test func buffersGrowPastTheirCapacity() {
+        let buffer = CSVBuffer(capacity: 1)
+        var expected = ""
+        for i in 0..<2000 {
+            buffer.int(i)
+            buffer.address(IPAddress(high: UInt64(i), low: 1))
+            buffer.plain(String(repeating: "x", count: i % 50))
+            buffer.endRow()
+            expected += "\(i),\(IPAddress(high: UInt64(i), low: 1)),\(String(repeating: "x", count: i % 50))\n"
+        }
+        #expect(String(decoding: buffer.bytes, as: UTF8.self) == expected)
+    }
+}
