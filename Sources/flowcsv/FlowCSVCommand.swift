@@ -71,7 +71,7 @@ struct FlowCSVCommand: ParsableCommand {
     @Option(help: ArgumentHelp("CSV layout: basic (default), extended (basic + IP/payload bytes, size and timing statistics, TCP analytics) or zeek (Zeek's conn.log fields). See docs/columns.md or --list-columns.", valueName: "name"))
     var schema: SchemaOption = .basic
 
-    @Option(name: [.short, .long], help: ArgumentHelp("Read this many files in parallel (0: one per CPU core). The output is byte for byte the same whatever the number.", valueName: "n"))
+    @Option(name: [.short, .long], help: ArgumentHelp("Use up to n threads (0: one per CPU core): files are read in parallel, and with at least twice as many jobs as files each file is read and decoded on one thread while its flows are tracked on another (so one large file uses two cores with --jobs 2). The output is byte for byte the same whatever the number.", valueName: "n"))
     var jobs: Int = 1
 
     @Flag(help: "Print the columns of the chosen --schema (name and meaning) as a Markdown table, and exit.")

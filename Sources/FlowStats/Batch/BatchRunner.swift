@@ -29,6 +29,9 @@ public struct BatchSummary: Sendable, Equatable {
 /// files are appended to the output strictly in input order as soon as all earlier files are
 /// done. The output is byte for byte the same as with one job, and memory stays bounded by the
 /// files being read, not by the files waiting to be written.
+///
+/// When there are at least twice as many jobs as files (one large file with `jobs` 2, say),
+/// each file gets two threads: ``ProcessingOptions/pipeline``.
 public enum BatchRunner {
     /// `onFile` is called once per file, in input order, with its report (for diagnostics and
     /// progress); with several jobs it is called from worker threads, one call at a time.
@@ -37,6 +40,8 @@ public enum BatchRunner {
         var header = CSVBuffer()
         options.schema.writeHeader(to: &header)
         output.write(header.bytes)
+        var options = options
+        if jobs >= 2 * inputs.count { options.pipeline = true }
         if jobs > 1 && inputs.count > 1, let spill = SpillFolder() {
             defer { spill.remove() }
             return parallel(inputs, options: options, output: output, jobs: jobs, spill: spill, onFile: onFile)

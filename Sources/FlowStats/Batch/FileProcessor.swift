@@ -7,6 +7,10 @@ public struct ProcessingOptions: Sendable {
     /// Called every 65,536 packets of a file with its packets read so far and the bytes of
     /// the file read so far (for a progress line); nil for no reports.
     public var progress: (@Sendable (_ packets: Int, _ position: Int64) -> Void)?
+    /// Read each capture on two threads: one reads and decodes packets, the other (the
+    /// caller's) keeps the flow table and writes rows; they hand packets over in batches.
+    /// The output is the same either way.
+    public var pipeline = false
 
     public init(labelTemplate: LabelTemplate) {
         self.labelTemplate = labelTemplate
@@ -117,12 +121,20 @@ public enum FileProcessor {
             flow.detailedStatistics = flow.detailedStatistics && options.schema.usesDetailedStatistics
             var session = FileSession(flow, uidSalt: FlowUID.salt(input.displayPath), onFlows: onFlows)
             let progress = options.progress
-            let end = reader.forEachPacket { header, bytes in
-                // `process` answers with the packet count, so the closure never reads the
-                // session's fields itself (that would copy the whole session).
-                let packets = session.process(header, bytes)
-                if let progress, packets & 0xFFFF == 0 {
-                    progress(packets, reader.position)
+            let end: ReadEnd
+            if options.pipeline {
+                end = PacketPipeline.read(reader, decapsulate: session.decapsulate) { batch in
+                    session.account(batch, progress: progress)
+                }
+            } else {
+                var packet = DecodedPacket()  // reused for every packet
+                end = reader.forEachPacket { header, bytes in
+                    // `process` answers with the packet count, so the closure never reads the
+                    // session's fields itself (that would copy the whole session).
+                    let packets = session.process(header, bytes, &packet)
+                    if let progress, packets & 0xFFFF == 0 {
+                        progress(packets, reader.position)
+                    }
                 }
             }
             session.finish()
@@ -132,91 +144,5 @@ public enum FileProcessor {
         }
         report.usedFallbackReader = reader.usedFallbackReader
         return report
-    }
-}
-
-/// One capture's decoding and flow state, advanced one packet at a time.
-private struct FileSession {
-    let flow: FlowConfiguration
-    let decapsulate: Bool
-    let onFlows: ([FlowRecord]) -> Void
-    var table: FlowTable
-    var reassembler = FragmentReassembler()
-    var packet = DecodedPacket()
-    var report = FileReport(input: CaptureInput(path: "", displayPath: ""))
-
-    init(_ flow: FlowConfiguration, uidSalt: UInt64, onFlows: @escaping ([FlowRecord]) -> Void) {
-        self.flow = flow
-        self.decapsulate = flow.tunnels != .outer
-        self.onFlows = onFlows
-        self.table = FlowTable(configuration: flow, uidSalt: uidSalt)
-    }
-
-    /// Accounts one packet; returns the number of packets read so far.
-    @discardableResult
-    mutating func process(_ header: PacketHeader, _ bytes: UnsafeRawBufferPointer) -> Int {
-        report.packets += 1
-        // Zeek reads captures with microsecond timestamps: under its semantics, so do we.
-        let time = flow.semantics == .zeek ? header.timestampNs - ((header.timestampNs % 1000) + 1000) % 1000
-                                           : header.timestampNs
-        let now = table.advanceClock(to: time)
-        PacketDecoder.decode(bytes, linkType: header.linkType, decapsulate: decapsulate, into: &packet)
-        switch packet.kind {
-        case .ip:
-            report.ipPackets += 1
-            if packet.truncation != nil { report.truncatedPackets += 1 }
-            if flow.verifyChecksums && !Checksums.ipHeaderValid(bytes, packet) {
-                report.badChecksumPackets += 1  // Zeek drops these before any connection sees them
-                break
-            }
-            if packet.isFragment && flow.fragments != .count {
-                if flow.fragments == .reassemble {
-                    reassemble(header, bytes, at: now)
-                    break
-                }
-                if packet.fragmentOffset != 0 {
-                    report.ignoredFragments += 1  // NFStream's rule: later fragments count nowhere
-                    break
-                }
-            }
-            let valid = !flow.verifyChecksums || Checksums.transportValid(bytes, packet)
-            table.add(packet, wireLength: header.wireLength, capturedLength: bytes.count, at: now, checksumValid: valid)
-        case .notIP:
-            report.nonIPPackets += 1
-        case .truncated, .malformed, .unsupportedLink:
-            report.undecodablePackets += 1
-        }
-        if !table.finished.isEmpty { drain() }
-        return report.packets
-    }
-
-    /// A fragment counts nowhere; the datagram it completes counts once (Zeek's rule).
-    private mutating func reassemble(_ header: PacketHeader, _ bytes: UnsafeRawBufferPointer, at now: Int64) {
-        let fragment = packet
-        let result = reassembler.add(fragment, frame: bytes, at: now) { datagram in
-            PacketDecoder.decodeReassembled(datagram, decapsulate: decapsulate, into: &packet)
-            let valid = !flow.verifyChecksums || Checksums.transportValid(datagram, packet)
-            table.add(packet, wireLength: header.wireLength - fragment.ipLength + packet.ipLength,
-                      capturedLength: datagram.count, at: now, checksumValid: valid)
-        }
-        if case .dropped = result, fragment.fragmentOffset == 0 {
-            // Not reassemblable (e.g. cut by the snap length): a first fragment is analysed on
-            // its own, as Zeek does.
-            table.add(fragment, wireLength: header.wireLength, capturedLength: bytes.count, at: now)
-        }
-    }
-
-    private mutating func drain() {
-        onFlows(table.finished)
-        report.flows += table.finished.count
-        table.finished.removeAll(keepingCapacity: true)
-    }
-
-    mutating func finish() {
-        reassembler.expireAll()
-        report.reassembly = reassembler.stats
-        table.finish()
-        drain()
-        report.backwardsTimestamps = table.backwardsTimestamps
     }
 }

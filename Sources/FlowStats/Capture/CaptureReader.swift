@@ -96,7 +96,7 @@ public final class CaptureReader {
         case .pcapngReader:
             end = readWithPcapngReader(skipping: 0, handle)
         case .libpcap, .automatic:
-            guard let source = try? PcapSource(path: path) else {
+            guard let source = try? PcapSource(path: path, buffered: true) else {
                 return .failed("cannot reopen the file")
             }
             self.source = source

@@ -1,21 +1,58 @@
 import CPcap
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 // The only file in FlowStats that calls libpcap. Everything else sees PacketHeader,
 // raw bytes, CaptureError and ReadEnd.
 
 /// An offline capture opened by libpcap, with nanosecond timestamp precision requested.
+///
+/// flowcsv opens the file itself and hands libpcap the stream: stdio's default buffer is the
+/// file system's block size (4 KiB), one `read` system call per 4 KiB of capture; with a
+/// buffer of ``readBufferSize`` a large capture takes a few hundred instead of ~100 000.
 final class PcapSource {
-    private let handle: OpaquePointer
+    /// The stdio buffer for reading packets (a file opened only to check it gets stdio's default).
+    static let readBufferSize = 1 << 20
 
-    init(path: String) throws(CaptureError) {
+    private let handle: OpaquePointer
+    /// The stream's buffer (nil: stdio's own); it must outlive the stream, closed by `pcap_close`.
+    private let buffer: UnsafeMutableRawPointer?
+
+    /// Opens `path`; with `buffered`, reads through a ``readBufferSize`` stdio buffer.
+    /// The error messages are libpcap's own (`pcap_open_offline` opens the file the same way).
+    init(path: String, buffered: Bool = false) throws(CaptureError) {
+        guard let file = fopen(path, "rb") else {
+            // What pcap_open_offline reports when fopen fails.
+            throw CaptureError(.badHeader, "\(path): \(String(cString: strerror(errno)))")
+        }
+        var buffer: UnsafeMutableRawPointer?
+        if buffered {
+            // glibc ignores the size when setvbuf gets no buffer, so pass one. setvbuf must come
+            // before any read of the stream: libpcap has not seen it yet.
+            let b = UnsafeMutableRawPointer.allocate(byteCount: Self.readBufferSize, alignment: 64)
+            if setvbuf(file, b.assumingMemoryBound(to: CChar.self), _IOFBF, Self.readBufferSize) == 0 {
+                buffer = b
+            } else {
+                b.deallocate()
+            }
+        }
         var errbuf = [CChar](repeating: 0, count: Int(PCAP_ERRBUF_SIZE) + 1)
-        guard let h = pcap_open_offline_with_tstamp_precision(path, UInt32(PCAP_TSTAMP_PRECISION_NANO), &errbuf) else {
+        guard let h = pcap_fopen_offline_with_tstamp_precision(file, UInt32(PCAP_TSTAMP_PRECISION_NANO), &errbuf) else {
+            fclose(file)
+            buffer?.deallocate()
             throw CaptureError(.badHeader, String(cBuffer: errbuf))
         }
         handle = h
+        self.buffer = buffer
     }
 
-    deinit { pcap_close(handle) }
+    deinit {
+        pcap_close(handle)  // closes the stream too
+        buffer?.deallocate()
+    }
 
     /// How far into the file libpcap has read, in bytes (for progress reports).
     var position: Int64 {
@@ -28,6 +65,10 @@ final class PcapSource {
 
     /// Reads every packet; `body` returns false to stop early.
     /// The buffer handed to `body` is libpcap's and valid only during the call.
+    ///
+    /// A `pcap_next_ex` loop rather than `pcap_dispatch`: its C callback cannot be specialised
+    /// for the caller's closure, and costs more than it saves inside libpcap (measured: 5 %
+    /// more instructions per packet, 10 % more when the callback copies packets into batches).
     func forEachPacket(_ body: (PacketHeader, UnsafeRawBufferPointer) -> Bool) -> ReadEnd {
         let link = linkType
         var hdrPtr: UnsafeMutablePointer<pcap_pkthdr>?

@@ -1,0 +1,109 @@
+/// One capture's flow state, advanced one packet at a time.
+///
+/// The decoded packet is not part of it: the caller passes the value each packet is decoded
+/// into (one reused value when reading on one thread, the batch's slot in a pipeline), so a
+/// pipeline's decoded packets are accounted where they are, never copied.
+struct FileSession {
+    let flow: FlowConfiguration
+    let decapsulate: Bool
+    let onFlows: ([FlowRecord]) -> Void
+    var table: FlowTable
+    var reassembler = FragmentReassembler()
+    var report = FileReport(input: CaptureInput(path: "", displayPath: ""))
+
+    init(_ flow: FlowConfiguration, uidSalt: UInt64, onFlows: @escaping ([FlowRecord]) -> Void) {
+        self.flow = flow
+        self.decapsulate = flow.tunnels != .outer
+        self.onFlows = onFlows
+        self.table = FlowTable(configuration: flow, uidSalt: uidSalt)
+    }
+
+    /// Decodes one packet into `packet` and accounts it; returns the number of packets read so far.
+    @discardableResult
+    mutating func process(_ header: PacketHeader, _ bytes: UnsafeRawBufferPointer, _ packet: inout DecodedPacket) -> Int {
+        PacketDecoder.decode(bytes, linkType: header.linkType, decapsulate: decapsulate, into: &packet)
+        return account(header, bytes, &packet)
+    }
+
+    /// Accounts a batch of packets that a ``PacketPipeline`` read and decoded, in order, and
+    /// reports progress as `readFlows` does (every 65,536 packets).
+    mutating func account(_ batch: PacketBatch, progress: (@Sendable (_ packets: Int, _ position: Int64) -> Void)?) {
+        for i in 0..<batch.count {
+            // In bounds: i < batch.count, and the batch's first `count` slots hold its packets.
+            let packets = account(batch.headers[i], batch.bytes(at: i), &batch.packets[i])
+            if let progress, packets & 0xFFFF == 0 {
+                progress(packets, batch.position)
+            }
+        }
+    }
+
+    /// Accounts a packet already decoded into `packet`; returns the number of packets read so far.
+    /// (Reassembly may decode the datagram a fragment completes into `packet`.)
+    @inline(__always)
+    private mutating func account(_ header: PacketHeader, _ bytes: UnsafeRawBufferPointer,
+                                  _ packet: inout DecodedPacket) -> Int {
+        report.packets += 1
+        // Zeek reads captures with microsecond timestamps: under its semantics, so do we.
+        let time = flow.semantics == .zeek ? header.timestampNs - ((header.timestampNs % 1000) + 1000) % 1000
+                                           : header.timestampNs
+        let now = table.advanceClock(to: time)
+        switch packet.kind {
+        case .ip:
+            report.ipPackets += 1
+            if packet.truncation != nil { report.truncatedPackets += 1 }
+            if flow.verifyChecksums && !Checksums.ipHeaderValid(bytes, packet) {
+                report.badChecksumPackets += 1  // Zeek drops these before any connection sees them
+                break
+            }
+            if packet.isFragment && flow.fragments != .count {
+                if flow.fragments == .reassemble {
+                    reassemble(header, bytes, &packet, at: now)
+                    break
+                }
+                if packet.fragmentOffset != 0 {
+                    report.ignoredFragments += 1  // NFStream's rule: later fragments count nowhere
+                    break
+                }
+            }
+            let valid = !flow.verifyChecksums || Checksums.transportValid(bytes, packet)
+            table.add(packet, wireLength: header.wireLength, capturedLength: bytes.count, at: now, checksumValid: valid)
+        case .notIP:
+            report.nonIPPackets += 1
+        case .truncated, .malformed, .unsupportedLink:
+            report.undecodablePackets += 1
+        }
+        if !table.finished.isEmpty { drain() }
+        return report.packets
+    }
+
+    /// A fragment counts nowhere; the datagram it completes counts once (Zeek's rule).
+    private mutating func reassemble(_ header: PacketHeader, _ bytes: UnsafeRawBufferPointer,
+                                     _ packet: inout DecodedPacket, at now: Int64) {
+        let fragment = packet
+        let result = reassembler.add(fragment, frame: bytes, at: now) { datagram in
+            PacketDecoder.decodeReassembled(datagram, decapsulate: decapsulate, into: &packet)
+            let valid = !flow.verifyChecksums || Checksums.transportValid(datagram, packet)
+            table.add(packet, wireLength: header.wireLength - fragment.ipLength + packet.ipLength,
+                      capturedLength: datagram.count, at: now, checksumValid: valid)
+        }
+        if case .dropped = result, fragment.fragmentOffset == 0 {
+            // Not reassemblable (e.g. cut by the snap length): a first fragment is analysed on
+            // its own, as Zeek does.
+            table.add(fragment, wireLength: header.wireLength, capturedLength: bytes.count, at: now)
+        }
+    }
+
+    private mutating func drain() {
+        onFlows(table.finished)
+        report.flows += table.finished.count
+        table.finished.removeAll(keepingCapacity: true)
+    }
+
+    mutating func finish() {
+        reassembler.expireAll()
+        report.reassembly = reassembler.stats
+        table.finish()
+        drain()
+        report.backwardsTimestamps = table.backwardsTimestamps
+    }
+}
