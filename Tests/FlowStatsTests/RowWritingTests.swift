@@ -1,4 +1,4 @@
-import FlowStats
+@testable import FlowStats
 import FlowStatsTestSupport
 import Testing
 
@@ -39,5 +39,24 @@ import Testing
         for line in lines.dropLast() {
             #expect(line.split(separator: ",", omittingEmptySubsequences: false).count == schema.columns.count)
         }
+    }
+
+    @Test func endReasonFieldsAreTheRawValues() {
+        for reason in EndReason.allCases {
+            #expect(reason.field.description == reason.rawValue)
+        }
+    }
+
+    @Test func everyProtocolNumberHasItsField() {
+        // The two-word packing holds each keyword whole; the keyword or the number per IANA.
+        let names = ProtocolNames()
+        for number in 0...255 {
+            let buffer = CSVBuffer()
+            buffer.protocolName(names, UInt8(number))
+            buffer.int(7)  // the next field starts right after the name
+            let expected = IPProtocol(rawValue: UInt8(number)).keyword ?? String(number)
+            #expect(String(decoding: buffer.bytes, as: UTF8.self) == expected + ",7")
+        }
+        #expect(IPProtocol(rawValue: 6).keyword == "TCP" && IPProtocol(rawValue: 58).keyword == "ICMPv6")
     }
 }

@@ -10,10 +10,6 @@ enum ASCIIDigits {
         UnsafeRawPointer(("00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899" as StaticString).utf8Start)
     }
 
-    /// "0123456789abcdef", for hexadecimal digits.
-    @inline(__always)
-    static var hex: UnsafePointer<UInt8> { ("0123456789abcdef" as StaticString).utf8Start }
-
     /// Writes the digit of `value` (0 ... 9) at `start`.
     @inline(__always)
     static func writeDigit(_ value: Int, at start: UnsafeMutablePointer<UInt8>) {
@@ -156,19 +152,21 @@ enum ASCIIDigits {
         writeShort(Int(value), at: start)
     }
 
-    /// Writes `value` in lower-case hexadecimal without leading zeros at `start` (at most 4
-    /// bytes); returns the end.
+    /// Writes `value` in lower-case hexadecimal without leading zeros at `start` and returns
+    /// the end. Stores 4 bytes whatever the length (1 ... 4 digits), so callers must have room
+    /// for 4 bytes at `start`.
     @inline(__always)
     static func write(hex value: UInt16, at start: UnsafeMutablePointer<UInt8>) -> UnsafeMutablePointer<UInt8> {
+        let v = UInt32(value)
+        // The four nibbles, most significant first, one per byte (first byte lowest) ...
+        let nibbles = (v >> 12) | (v >> 8 & 0xF) << 8 | (v >> 4 & 0xF) << 16 | (v & 0xF) << 24
+        // ... made ASCII all at once: '0' + nibble, and 'a' - '0' - 10 more for nibbles above 9
+        // (adding 6 carries into bit 4 exactly for those).
+        let letters = (nibbles &+ 0x0606_0606) >> 4 & 0x0101_0101
+        let text = nibbles &+ 0x3030_3030 &+ letters &* 0x27
         let digits = value == 0 ? 1 : (19 &- value.leadingZeroBitCount) >> 2  // 1 ... 4
-        let hex = Self.hex
-        var p = start + digits
-        var rest = Int(value)
-        repeat {
-            p -= 1
-            p.pointee = hex[rest & 0xF]  // index 0 ... 15
-            rest >>= 4
-        } while p > start
+        // Drop the leading zero digits: shift them out of the low (first) bytes.
+        UnsafeMutableRawPointer(start).storeBytes(of: text >> (32 &- 8 &* UInt32(digits)) , as: UInt32.self)
         return start + digits
     }
 

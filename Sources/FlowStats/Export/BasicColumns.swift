@@ -12,14 +12,14 @@ extension Schema {
         Column("FlowPackets", "Packets in both directions") { f, _, o in o.int(f.pointee.packets) },
         Column("FlowBytes", "Sum of the frames' original wire lengths (link layer included, not the captured length), both directions, bytes") { f, _, o in o.int(f.pointee.wireBytes) },
         Column("PacketsBytesAvg", "FlowBytes / FlowPackets, bytes") { f, _, o in o.double(Double(f.pointee.wireBytes) / Double(max(f.pointee.packets, 1))) },
-        Column("Protocol", "IANA protocol keyword (TCP, UDP, ICMP, ICMPv6, …), or the number when there is none") { [fields = protocolFields] f, _, o in
-            o.prepared(fields[Int(f.pointee.key.ipProtocol)])
+        Column("Protocol", "IANA protocol keyword (TCP, UDP, ICMP, ICMPv6, …), or the number when there is none") { [names = ProtocolNames()] f, _, o in
+            o.protocolName(names, f.pointee.key.ipProtocol)
         },
         Column("FwdPackets", "Packets client → server") { f, _, o in o.int(f.pointee.forward.packets) },
         Column("FwdBytes", "Wire bytes client → server") { f, _, o in o.int(f.pointee.forward.wireBytes) },
         Column("BwdPackets", "Packets server → client") { f, _, o in o.int(f.pointee.backward.packets) },
         Column("BwdBytes", "Wire bytes server → client") { f, _, o in o.int(f.pointee.backward.wireBytes) },
-        Column("EndReason", "Why the flow ended: fin, rst, idle, active or eof") { f, _, o in o.plain(f.pointee.endReason.rawValue) },
+        Column("EndReason", "Why the flow ended: fin, rst, idle, active or eof") { f, _, o in o.plain(f.pointee.endReason.field) },
         Column("SourceFile", "The capture's path as given, or relative to the input folder") { _, c, o in o.prepared(c.sourceFileField) },
         Column("ConnState", "Zeek's conn_state of the connection (S0 S1 SF REJ S2 S3 RSTO RSTR RSTOS0 RSTRH SH SHR OTH)") { f, _, o in o.plain(f.pointee.zeek.connState) },
         Column("History", "Zeek's history letters, upper case = client (docs/zeek-conformance.md)") { f, _, o in o.plain(f.pointee.zeek.history) },
@@ -27,14 +27,19 @@ extension Schema {
             if f.pointee.tunnelParents.isEmpty { o.empty() } else { o.text(f.pointee.tunnelParents.map(\.description).joined(separator: " ")) }
         },
     ]
+}
 
-    /// The Protocol field of each protocol number 0 ... 255: its keyword, or the number.
-    /// Built once from ``IPProtocol/keyword`` (a dictionary too slow to ask on every row).
-    private static var protocolFields: [[UInt8]] {
-        (0...255).map { number in
-            let b = CSVBuffer(capacity: 16)
-            if let name = IPProtocol(rawValue: UInt8(number)).keyword { b.plain(name) } else { b.int(number) }
-            return b.bytes
+extension EndReason {
+    /// ``rawValue`` as static text, written without making a `String` per row (a test checks
+    /// that the two agree).
+    var field: StaticString {
+        switch self {
+        case .fin: "fin"
+        case .rst: "rst"
+        case .idle: "idle"
+        case .active: "active"
+        case .eof: "eof"
+        case .reuse: "reuse"
         }
     }
 }

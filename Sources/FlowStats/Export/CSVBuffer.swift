@@ -53,6 +53,13 @@ public final class CSVBuffer {
         return start + skip
     }
 
+    /// Writes a field of at most `maxBytes`: `body` gets where the field's bytes go, writes
+    /// them (it may store up to `maxBytes` bytes) and returns their end.
+    @inline(__always)
+    func writeField(maxBytes: Int, _ body: (UnsafeMutablePointer<UInt8>) -> UnsafeMutablePointer<UInt8>) {
+        endField(body(beginField(reserving: maxBytes)))
+    }
+
     /// Ends the field begun by ``beginField(reserving:)`` at `end`.
     @inline(__always)
     private func endField(_ end: UnsafeMutablePointer<UInt8>) {
@@ -218,6 +225,10 @@ public final class CSVBuffer {
         guard abs(value) < 9e12 else { return plain(value.description) }
         // Sign, at most 13 digits before the point (|value| < 9e12), point, 6 decimals.
         var p = beginField(reserving: 21)
+        if value == 0 {  // common (statistics of one packet); -0.0 is written 0.0 as well
+            UnsafeMutableRawPointer(p).storeBytes(of: 0x30_2E_30, as: UInt32.self)  // "0.0", 1 spare byte
+            return endField(p + 3)
+        }
         // value × 10⁶ rounded half away from zero, as `rounded()` does, without a libm call:
         // |scaled| < 9e18 < 2⁶³, so the truncation `Int64(scaled)` is exact and so is the
         // remainder `scaled - truncated` (for |scaled| ≥ 2⁵² it is 0: the value is whole).

@@ -138,8 +138,9 @@ extension IPAddress {
             bestBase = -1
             bestLength = 0
         }
-        // Every write below is a ':' or one group (at most 4 bytes), at most 8 groups and 8
-        // colons, or the final dotted quad (15 bytes) after "::ffff:": within maxTextLength.
+        // Every write below is a ':' or one group (4 bytes stored, at most 4 kept): at most 8
+        // groups and 7 colons (39 bytes kept, the last store ending by byte 39), or a dotted
+        // quad after "::ffff:" (22 bytes): within maxTextLength.
         var p = start
         var i = 0
         while i < 8 {

@@ -17,12 +17,10 @@
 /// Per-packet work does not allocate: all state is inline (the history letters and the
 /// reassembler's held ranges live in fixed buffers).
 public struct ZeekConnection: Sendable {
-    public let `protocol`: ZeekProtocol
-
     /// Everything but the two TCP endpoints. The per-packet work runs on `core` with the
     /// endpoints passed `inout` (distinct stored properties of `self`), so neither the
     /// endpoints nor the connection are copied per packet.
-    private var core = Core()
+    private var core: Core
 
     // MARK: TCP adapter state (TCPSessionAdapter)
 
@@ -30,6 +28,8 @@ public struct ZeekConnection: Sendable {
     /// always false (a flip while processing a packet swaps them afterwards).
     private var orig = ZeekTCPEndpoint(isOrig: true)
     private var resp = ZeekTCPEndpoint(isOrig: false)
+
+    public var `protocol`: ZeekProtocol { core.protocol }
 
     /// Whether Zeek flipped the roles at least once (the history holds a `^`).
     public var flipped: Bool { core.flipped }
@@ -55,23 +55,19 @@ public struct ZeekConnection: Sendable {
     /// which keeps a final ACK out of the duration.
     public var lastTimeNs: Int64 { core.lastTimeNs }
     /// `last_time` when the close completed (`ConnDeleteTimer` at it + `tcp_close_delay`).
-    public var closedAtNs: Int64? { core.closedAtNs }
+    public var closedAtNs: Int64? { core.closedAtNs == Core.unset ? nil : core.closedAtNs }
 
-    /// The connection's state apart from the TCP endpoints.
+    /// The connection's state apart from the TCP endpoints. The small fields follow the
+    /// history's tail so that they pack together; times that may be absent hold
+    /// ``unset`` rather than being optional.
     fileprivate struct Core: Sendable {
+        /// An absent time: no capture time is this far before 1970.
+        static let unset = Int64.min
+
         var hist = ZeekHistory()
+        let `protocol`: ZeekProtocol
         var flipped = false
         var rolesSwapped = false
-
-        var origPackets = 0
-        var respPackets = 0
-        var origIPBytes = 0
-        var respIPBytes = 0
-
-        var missed: UInt64 = 0
-
-        var startTimeNs: Int64 = 0
-        var lastTimeNs: Int64 = 0
         var started = false
 
         // TCPSessionAdapter, apart from the endpoints
@@ -85,12 +81,30 @@ public struct ZeekConnection: Sendable {
         var isActive = true
         /// `tcp_inactivity_timeout` armed (an endpoint left the handshake states).
         var tcpInactivityArmed = false
-        /// Time of the originator's first SYN (`AttemptTimer` armed for it + `tcp_attempt_delay`).
-        var attemptStartNs: Int64?
-        /// `last_time` when the close completed (`ConnDeleteTimer` at it + `tcp_close_delay`).
-        var closedAtNs: Int64?
-        /// `last_time` when a one-sided close armed another `ExpireTimer` chain.
-        var extraExpireBaseNs: Int64?
+        /// A TCP connection whose sides' first packets were both seen and whose endpoints
+        /// are both past inactive: a packet without SYN/FIN/RST and with a valid checksum
+        /// may take ``processSteadyTCP(_:ep:peer:)``. Set after each packet of the general
+        /// path, the only one that changes what it depends on.
+        var steadyTCP = false
+
+        var origPackets = 0
+        var respPackets = 0
+        var origIPBytes = 0
+        var respIPBytes = 0
+
+        var missed: UInt64 = 0
+
+        var startTimeNs: Int64 = 0
+        var lastTimeNs: Int64 = 0
+
+        /// Time of the originator's first SYN (`AttemptTimer` armed for it + `tcp_attempt_delay`),
+        /// or ``unset``.
+        var attemptStartNs = unset
+        /// `last_time` when the close completed (`ConnDeleteTimer` at it + `tcp_close_delay`),
+        /// or ``unset``.
+        var closedAtNs = unset
+        /// `last_time` when a one-sided close armed another `ExpireTimer` chain, or ``unset``.
+        var extraExpireBaseNs = unset
 
         // UDP / ICMP adapter state
 
@@ -99,6 +113,10 @@ public struct ZeekConnection: Sendable {
         var replyLength = -1
         var requestChecksumErrors = ZeekScaledCounter()
         var replyChecksumErrors = ZeekScaledCounter()
+
+        init(protocol: ZeekProtocol) {
+            self.protocol = `protocol`
+        }
     }
 
     /// A connection whose originator the caller has decided. `flipped` is the answer of
@@ -106,7 +124,7 @@ public struct ZeekConnection: Sendable {
     /// for the first packet: Zeek then starts the history with `^`
     /// (`IPBasedAnalyzer::NewConn` → `Connection::FlipRoles` → `AddHistory('^')`).
     public init(protocol: ZeekProtocol, flipped: Bool = false) {
-        self.protocol = `protocol`
+        core = Core(protocol: `protocol`)
         if flipped {
             core.flipped = true
             core.hist.flipRoles()
@@ -148,28 +166,47 @@ public struct ZeekConnection: Sendable {
     // MARK: - Packets
 
     /// Accounts one packet (see ``ZeekAddResult``).
+    @inline(never)
     public mutating func add(_ p: ZeekPacket) -> ZeekAddResult {
+        // Most packets: TCP without SYN/FIN/RST once both sides have spoken (see
+        // Core.isSteady), which cannot start a new connection (only a SYN can).
+        if core.steadyTCP && p.tcpFlags & (TCPFlag.syn | TCPFlag.fin | TCPFlag.rst) == 0 && p.checksumValid
+            && p.headerComplete {
+            if p.isOrig != core.rolesSwapped {
+                core.processSteadyTCP(p, ep: &orig, peer: &resp)
+            } else {
+                core.processSteadyTCP(p, ep: &resp, peer: &orig)
+            }
+            return .accepted
+        }
+        return addAny(p)
+    }
+
+    /// ``add(_:)`` for any packet.
+    @inline(never)
+    private mutating func addAny(_ p: ZeekPacket) -> ZeekAddResult {
         let isOrig = p.isOrig != core.rolesSwapped
         if !core.started {
             core.started = true
             core.startTimeNs = p.timestampNs
             core.lastTimeNs = p.timestampNs
-        } else if `protocol` == .tcp, p.headerComplete, isReuse(p) {
+        } else if core.protocol == .tcp, p.tcpFlags & TCPFlag.syn != 0, p.headerComplete, isReuse(p) {
             return .newConnection
         }
-        switch `protocol` {
+        switch core.protocol {
         case .tcp:
-            if p.headerComplete {
-                // In place: the sender's endpoint and its peer as distinct stored properties.
-                if isOrig {
-                    core.processTCP(p, isOrig: true, ep: &orig, peer: &resp)
-                } else {
-                    core.processTCP(p, isOrig: false, ep: &resp, peer: &orig)
-                }
-                // A role flip while processing toggled the endpoints' roles: keep `orig`
-                // the originator's (rare, so the copy does not matter).
-                if !orig.isOrig { swap(&orig, &resp) }
+            guard p.headerComplete else { break }
+            // In place: the sender's endpoint and its peer as distinct stored properties.
+            if isOrig {
+                core.processTCP(p, isOrig: true, ep: &orig, peer: &resp)
+            } else {
+                core.processTCP(p, isOrig: false, ep: &resp, peer: &orig)
             }
+            // A role flip while processing toggled the endpoints' roles: keep `orig`
+            // the originator's (rare, so the copy does not matter).
+            if !orig.isOrig { swap(&orig, &resp) }
+            // Only this path changes the states, the roles and first_packet_seen.
+            core.steadyTCP = core.firstPacketSeen == 3 && orig.state != .inactive && resp.state != .inactive
         case .udp:
             core.processUDP(p, isOrig: isOrig)
         case .icmp:
@@ -218,6 +255,15 @@ public struct ZeekConnection: Sendable {
     /// `c$history` (empty when Zeek logs `-`).
     public var history: String { core.hist.string }
 
+    /// Number of letters in ``history``.
+    public var historyLength: Int { Int(core.hist.count) }
+
+    /// Runs `body` with ``history`` as its ASCII bytes (empty when Zeek logs `-`), without
+    /// building a `String`.
+    public func withHistoryBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        try core.hist.withBytes(body)
+    }
+
     /// Zeek's TCP endpoint states (`c$orig$state`, `c$resp$state`); `.inactive` for
     /// non-TCP connections.
     public var origTCPState: ZeekTCPState { `protocol` == .tcp ? orig.state : .inactive }
@@ -259,11 +305,17 @@ public struct ZeekConnection: Sendable {
 
     /// TCP close complete (both closes reported, a RST, or a close while the peer never
     /// spoke): Zeek removes the connection at ``closedAtNs`` + `tcp_close_delay`.
-    public var isClosed: Bool { core.closedAtNs != nil }
+    public var isClosed: Bool { core.closedAtNs != Core.unset }
+
+    /// `conn_state()` from `base/protocols/conn/main.zeek`, as text (``connStateCode``'s name).
+    public var connState: String { connStateCode.string }
+
+    /// ``connState`` as a static string: no `String` is built.
+    public var connStateName: StaticString { connStateCode.name }
 
     /// `conn_state()` from `base/protocols/conn/main.zeek`.
-    public var connState: String {
-        switch `protocol` {
+    public var connStateCode: ZeekConnState {
+        switch core.protocol {
         case .tcp:
             let os = orig.state
             let rs = resp.state
@@ -271,25 +323,25 @@ public struct ZeekConnection: Sendable {
             let respInactive = rs == .inactive || rs == .partial
             if rs == .reset {
                 if os == .synSent || os == .synAckSent || (os == .reset && origSize == 0 && respSize == 0) {
-                    return "REJ"
+                    return .rej
                 }
-                return origInactive ? "RSTRH" : "RSTR"
+                return origInactive ? .rstrh : .rstr
             }
             if os == .reset {
-                if respInactive { return core.hist.matchesRSTOS0Pattern ? "RSTOS0" : "OTH" }
-                return "RSTO"
+                if respInactive { return core.hist.matchesRSTOS0Pattern ? .rstos0 : .oth }
+                return .rsto
             }
-            if rs == .closed && os == .closed { return "SF" }
-            if os == .closed { return respInactive ? "SH" : "S2" }
-            if rs == .closed { return origInactive ? "SHR" : "S3" }
-            if os == .synSent && rs == .inactive { return "S0" }
-            if os == .established && rs == .established { return "S1" }
-            return "OTH"
+            if rs == .closed && os == .closed { return .sf }
+            if os == .closed { return respInactive ? .sh : .s2 }
+            if rs == .closed { return origInactive ? .shr : .s3 }
+            if os == .synSent && rs == .inactive { return .s0 }
+            if os == .established && rs == .established { return .s1 }
+            return .oth
         case .udp:
-            if core.requestLength >= 0 { return core.replyLength >= 0 ? "SF" : "S0" }
-            return core.replyLength >= 0 ? "SHR" : "OTH"
+            if core.requestLength >= 0 { return core.replyLength >= 0 ? .sf : .s0 }
+            return core.replyLength >= 0 ? .shr : .oth
         case .icmp, .other:
-            return "OTH"
+            return .oth
         }
     }
 
@@ -305,17 +357,18 @@ public struct ZeekConnection: Sendable {
     ///   or silent, or whose sides both never got past a dropped packet. (Zeek reschedules
     ///   from the time the timer actually ran; this takes the scheduled times.)
     public func expiryNs(_ timers: ZeekTimers = ZeekTimers()) -> Int64 {
-        switch `protocol` {
+        switch core.protocol {
         case .udp: return core.lastTimeNs &+ timers.udpInactivityTimeoutNs
         case .icmp: return core.lastTimeNs &+ timers.icmpInactivityTimeoutNs
         case .other: return core.lastTimeNs &+ timers.unknownIPInactivityTimeoutNs
         case .tcp: break
         }
         var deadline = core.lastTimeNs &+ (core.tcpInactivityArmed ? timers.tcpInactivityTimeoutNs : timers.udpInactivityTimeoutNs)
-        if let closedAtNs = core.closedAtNs { return min(deadline, closedAtNs &+ timers.tcpCloseDelayNs) }
+        if core.closedAtNs != Core.unset { return min(deadline, core.closedAtNs &+ timers.tcpCloseDelayNs) }
         guard core.isActive else { return deadline }
-        if let attemptStartNs = core.attemptStartNs, orig.state == .synSent || orig.state == .synAckSent, resp.state == .inactive {
-            deadline = min(deadline, attemptStartNs &+ timers.tcpAttemptDelayNs)
+        if core.attemptStartNs != Core.unset, orig.state == .synSent || orig.state == .synAckSent,
+           resp.state == .inactive {
+            deadline = min(deadline, core.attemptStartNs &+ timers.tcpAttemptDelayNs)
         }
         let oneClosed = orig.didClose || resp.didClose
         let finished = orig.didClose && resp.didClose || orig.state == .reset || resp.state == .reset
@@ -328,8 +381,8 @@ public struct ZeekConnection: Sendable {
                 return base &+ ((quietUntil - base) / period + 1) &* period
             }
             deadline = min(deadline, firstTick(from: core.startTimeNs &+ timers.tcpSYNTimeoutNs))
-            if let extraExpireBaseNs = core.extraExpireBaseNs {
-                deadline = min(deadline, firstTick(from: extraExpireBaseNs &+ timers.tcpSessionTimerNs))
+            if core.extraExpireBaseNs != Core.unset {
+                deadline = min(deadline, firstTick(from: core.extraExpireBaseNs &+ timers.tcpSessionTimerNs))
             }
         }
         return deadline
@@ -340,16 +393,21 @@ public struct ZeekConnection: Sendable {
 
 /// The per-packet work. Endpoints are passed `inout` even where a function only reads one
 /// (the `peer`/`other` side): a by-value parameter of this size is copied at each call.
+///
+/// Most TCP packets carry no SYN, FIN or RST, travel between two sides that have both
+/// spoken, and continue the stream. For them most of Zeek's rules do nothing, so each
+/// rule's entry test is inlined into ``processTCP(_:isOrig:ep:peer:)`` and the rule's
+/// function is called only when that test passes.
 extension ZeekConnection.Core {
     /// `ConnSize_Analyzer::DeliverPacket`.
     @inline(__always)
     mutating func count(isOrig: Bool, ipLength: Int) {
         if isOrig {
-            origPackets += 1
-            origIPBytes += ipLength
+            origPackets &+= 1
+            origIPBytes &+= ipLength
         } else {
-            respPackets += 1
-            respIPBytes += ipLength
+            respPackets &+= 1
+            respIPBytes &+= ipLength
         }
     }
 
@@ -418,25 +476,37 @@ extension ZeekConnection.Core {
         let fin = flags & TCPFlag.fin != 0
         let rst = flags & TCPFlag.rst != 0
         let ack = flags & TCPFlag.ack != 0
-        let t = p.timestampNs
-        setPartialStatus(syn: syn, ack: ack, isOrig: ep.isOrig)
+        /// Any of SYN, FIN, RST: the packet can change the endpoints' states.
+        let control = flags & (TCPFlag.syn | TCPFlag.fin | TCPFlag.rst) != 0
+        // SetPartialStatus decides on each side's first packet only.
+        if firstPacketSeen != 3 { setPartialStatus(syn: syn, ack: ack, isOrig: ep.isOrig) }
 
         // get_segment_len: SYN and FIN take one sequence number each; a RST's data does not count.
         let len = max(0, p.payloadLength)
         var segmentLength = len
-        if syn { segmentLength += 1 }
-        if fin { segmentLength += 1 }
-        if rst { segmentLength -= len }
+        if syn { segmentLength &+= 1 }
+        if fin { segmentLength &+= 1 }
+        if rst { segmentLength &-= len }
         let baseSeq = p.sequence
         let ackSeq = p.acknowledgment
         let seqOnePastSegment = baseSeq &+ UInt32(truncatingIfNeeded: segmentLength)
 
-        Self.initEndpoint(&ep, syn: syn, firstSegmentSeq: baseSeq, lastSeq: seqOnePastSegment)
+        // init_endpoint acts on a side's first packet and on SYNs only.
+        if syn || ep.state == .inactive {
+            Self.initEndpoint(&ep, syn: syn, firstSegmentSeq: baseSeq, lastSeq: seqOnePastSegment)
+        }
         var seqUnderflow = false
         let relSeq = Self.relativeSeq(baseSeq, last: ep.lastSeq, wraps: ep.seqWraps, startSeq: ep.startSeq,
                                      underflow: &seqUnderflow)
 
-        updateHistory(&ep, syn: syn, fin: fin, rst: rst, ack: ack, relSeq: relSeq, len: len)
+        // update_history: without SYN/FIN/RST, `D` for payload, else `A` for an ACK, once per side.
+        if control {
+            updateControlHistory(&ep, flags: flags, relSeq: relSeq, len: len)
+        } else if len != 0 {
+            _ = checkHistory(0x10, UInt8(ascii: "D"), isOrig: ep.isOrig)
+        } else if ack {
+            _ = checkHistory(0x20, UInt8(ascii: "A"), isOrig: ep.isOrig)
+        }
 
         // update_window: a zero window is recorded (W/w, logarithmically) unless the packet
         // is a RST, the sender was reset, or the peer already closed. Window scaling cannot
@@ -445,13 +515,12 @@ extension ZeekConnection.Core {
             hist.scaled(ep.isOrig ? UInt8(ascii: "W") : UInt8(ascii: "w"), &ep.zeroWindows)
         }
 
-        if !(ep.didClose && peer.didClose) { lastTimeNs = t }
+        if !(ep.didClose && peer.didClose) { lastTimeNs = p.timestampNs }
 
         if fin {
-            ep.finCount &+= 1
-            ep.finSeq = relSeq &+ UInt64(segmentLength)
+            ep.sawFIN = true
+            ep.finSeq = relSeq &+ UInt64(truncatingIfNeeded: segmentLength)
         }
-        if rst { ep.rstCount &+= 1 }
 
         var relAck: UInt64 = 0
         if ack {
@@ -477,22 +546,30 @@ extension ZeekConnection.Core {
             }
         }
 
-        let deltaLast = updateLastSeq(&ep, seqOnePastSegment, syn: syn, fin: fin, rst: rst, len: len)
+        updateLastSeq(&ep, seqOnePastSegment, syn: syn, fin: fin, rst: rst, len: len)
 
-        let (doClose, genEvent) = updateStateMachine(&ep, &peer, t: t, baseSeq: baseSeq, ackSeq: ackSeq, len: len,
-                                                     deltaLast: deltaLast, isOrig: isOrig,
-                                                     syn: syn, fin: fin, rst: rst, ack: ack)
+        // UpdateStateMachine changes nothing for a packet without SYN/FIN/RST once both
+        // sides have spoken (see updateStateMachine).
+        var doClose = false
+        var genEvent = false
+        if control || ep.state == .inactive || peer.state == .inactive {
+            (doClose, genEvent) = updateStateMachine(&ep, &peer, p, isOrig: isOrig)
+        }
 
-        // After the state machine, so that a gap revealed by a closing ack is judged with
-        // the final states (peer->AckReceived(rel_ack)).
-        if ack { ackReceived(&peer, other: &ep, seq: relAck) }
+        // peer->AckReceived(rel_ack), after the state machine, so that a gap revealed by a
+        // closing ack is judged with the final states. An ack of the FIN counts up to the
+        // FIN octet; only an ack beyond the trim point does anything.
+        if ack {
+            var seq = relAck
+            if peer.sawFIN && seq >= peer.finSeq { seq = peer.finSeq &- 1 }
+            if seq > peer.reassembler.trimSeq { ackReceived(&peer, other: &ep, seq: seq) }
+        }
 
         // CheckPIA_FirstPacket, with the packet's direction as it arrived.
         firstPacketSeen |= isOrig ? 1 : 2
 
-        let relDataSeq = syn ? relSeq &+ 1 : relSeq
         if len > 0 && !rst && !seqUnderflow && p.capturedPayloadLength >= len {
-            dataSent(&ep, other: &peer, seq: relDataSeq, len: UInt64(len))
+            dataSent(&ep, other: &peer, seq: syn ? relSeq &+ 1 : relSeq, len: UInt64(len))
         }
         checkEOF(&ep, peer: &peer)
         if doClose { connectionClosed(&ep, peer: &peer, genEvent: genEvent) }
@@ -502,8 +579,77 @@ extension ZeekConnection.Core {
         count(isOrig: ep.isOrig, ipLength: p.ipLength)
     }
 
+    /// ``processTCP(_:isOrig:ep:peer:)`` for most TCP packets: a valid checksum, none of
+    /// SYN/FIN/RST, in a connection that is ``steadyTCP`` (both sides' first packets seen,
+    /// neither endpoint inactive). For it, these rules of the general path do nothing, so they are left
+    /// out: `SetPartialStatus` and `CheckPIA_FirstPacket` (both sides' first packets were
+    /// seen), `init_endpoint` (no SYN, the sender not inactive), `UpdateStateMachine` (see
+    /// its comment: no SYN/FIN/RST and no side inactive) and with it any close. What is
+    /// left is the general path's code with SYN, FIN and RST false, in the same order:
+    /// the segment length is the payload length, the history letter is `D` or `A`, and
+    /// the relative sequence number is needed only for the data.
+    mutating func processSteadyTCP(_ p: ZeekPacket, ep: inout ZeekTCPEndpoint, peer: inout ZeekTCPEndpoint) {
+        let ack = p.tcpFlags & TCPFlag.ack != 0
+        let len = max(0, p.payloadLength)
+        let baseSeq = p.sequence
+
+        // get_relative_seq, before update_last_seq moves the side's last sequence number.
+        var seqUnderflow = false
+        var relSeq: UInt64 = 0
+        if len > 0 {
+            relSeq = Self.relativeSeq(baseSeq, last: ep.lastSeq, wraps: ep.seqWraps, startSeq: ep.startSeq,
+                                      underflow: &seqUnderflow)
+            _ = checkHistory(0x10, UInt8(ascii: "D"), isOrig: ep.isOrig)
+        } else if ack {
+            _ = checkHistory(0x20, UInt8(ascii: "A"), isOrig: ep.isOrig)
+        }
+
+        // update_window
+        if p.window == 0 && peer.state != .closed && ep.state != .reset {
+            hist.scaled(ep.isOrig ? UInt8(ascii: "W") : UInt8(ascii: "w"), &ep.zeroWindows)
+        }
+
+        if !(ep.didClose && peer.didClose) { lastTimeNs = p.timestampNs }
+
+        var relAck: UInt64 = 0
+        if ack {
+            // The peer is not inactive: no init_peer.
+            let ackSeq = p.acknowledgment
+            var ackUnderflow = false
+            relAck = Self.relativeSeq(ackSeq, last: peer.ackSeq, wraps: peer.ackWraps, startSeq: peer.startSeq,
+                                      underflow: &ackUnderflow)
+            if ackUnderflow {
+                relAck = 0
+            } else {
+                // update_ack_seq
+                let delta = zeekSeqDelta(ackSeq, peer.ackSeq)
+                if ackSeq == 0 && delta > ZeekConstants.tooLargeSeqDelta {
+                    // a broken ack rather than a huge connection landing on 0
+                } else if delta > 0 {
+                    peer.updateAckSeq(ackSeq)
+                }
+            }
+        }
+
+        updateLastSeq(&ep, baseSeq &+ UInt32(truncatingIfNeeded: len), syn: false, fin: false, rst: false, len: len)
+
+        // peer->AckReceived(rel_ack), as in the general path.
+        if ack {
+            var seq = relAck
+            if peer.sawFIN && seq >= peer.finSeq { seq = peer.finSeq &- 1 }
+            if seq > peer.reassembler.trimSeq { ackReceived(&peer, other: &ep, seq: seq) }
+        }
+
+        if len > 0 && !seqUnderflow && p.capturedPayloadLength >= len {
+            dataSent(&ep, other: &peer, seq: relSeq, len: UInt64(len))
+        }
+        checkEOF(&ep, peer: &peer)
+        count(isOrig: ep.isOrig, ipLength: p.ipLength)
+    }
+
     /// `SetPartialStatus`: a connection is partial when the originator's first packet is
     /// not a plain SYN, or the responder's first is not a SYN.
+    @inline(__always)
     private mutating func setPartialStatus(syn: Bool, ack: Bool, isOrig: Bool) {
         if isOrig {
             if firstPacketSeen & 1 == 0 { isPartial = !syn || ack }
@@ -517,7 +663,8 @@ extension ZeekConnection.Core {
     /// sequence number restarts the numbering of a side in SYN_SENT/SYN_ACK_SENT, and any
     /// SYN restarts it in ESTABLISHED/PARTIAL (Zeek's guess that this SYN really sets the
     /// connection up); a SYN after a RST restarts it when the RST was that side's first
-    /// packet (a possibly injected RST).
+    /// packet (a possibly injected RST). Without a SYN only the first case acts.
+    @inline(__always)
     private static func initEndpoint(_ e: inout ZeekTCPEndpoint, syn: Bool, firstSegmentSeq: UInt32, lastSeq: UInt32) {
         switch e.state {
         case .inactive:
@@ -543,17 +690,17 @@ extension ZeekConnection.Core {
     /// guessing a wrap from the distance to `last`. Below the start (no wraps), the
     /// negative distance is returned as Zeek's unsigned value and `underflow` is set.
     @inline(__always)
-    private static func relativeSeq(_ seq: UInt32, last: UInt32, wraps: UInt32, startSeq: Int64,
+    private static func relativeSeq(_ seq: UInt32, last: UInt32, wraps: UInt32, startSeq: UInt32,
                                     underflow: inout Bool) -> UInt64 {
         var wraps = wraps
         let delta = zeekSeqDelta(seq, last)
         if delta < 0 {
-            if wraps != 0 && seq > last { wraps -= 1 }
+            if wraps != 0 && seq > last { wraps &-= 1 }
         } else if delta > 0 {
             if seq < last { wraps &+= 1 }
         }
         if wraps == 0 {
-            let fromStart = zeekSeqDelta(seq, UInt32(truncatingIfNeeded: startSeq))
+            let fromStart = zeekSeqDelta(seq, startSeq)
             if fromStart < 0 { underflow = true }
             return UInt64(bitPattern: Int64(fromStart))
         }
@@ -572,14 +719,18 @@ extension ZeekConnection.Core {
         hist.add(isOrig ? code : code | 0x20)
     }
 
-    /// `update_history`:
-    /// - two or more of SYN/FIN/RST: `I` for FIN+RST, else `Q`; once per side.
+    /// `update_history` for a packet with at least one of SYN/FIN/RST (the caller records
+    /// `D`/`A` for the others):
+    /// - two or more of them: `I` for FIN+RST, else `Q`; once per side.
     /// - one of them: `S` (SYN) or `H` (SYN+ACK), `F`, `R` — the first always, a later one
     ///   again only when its relative sequence number differs from the last of its kind
     ///   (for a FIN the number after its data). S and H share one mask per side.
-    /// - none: `D` when the packet has payload, else `A` when it has ACK; once per side.
-    private mutating func updateHistory(_ e: inout ZeekTCPEndpoint, syn: Bool, fin: Bool, rst: Bool, ack: Bool,
-                                        relSeq: UInt64, len: Int) {
+    @inline(never)
+    private mutating func updateControlHistory(_ e: inout ZeekTCPEndpoint, flags: UInt8, relSeq: UInt64, len: Int) {
+        let syn = flags & TCPFlag.syn != 0
+        let fin = flags & TCPFlag.fin != 0
+        let rst = flags & TCPFlag.rst != 0
+        let ack = flags & TCPFlag.ack != 0
         let bits = (syn ? 1 : 0) + (fin ? 1 : 0) + (rst ? 1 : 0)
         if bits > 1 {
             if fin && rst {
@@ -587,31 +738,25 @@ extension ZeekConnection.Core {
             } else {
                 _ = checkHistory(0x40, UInt8(ascii: "Q"), isOrig: e.isOrig)
             }
-        } else if bits == 1 {
-            if syn {
-                let code = ack ? UInt8(ascii: "H") : UInt8(ascii: "S")
-                if checkHistory(0x1, code, isOrig: e.isOrig) && relSeq != e.histLastSYN {
-                    addHistory(code, isOrig: e.isOrig)
-                }
-                e.histLastSYN = relSeq
+            return
+        }
+        if syn {
+            let code = ack ? UInt8(ascii: "H") : UInt8(ascii: "S")
+            if checkHistory(0x1, code, isOrig: e.isOrig) && relSeq != e.histLastSYN {
+                addHistory(code, isOrig: e.isOrig)
             }
-            if fin {
-                let end = relSeq &+ UInt64(len)
-                if checkHistory(0x2, UInt8(ascii: "F"), isOrig: e.isOrig) && end != e.histLastFIN {
-                    addHistory(UInt8(ascii: "F"), isOrig: e.isOrig)
-                }
-                e.histLastFIN = end
+            e.histLastSYN = relSeq
+        } else if fin {
+            let end = relSeq &+ UInt64(len)
+            if checkHistory(0x2, UInt8(ascii: "F"), isOrig: e.isOrig) && end != e.histLastFIN {
+                addHistory(UInt8(ascii: "F"), isOrig: e.isOrig)
             }
-            if rst {
-                if checkHistory(0x4, UInt8(ascii: "R"), isOrig: e.isOrig) && relSeq != e.histLastRST {
-                    addHistory(UInt8(ascii: "R"), isOrig: e.isOrig)
-                }
-                e.histLastRST = relSeq
+            e.histLastFIN = end
+        } else {
+            if checkHistory(0x4, UInt8(ascii: "R"), isOrig: e.isOrig) && relSeq != e.histLastRST {
+                addHistory(UInt8(ascii: "R"), isOrig: e.isOrig)
             }
-        } else if len != 0 {
-            _ = checkHistory(0x10, UInt8(ascii: "D"), isOrig: e.isOrig)
-        } else if ack {
-            _ = checkHistory(0x20, UInt8(ascii: "A"), isOrig: e.isOrig)
+            e.histLastRST = relSeq
         }
     }
 
@@ -620,8 +765,9 @@ extension ZeekConnection.Core {
     /// `TCP_Endpoint::DidRxmit`). Not trusted: a SYN/RST jumping more than 1 MiB, and
     /// anything from a side that sent a RST. A FIN right after the SYN always moves it (for
     /// > 2 GB connections seen only by their SYN and FIN).
+    @inline(__always)
     private mutating func updateLastSeq(_ e: inout ZeekTCPEndpoint, _ lastSeq: UInt32, syn: Bool, fin: Bool, rst: Bool,
-                                        len: Int) -> Int32 {
+                                        len: Int) {
         let delta = zeekSeqDelta(lastSeq, e.lastSeq)
         let tooLarge = ZeekConstants.tooLargeSeqDelta
         if (syn || rst) && (delta > tooLarge || delta < -tooLarge) {
@@ -635,7 +781,6 @@ extension ZeekConnection.Core {
         } else if len > 0 {
             hist.scaled(e.isOrig ? UInt8(ascii: "T") : UInt8(ascii: "t"), &e.retransmissions)
         }
-        return delta
     }
 
     /// `TCP_Endpoint::SetState`, which also arms `tcp_inactivity_timeout` when the
@@ -648,9 +793,18 @@ extension ZeekConnection.Core {
     }
 
     /// `UpdateStateMachine`, dispatching on the sender's state. Returns (do_close, gen_event).
-    private mutating func updateStateMachine(_ ep: inout ZeekTCPEndpoint, _ peer: inout ZeekTCPEndpoint, t: Int64,
-                                             baseSeq: UInt32, ackSeq: UInt32, len: Int, deltaLast: Int32,
-                                             isOrig: Bool, syn: Bool, fin: Bool, rst: Bool, ack: Bool) -> (Bool, Bool) {
+    /// For a packet without SYN/FIN/RST it acts only through the SYN-ACK flip below (which
+    /// needs a silent responder) or on an inactive sender; the caller skips it otherwise.
+    @inline(never)
+    private mutating func updateStateMachine(_ ep: inout ZeekTCPEndpoint, _ peer: inout ZeekTCPEndpoint,
+                                             _ p: ZeekPacket, isOrig: Bool) -> (Bool, Bool) {
+        let flags = p.tcpFlags
+        let syn = flags & TCPFlag.syn != 0
+        let fin = flags & TCPFlag.fin != 0
+        let rst = flags & TCPFlag.rst != 0
+        let ack = flags & TCPFlag.ack != 0
+        let len = max(0, p.payloadLength)
+        let baseSeq = p.sequence
         var doClose = false
         var genEvent = false
         // A connection that began with a SYN-ACK Zeek did not flip (no likely server port)
@@ -677,7 +831,7 @@ extension ZeekConnection.Core {
             if syn {
                 if isOrig {
                     setState(&ep, ack ? .synAckSent : .synSent, peerState: peer.state)
-                    if attemptStartNs == nil { attemptStartNs = t }
+                    if attemptStartNs == Self.unset { attemptStartNs = p.timestampNs }
                 } else {
                     if !ack && peer.state == .synAckSent && baseSeq == ep.startSeq32 {
                         // A SYN/SYN-ACK reversal (see IsReuse): flip and establish.
@@ -781,6 +935,7 @@ extension ZeekConnection.Core {
     /// reassembler still waits for data (`DataPending`). The close is complete when that
     /// side was reset, the peer closed too, or the peer never spoke; then all timers but
     /// the delete timer (last time + `tcp_close_delay`) are cancelled.
+    @inline(never)
     private mutating func connectionClosed(_ e: inout ZeekTCPEndpoint, peer: inout ZeekTCPEndpoint, genEvent: Bool) {
         if Self.dataPending(&e, peer: &peer) {
             closeDeferred = true
@@ -820,10 +975,17 @@ extension ZeekConnection.Core {
     }
 
     /// `TCP_Reassembler::CheckEOF` → `TCPSessionAdapter::EndpointEOF`: once a closing side
-    /// has delivered everything, a deferred close is reported.
+    /// has delivered everything, a deferred close is reported. (The entry test is inlined;
+    /// ``reportEOF(_:peer:)`` does the rest.)
+    @inline(__always)
     private mutating func checkEOF(_ e: inout ZeekTCPEndpoint, peer: inout ZeekTCPEndpoint) {
-        guard !e.reassembler.didEOF, e.finCount > 0 || e.state == .closed || e.state == .reset,
-              !Self.dataPending(&e, peer: &peer) else { return }
+        guard !e.reassembler.didEOF, e.sawFIN || e.state == .closed || e.state == .reset else { return }
+        reportEOF(&e, peer: &peer)
+    }
+
+    @inline(never)
+    private mutating func reportEOF(_ e: inout ZeekTCPEndpoint, peer: inout ZeekTCPEndpoint) {
+        guard !Self.dataPending(&e, peer: &peer) else { return }
         e.reassembler.didEOF = true
         if closeDeferred {
             connectionClosed(&e, peer: &peer, genEvent: deferredGenEvent)
@@ -832,17 +994,16 @@ extension ZeekConnection.Core {
     }
 
     /// `TCP_Reassembler::AckReceived` on the side `e` whose data the peer acks up to `seq`
-    /// (relative): an ack of the FIN counts up to the FIN octet; everything below is
-    /// trimmed, which reports the bytes never seen as gaps.
+    /// (relative, already limited to the FIN octet and above the trim point by the caller):
+    /// everything below is trimmed, which reports the bytes never seen as gaps.
+    @inline(__always)
     private mutating func ackReceived(_ e: inout ZeekTCPEndpoint, other: inout ZeekTCPEndpoint, seq: UInt64) {
-        var seq = seq
-        if e.finCount > 0 && seq >= e.finSeq { seq = e.finSeq &- 1 }
-        guard seq > e.reassembler.trimSeq else { return }
         trimToSeq(&e, other: &other, seq)
         checkEOF(&e, peer: &other)
     }
 
     /// `Reassembler::TrimToSeq` / `DataBlockList::Trim`.
+    @inline(__always)
     private mutating func trimToSeq(_ e: inout ZeekTCPEndpoint, other: inout ZeekTCPEndpoint, _ seq: UInt64) {
         if seq > e.reassembler.lastReassemSeq { undelivered(&e, other: &other, upTo: seq) }
         e.reassembler.spans.trim(upTo: seq)
@@ -853,6 +1014,7 @@ extension ZeekConnection.Core {
     /// `TCP_Reassembler::Undelivered`: acked data never seen. Ignored for a partial
     /// connection's first octets (`up_to_seq <= 2`); otherwise each hole before a held
     /// block, and the rest up to `upTo`, is a gap, and delivery moves past them.
+    @inline(never)
     private mutating func undelivered(_ e: inout ZeekTCPEndpoint, other: inout ZeekTCPEndpoint, upTo: UInt64) {
         if upTo <= 2 && isPartial { return }
         if !e.reassembler.skipDeliveries {
@@ -883,9 +1045,17 @@ extension ZeekConnection.Core {
     /// stream, then drops delivered data at once when nothing of this side was acked yet
     /// and its size passed `tcp_max_initial_window` (the peer's acks are presumably not
     /// being seen).
+    @inline(__always)
     private mutating func blockInserted(_ e: inout ZeekTCPEndpoint, other: inout ZeekTCPEndpoint) {
         guard let k = e.reassembler.spans.index(containing: e.reassembler.lastReassemSeq) else { return }
         e.reassembler.lastReassemSeq = e.reassembler.spans.upper(k)
+        dropDeliveredIfUnacked(&e, other: &other)
+    }
+
+    /// The end of `BlockInserted`: with nothing of this side acked and its size past
+    /// `tcp_max_initial_window`, the delivered data is trimmed at once.
+    @inline(__always)
+    private mutating func dropDeliveredIfUnacked(_ e: inout ZeekTCPEndpoint, other: inout ZeekTCPEndpoint) {
         if e.noDataAcked && e.size(peerState: other.state) > ZeekConstants.tcpMaxInitialWindow {
             e.reassembler.spans.trim(upTo: e.reassembler.lastReassemSeq)
             if e.reassembler.lastReassemSeq > e.reassembler.trimSeq {
@@ -899,19 +1069,44 @@ extension ZeekConnection.Core {
     /// reassembler gives up on the side (no more gaps) when more than
     /// `tcp_max_above_hole_without_any_acks` waits above a hole with nothing acked, or
     /// more than `tcp_excessive_data_without_further_acks` is held.
+    ///
+    /// Usually the data continues the stream at the delivery point, where the held data
+    /// (if any) ends: the block is then merged and delivered at once, and nothing is left
+    /// undelivered.
+    @inline(__always)
     private mutating func dataSent(_ e: inout ZeekTCPEndpoint, other: inout ZeekTCPEndpoint, seq: UInt64, len: UInt64) {
         guard !e.reassembler.skipDeliveries else { return }
+        let upper = seq &+ len
+        let lower = max(seq, e.reassembler.trimSeq)
+        if upper > e.reassembler.trimSeq && lower == e.reassembler.lastReassemSeq
+            && e.reassembler.spans.appendContinuing(lower, upper) {
+            // insert + BlockInserted: the range now holding `lower` ends at `upper`.
+            e.reassembler.lastReassemSeq = upper
+            dropDeliveredIfUnacked(&e, other: &other)
+            if e.reassembler.spans.holdsMore(than: ZeekConstants.tcpExcessiveDataWithoutFurtherAcks) {
+                e.reassembler.spans.removeAll()
+                e.reassembler.skipDeliveries = true
+            }
+            return
+        }
+        dataSentOutOfOrder(&e, other: &other, seq: seq, len: len)
+    }
+
+    /// ``dataSent(_:other:seq:len:)`` for data that is old, overlaps, or leaves a hole.
+    @inline(never)
+    private mutating func dataSentOutOfOrder(_ e: inout ZeekTCPEndpoint, other: inout ZeekTCPEndpoint,
+                                             seq: UInt64, len: UInt64) {
         let upper = seq &+ len
         if upper > e.reassembler.trimSeq {
             let lower = max(seq, e.reassembler.trimSeq)
             e.reassembler.spans.insert(lower, upper, boundary: e.reassembler.lastReassemSeq)
             blockInserted(&e, other: &other)
         }
-        if e.noDataAcked && e.reassembler.numUndeliveredBytes > ZeekConstants.tcpMaxAboveHoleWithoutAnyAcks {
+        if e.noDataAcked && e.reassembler.numUndeliveredBytes() > ZeekConstants.tcpMaxAboveHoleWithoutAnyAcks {
             e.reassembler.spans.removeAll()
             e.reassembler.skipDeliveries = true
         }
-        if e.reassembler.spans.totalSize > ZeekConstants.tcpExcessiveDataWithoutFurtherAcks {
+        if e.reassembler.spans.holdsMore(than: ZeekConstants.tcpExcessiveDataWithoutFurtherAcks) {
             e.reassembler.spans.removeAll()
             e.reassembler.skipDeliveries = true
         }

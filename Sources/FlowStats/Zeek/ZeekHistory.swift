@@ -15,18 +15,21 @@ struct ZeekScaledCounter: Sendable, Equatable {
 /// per kind and side — and repeated S/H/F/R only for new sequence numbers).
 struct ZeekHistory: Sendable {
     static let capacity = 64
+    /// The letters, ``count`` of them (ASCII).
     private var storage: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
-    private(set) var count = 0
     /// `hist_seen`: TCP originator masks in the low 16 bits, responder masks shifted left 16.
     private(set) var seen: UInt32 = 0
+    /// How many letters are held (at most ``capacity``).
+    private(set) var count: UInt8 = 0
 
     /// `Session::AddHistory`: appends `code`.
     @inline(__always)
     mutating func add(_ code: UInt8) {
-        guard count < Self.capacity else { return }
-        let index = count
+        let index = Int(count)
+        guard index < Self.capacity else { return }
+        // index < capacity = the 64 bytes of `storage`: in bounds.
         withUnsafeMutableBytes(of: &storage) { $0[index] = code }
-        count += 1
+        count &+= 1
     }
 
     /// `Session::CheckHistory`: records `code` the first time `mask` is seen and returns
@@ -65,7 +68,7 @@ struct ZeekHistory: Sendable {
     /// (`hist_seen` halves) change places with them. For a flip when the connection is made
     /// the history is still empty, so it becomes `^`.
     mutating func flipRoles() {
-        let n = min(count, Self.capacity - 1)
+        let n = min(Int(count), Self.capacity - 1)
         withUnsafeMutableBytes(of: &storage) { raw in
             var i = n
             while i > 0 {
@@ -76,7 +79,7 @@ struct ZeekHistory: Sendable {
             }
             raw[0] = UInt8(ascii: "^")
         }
-        count = n + 1
+        count = UInt8(n + 1)
         let other = seen & 0x400  // HIST_UNKNOWN_PKT ('X') is not a per-role bit
         let roles = seen & ~UInt32(0x400)
         seen = (roles << 16) | (roles >> 16) | other
@@ -85,7 +88,8 @@ struct ZeekHistory: Sendable {
     /// Whether the history matches Zeek's `/\^?S[^HAFGIQ]*R.*/` (whole string), the test
     /// `conn_state()` uses to tell `RSTOS0` from `OTH`.
     var matchesRSTOS0Pattern: Bool {
-        withUnsafeBytes(of: storage) { raw in
+        let count = Int(count)
+        return withUnsafeBytes(of: storage) { raw in
             var i = 0
             if i < count, raw[i] == UInt8(ascii: "^") { i += 1 }
             guard i < count, raw[i] == UInt8(ascii: "S") else { return false }
@@ -104,136 +108,16 @@ struct ZeekHistory: Sendable {
     }
 
     var string: String {
-        withUnsafeBytes(of: storage) { raw in
-            String(decoding: UnsafeRawBufferPointer(rebasing: raw[0..<count]), as: UTF8.self)
-        }
+        withBytes { String(decoding: $0, as: UTF8.self) }
     }
-}
 
-/// Up to ``capacity`` disjoint, sorted, non-touching ranges `[lower, upper)` of relative
-/// sequence numbers, stored inline: the reassembler's block list (`DataBlockList`) reduced
-/// to which bytes it holds, since only the coverage matters for gap accounting.
-/// The non-mutating members are `@inline(__always)`: called on a list inside an `inout`
-/// endpoint they then read it in place instead of copying it for the call.
-struct ZeekSpanList: Sendable {
-    static let capacity = 8
-    private var lowers: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
-    private var uppers: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
-    private(set) var count = 0
-
-    var isEmpty: Bool { count == 0 }
-
+    /// Runs `body` with the letters as ASCII bytes (empty when there are none).
     @inline(__always)
-    func lower(_ i: Int) -> UInt64 {
-        withUnsafeBytes(of: lowers) { $0.load(fromByteOffset: i &* 8, as: UInt64.self) }
-    }
-
-    @inline(__always)
-    func upper(_ i: Int) -> UInt64 {
-        withUnsafeBytes(of: uppers) { $0.load(fromByteOffset: i &* 8, as: UInt64.self) }
-    }
-
-    @inline(__always)
-    private mutating func set(_ i: Int, _ lo: UInt64, _ hi: UInt64) {
-        withUnsafeMutableBytes(of: &lowers) { $0.storeBytes(of: lo, toByteOffset: i &* 8, as: UInt64.self) }
-        withUnsafeMutableBytes(of: &uppers) { $0.storeBytes(of: hi, toByteOffset: i &* 8, as: UInt64.self) }
-    }
-
-    private mutating func remove(at i: Int, count n: Int = 1) {
-        guard n > 0 else { return }
-        var k = i
-        while k + n < count {
-            set(k, lower(k + n), upper(k + n))
-            k += 1
+    func withBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        let count = Int(count)
+        return try withUnsafeBytes(of: storage) { raw in
+            // count <= capacity = raw.count: in bounds.
+            try body(UnsafeRawBufferPointer(rebasing: raw[0..<count]))
         }
-        count -= n
     }
-
-    /// Bytes held (`DataBlockList::DataSize`).
-    @inline(__always)
-    var totalSize: UInt64 {
-        var sum: UInt64 = 0
-        for i in 0..<count { sum &+= upper(i) &- lower(i) }
-        return sum
-    }
-
-    /// Index of the range with `lower <= seq < upper`.
-    @inline(__always)
-    func index(containing seq: UInt64) -> Int? {
-        for i in 0..<count where lower(i) <= seq {
-            if seq < upper(i) { return i }
-        }
-        return nil
-    }
-
-    /// Index of the first range starting at or above `seq`.
-    @inline(__always)
-    func firstIndex(startingAtOrAbove seq: UInt64) -> Int? {
-        for i in 0..<count where lower(i) >= seq { return i }
-        return nil
-    }
-
-    /// Adds `[lo, hi)`, merging with the ranges it overlaps or touches. When the list is
-    /// full, room is made first: the lowest range is dropped if it lies wholly below
-    /// `boundary` (already delivered data, only awaiting an ack), else the two closest
-    /// ranges are merged (a hole of the smallest size is then treated as received).
-    mutating func insert(_ lo: UInt64, _ hi: UInt64, boundary: UInt64) {
-        guard lo < hi else { return }
-        var i = 0
-        while i < count && upper(i) < lo { i += 1 }
-        var j = i
-        var newLo = lo
-        var newHi = hi
-        while j < count && lower(j) <= hi {
-            newLo = min(newLo, lower(j))
-            newHi = max(newHi, upper(j))
-            j += 1
-        }
-        if j > i {
-            set(i, newLo, newHi)
-            remove(at: i + 1, count: j - i - 1)
-            return
-        }
-        if count == Self.capacity {
-            makeRoom(boundary: boundary)
-            insert(lo, hi, boundary: boundary)
-            return
-        }
-        var k = count
-        while k > i {
-            set(k, lower(k - 1), upper(k - 1))
-            k -= 1
-        }
-        set(i, lo, hi)
-        count += 1
-    }
-
-    private mutating func makeRoom(boundary: UInt64) {
-        if upper(0) <= boundary {
-            remove(at: 0)
-            return
-        }
-        var best = 0
-        var bestGap = UInt64.max
-        for k in 0..<(count - 1) {
-            let gap = lower(k + 1) &- upper(k)
-            if gap < bestGap {
-                bestGap = gap
-                best = k
-            }
-        }
-        set(best, lower(best), upper(best + 1))
-        remove(at: best + 1)
-    }
-
-    /// Drops what lies below `seq` (`DataBlockList::Trim`, which deletes the blocks ending
-    /// at or below `seq`).
-    mutating func trim(upTo seq: UInt64) {
-        var n = 0
-        while n < count && upper(n) <= seq { n += 1 }
-        remove(at: 0, count: n)
-        if count > 0 && lower(0) < seq { set(0, seq, upper(0)) }
-    }
-
-    mutating func removeAll() { count = 0 }
 }

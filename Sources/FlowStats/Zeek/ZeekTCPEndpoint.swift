@@ -16,8 +16,10 @@ public enum ZeekTCPState: UInt8, Sendable, Equatable {
     /// RST seen.
     case reset
 
-    /// `is_handshake()` in TCP_Endpoint.cc.
-    var isHandshake: Bool { self == .inactive || self == .synSent || self == .synAckSent }
+    /// `is_handshake()` in TCP_Endpoint.cc: inactive, SYN sent or SYN-ACK sent.
+    var isHandshake: Bool {
+        @inline(__always) get { rawValue <= ZeekTCPState.synAckSent.rawValue }
+    }
 }
 
 /// `seq_delta`: the signed distance between two 32-bit sequence numbers.
@@ -44,9 +46,9 @@ struct ZeekReassembler: Sendable {
     /// `TCP_Reassembler::NumUndeliveredBytes`: from the delivery point to the end of the
     /// last block held.
     @inline(__always)
-    var numUndeliveredBytes: UInt64 {
-        guard spans.count > 0 else { return 0 }
-        let end = spans.upper(spans.count - 1)
+    mutating func numUndeliveredBytes() -> UInt64 {
+        guard !spans.isEmpty else { return 0 }
+        let end = spans.lastUpper()
         return end > lastReassemSeq ? end - lastReassemSeq : 0
     }
 }
@@ -56,24 +58,26 @@ struct ZeekReassembler: Sendable {
 /// A large value (the reassembler's ranges are inline): the connection works on its two
 /// endpoints in place, and the non-mutating members used on the per-packet path are
 /// `@inline(__always)` so that calling them on an `inout` endpoint reads the fields it
-/// needs instead of copying the whole endpoint for the call.
+/// needs instead of copying the whole endpoint for the call. The fields are ordered so
+/// that the small ones pack together.
 struct ZeekTCPEndpoint: Sendable {
-    var state: ZeekTCPState = .inactive
-    var prevState: ZeekTCPState = .inactive
-    /// Flips with the roles (`TCPSessionAdapter::FlipRoles`).
-    var isOrig: Bool
-    /// `start_seq` (signed 64 bit in Zeek, set from 32-bit values).
-    var startSeq: Int64 = 0
+    /// `start_seq`. Zeek keeps it in a signed 64-bit field but only ever sets it from a
+    /// 32-bit sequence number, so it is always in `0..<2^32`.
+    var startSeq: UInt32 = 0
     var lastSeq: UInt32 = 0
     var ackSeq: UInt32 = 0
     var seqWraps: UInt32 = 0
     var ackWraps: UInt32 = 0
-    var finCount: Int32 = 0
-    var rstCount: Int32 = 0
-    /// `FIN_seq`: relative sequence number just past the FIN.
-    var finSeq: UInt64 = 0
+    var state: ZeekTCPState = .inactive
+    var prevState: ZeekTCPState = .inactive
+    /// Flips with the roles (`TCPSessionAdapter::FlipRoles`).
+    var isOrig: Bool
     /// `did_close`: the close was reported (`TCPSessionAdapter::ConnectionClosed`).
     var didClose = false
+    /// `FIN_cnt > 0`: a FIN was seen (Zeek reads the count only as that).
+    var sawFIN = false
+    /// `FIN_seq`: relative sequence number just past the FIN.
+    var finSeq: UInt64 = 0
     var histLastSYN: UInt64 = 0
     var histLastFIN: UInt64 = 0
     var histLastRST: UInt64 = 0
@@ -88,28 +92,36 @@ struct ZeekTCPEndpoint: Sendable {
     }
 
     /// `StartSeq()`: the start sequence number as a 32-bit TCP sequence number.
-    var startSeq32: UInt32 { UInt32(truncatingIfNeeded: startSeq) }
+    var startSeq32: UInt32 {
+        @inline(__always) get { startSeq }
+    }
 
     /// `StartSeqI64()` as the unsigned value Zeek's 64-bit arithmetic uses.
-    var startSeq64: UInt64 { UInt64(bitPattern: startSeq) }
+    var startSeq64: UInt64 {
+        @inline(__always) get { UInt64(startSeq) }
+    }
 
     /// `ToFullSeqSpace(LastSeq(), SeqWraps())`.
-    var lastSeq64: UInt64 { UInt64(seqWraps) << 32 &+ UInt64(lastSeq) }
+    var lastSeq64: UInt64 {
+        @inline(__always) get { UInt64(seqWraps) << 32 &+ UInt64(lastSeq) }
+    }
 
     /// `ToFullSeqSpace(AckSeq(), AckWraps())`.
-    var ackSeq64: UInt64 { UInt64(ackWraps) << 32 &+ UInt64(ackSeq) }
+    var ackSeq64: UInt64 {
+        @inline(__always) get { UInt64(ackWraps) << 32 &+ UInt64(ackSeq) }
+    }
 
     /// `ToRelativeSeqSpace(seq, wraps)` for an endpoint whose ``startSeq`` is `startSeq`
     /// (static, so the per-packet path passes the one field, not the endpoint).
     @inline(__always)
-    static func toRelative(_ seq: UInt32, wraps: UInt32, startSeq: Int64) -> UInt64 {
-        (UInt64(wraps) << 32 &+ UInt64(seq)) &- UInt64(bitPattern: startSeq)
+    static func toRelative(_ seq: UInt32, wraps: UInt32, startSeq: UInt32) -> UInt64 {
+        (UInt64(wraps) << 32 &+ UInt64(seq)) &- UInt64(startSeq)
     }
 
     /// `InitStartSeq`, `InitAckSeq`, `InitLastSeq` together.
     @inline(__always)
     mutating func initSequence(start: UInt32, last: UInt32) {
-        startSeq = Int64(start)
+        startSeq = start
         ackSeq = start
         lastSeq = last
     }
@@ -129,10 +141,11 @@ struct ZeekTCPEndpoint: Sendable {
     }
 
     /// `NoDataAcked`: nothing of this endpoint's data acked (one octet allowed, the SYN).
-    @inline(__always)
     var noDataAcked: Bool {
-        let ack = ackSeq64
-        return ack == startSeq64 || ack == startSeq64 &+ 1
+        @inline(__always) get {
+            let ack = ackSeq64
+            return ack == startSeq64 || ack == startSeq64 &+ 1
+        }
     }
 
     /// `TCP_Endpoint::Size`: payload bytes from sequence numbers — the highest of the last
@@ -148,13 +161,12 @@ struct ZeekTCPEndpoint: Sendable {
         let ack = ackSeq64
         var size = (last > ack ? last : ack) &- startSeq64
         if size != 0 { size -= 1 }
-        if finCount > 0 && size != 0 { size -= 1 }
+        if sawFIN && size != 0 { size -= 1 }
         return size
     }
 
     /// `is_clean()` in TCP_Reassembler.cc.
-    @inline(__always)
     var isClean: Bool {
-        state == .established || (state == .closed && prevState == .established)
+        @inline(__always) get { state == .established || (state == .closed && prevState == .established) }
     }
 }
