@@ -17,7 +17,13 @@ public enum PacketDecoder {
     public static func decode(_ bytes: UnsafeRawBufferPointer, linkType: LinkType, decapsulate: Bool = true,
                               into packet: inout DecodedPacket) {
         packet.reset()
-        decodeLink(bytes, linkType: linkType, into: &packet)
+        if linkType == .ethernet, bytes.count >= 14, bytes.be16(12) == EtherType.ipv4.rawValue {
+            // The commonest frame, untagged Ethernet carrying IPv4, straight to its IPv4
+            // header: what decodeLink → decodeEthernet → decodeEtherType would do, minus three calls.
+            decodeIPv4(bytes, at: 14, into: &packet)
+        } else {
+            decodeLink(bytes, linkType: linkType, into: &packet)
+        }
         if decapsulate && mayCarryTunnel(packet) { decapsulateTunnels(bytes, into: &packet) }
     }
 

@@ -2,6 +2,7 @@ extension PacketDecoder {
     /// Decodes the transport header in `b[start..<end]` (`end` already clipped to the IP
     /// length). `transportLength` is the length the IP header claims for it, so payload
     /// lengths stay right for packets cut short by the snap length.
+    @inline(__always)  // once per packet, from the IPv4 and IPv6 decoders
     static func decodeTransport(_ b: UnsafeRawBufferPointer, from start: Int, to end: Int, transportLength: Int,
                                 into p: inout DecodedPacket) {
         let available = end - start
