@@ -166,35 +166,7 @@ enum ASCIIDigits {
         let text = nibbles &+ 0x3030_3030 &+ letters &* 0x27
         let digits = value == 0 ? 1 : (19 &- value.leadingZeroBitCount) >> 2  // 1 ... 4
         // Drop the leading zero digits: shift them out of the low (first) bytes.
-        UnsafeMutableRawPointer(start).storeBytes(of: text >> (32 &- 8 &* UInt32(digits)) , as: UInt32.self)
+        UnsafeMutableRawPointer(start).storeBytes(of: text >> (32 &- 8 &* UInt32(digits)), as: UInt32.self)
         return start + digits
-    }
-
-    /// Copies `count` bytes from `source` to `target` (the regions do not overlap).
-    @inline(__always)
-    static func copy(_ source: UnsafePointer<UInt8>, count: Int, to target: UnsafeMutablePointer<UInt8>) {
-        // CSV fields are mostly a few bytes: two overlapping word moves cost less than a call
-        // to memcpy. Every load and store below lies within the first `count` bytes.
-        let from = UnsafeRawPointer(source)
-        let to = UnsafeMutableRawPointer(target)
-        if count >= 8 && count <= 16 {
-            let head = from.loadUnaligned(as: UInt64.self)
-            let tail = from.loadUnaligned(fromByteOffset: count &- 8, as: UInt64.self)
-            to.storeBytes(of: head, as: UInt64.self)
-            to.storeBytes(of: tail, toByteOffset: count &- 8, as: UInt64.self)
-        } else if count >= 4 && count < 8 {
-            let head = from.loadUnaligned(as: UInt32.self)
-            let tail = from.loadUnaligned(fromByteOffset: count &- 4, as: UInt32.self)
-            to.storeBytes(of: head, as: UInt32.self)
-            to.storeBytes(of: tail, toByteOffset: count &- 4, as: UInt32.self)
-        } else if count < 4 {
-            var i = 0
-            while i < count {
-                target[i] = source[i]
-                i &+= 1
-            }
-        } else {
-            target.update(from: source, count: count)
-        }
     }
 }

@@ -15,6 +15,8 @@ public final class CSVBuffer {
     @exclusivity(unchecked) public private(set) var count = 0
     @exclusivity(unchecked) private var atRowStart = true
 
+    /// `capacity`: the bytes to allocate at first. The default holds the rows written between
+    /// two flushes (``FileProcessor`` flushes past 1 MB), so the buffer need not grow and copy.
     public init(capacity: Int = 1 << 21) {
         self.capacity = max(capacity, 256)
         storage = .allocate(capacity: self.capacity)
@@ -72,9 +74,37 @@ public final class CSVBuffer {
         let n = bytes.count
         let start = beginField(reserving: n)
         if n > 0 {
-            ASCIIDigits.copy(bytes.baseAddress!, count: n, to: start)  // n bytes reserved at start
+            Self.copy(bytes.baseAddress!, count: n, to: start)  // n bytes reserved at start
         }
         endField(start + n)
+    }
+
+    /// Copies `count` bytes from `source` to `target` (the regions do not overlap).
+    @inline(__always)
+    private static func copy(_ source: UnsafePointer<UInt8>, count: Int, to target: UnsafeMutablePointer<UInt8>) {
+        // CSV fields are mostly a few bytes: two overlapping word moves cost less than a call
+        // to memcpy. Every load and store below lies within the first `count` bytes.
+        let from = UnsafeRawPointer(source)
+        let to = UnsafeMutableRawPointer(target)
+        if count >= 8 && count <= 16 {
+            let head = from.loadUnaligned(as: UInt64.self)
+            let tail = from.loadUnaligned(fromByteOffset: count &- 8, as: UInt64.self)
+            to.storeBytes(of: head, as: UInt64.self)
+            to.storeBytes(of: tail, toByteOffset: count &- 8, as: UInt64.self)
+        } else if count >= 4 && count < 8 {
+            let head = from.loadUnaligned(as: UInt32.self)
+            let tail = from.loadUnaligned(fromByteOffset: count &- 4, as: UInt32.self)
+            to.storeBytes(of: head, as: UInt32.self)
+            to.storeBytes(of: tail, toByteOffset: count &- 4, as: UInt32.self)
+        } else if count < 4 {
+            var i = 0
+            while i < count {
+                target[i] = source[i]
+                i &+= 1
+            }
+        } else {
+            target.update(from: source, count: count)
+        }
     }
 
     public func endRow() {

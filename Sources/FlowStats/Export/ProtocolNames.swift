@@ -2,19 +2,27 @@
 /// Built once from ``IPProtocol/keyword`` (a dictionary, too slow to ask on every row), as
 /// two words per protocol so that a field is written with two stores.
 struct ProtocolNames: Sendable {
-    /// Per protocol, two words: the text's bytes (first character lowest; at most 15) and, in
-    /// the top byte of the second word, the text's length.
+    /// Per protocol, two words (16 bytes in memory order): the text's bytes (at most 15), and
+    /// in the last byte the text's length. Stored and loaded as little-endian words.
     private let words: [UInt64]
 
     init() {
         var words = [UInt64](repeating: 0, count: 512)
-        for number in 0...255 {
-            let text = Array((IPProtocol(rawValue: UInt8(number)).keyword ?? String(number)).utf8)
-            precondition(text.count <= 15, "protocol keywords are short")
-            for (i, byte) in text.enumerated() {
-                words[2 * number + i / 8] |= UInt64(byte) << (8 * (i % 8))
+        words.withUnsafeMutableBytes { raw in
+            for number in 0...255 {
+                // The 16 bytes of `number`: the text from the first, the length in the last.
+                let start = (raw.baseAddress! + 16 * number).assumingMemoryBound(to: UInt8.self)
+                var length: Int
+                if let keyword = IPProtocol(rawValue: UInt8(number)).keyword {
+                    let text = Array(keyword.utf8)
+                    precondition(text.count <= 15, "protocol keywords are short")
+                    for (i, byte) in text.enumerated() { start[i] = byte }
+                    length = text.count
+                } else {
+                    length = ASCIIDigits.write(UInt64(number), at: start) - start  // at most 3 digits
+                }
+                start[15] = UInt8(length)
             }
-            words[2 * number + 1] |= UInt64(text.count) << 56
         }
         self.words = words
     }

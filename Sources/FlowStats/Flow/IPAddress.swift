@@ -114,25 +114,17 @@ extension IPAddress {
     /// two not both zero) or the first five are zero and the sixth is ffff (IPv4-mapped), the
     /// last 32 bits as a dotted quad: `::1.2.3.4`, `::ffff:1.2.3.4`.
     func writeIPv6Text(to start: UnsafeMutablePointer<UInt8>) -> UnsafeMutablePointer<UInt8> {
-        // The longest run of zero groups; a later run replaces it only when strictly longer.
+        // The longest run of zero groups, the first of equally long ones. Bit i of `runs` is
+        // set when group i is zero; after each `runs &= runs >> 1` a set bit marks the start of
+        // a run one group longer, so the last non-zero `runs` marks the longest runs.
+        var runs = 0
+        for i in 0..<8 where group(i) == 0 { runs |= 1 << i }
         var bestBase = -1
         var bestLength = 0
-        var runBase = -1
-        var runLength = 0
-        for i in 0..<8 {
-            if group(i) == 0 {
-                if runBase < 0 {
-                    runBase = i
-                    runLength = 0
-                }
-                runLength += 1
-                if runLength > bestLength {
-                    bestBase = runBase
-                    bestLength = runLength
-                }
-            } else {
-                runBase = -1
-            }
+        while runs != 0 {
+            bestLength += 1
+            bestBase = runs.trailingZeroBitCount
+            runs &= runs >> 1
         }
         if bestLength < 2 {
             bestBase = -1
