@@ -2,7 +2,8 @@
 # flowcsv's benchmark (issue 4): `make bench`, or `make bench-smoke` for CI's tiny version.
 #
 #   Benchmarks/run.sh            full size: a ~1 M-packet capture, one 10x longer with the same
-#                                number of live flows, a folder of 4 captures
+#                                number of live flows, a folder of 4 captures; the ~1 M-packet
+#                                capture also with --jobs 2 (one file on two threads)
 #   Benchmarks/run.sh --smoke    the same steps on tiny captures, one run each (well under a minute
 #                                once built); proves the harness works, measures nothing useful
 #
@@ -13,8 +14,8 @@
 # to the ceiling, and the CPU other processes used meanwhile (this machine is shared: wall times
 # only mean something when that is ~0). Then the issue's targets, each with its measured value.
 # The report is also written to bench-data/results.md (or bench-data/smoke/results.md).
-# Exit status: 0, or 1 when a command fails or the --jobs 1 and --jobs 2 outputs differ (targets
-# that are not met do not fail the run).
+# Exit status: 0, or 1 when a command fails or the --jobs 1 and --jobs 2 outputs differ (for the
+# folder, or for the single file) (targets that are not met do not fail the run).
 #
 # Environment:
 #   BENCH_RUNS            runs per configuration, median reported (default 3; smoke 1)
@@ -235,6 +236,22 @@ for schema in $schemas; do
   if ((columns > richest_columns)); then richest=$schema richest_columns=$columns richest_wall=$m_wall richest_cpu=$m_cpu; fi
 done
 
+# One file with --jobs 2: reading and decoding on one thread, the flow table on the other.
+single_jobs2_wall="" single_cmp_result=""
+if grep -q -- '--jobs' <<<"$help"; then
+  measure "flowcsv --jobs 2 (one file)" "$main_label" "$main_packets" /dev/null "$flowcsv" --schema basic --jobs 2 "$main_file"
+  add_row "flowcsv --schema basic --jobs 2" "$main_label" "$main_packets"
+  single_jobs2_wall=$m_wall
+  # Not timed: the two outputs, to compare.
+  "$flowcsv" -q --schema basic --jobs 1 -o "$data/main-jobs1.csv" "$main_file"
+  "$flowcsv" -q --schema basic --jobs 2 -o "$data/main-jobs2.csv" "$main_file"
+  if cmp -s "$data/main-jobs1.csv" "$data/main-jobs2.csv"; then
+    single_cmp_result="identical"
+  else
+    single_cmp_result="DIFFERENT"
+  fi
+fi
+
 measure "flowcsv --schema basic" "$long_label" "$long_packets_actual" /dev/null "$flowcsv" --schema basic "$long_file"
 add_row "flowcsv --schema basic" "$long_label" "$long_packets_actual"
 long_rss=$m_rss
@@ -299,10 +316,17 @@ report() {
   else
     echo "- --jobs 2 / --jobs 1: not measured (no --jobs option)"
   fi
+  if [[ -n $single_jobs2_wall ]]; then
+    awk -v a="$single_jobs2_wall" -v b="$basic_wall" -v s="$single_cmp_result" 'BEGIN { printf "- one file (main capture, basic), --jobs 2 / --jobs 1 wall time: %.3f (no target); outputs %s\n", a / b, s }'
+  fi
 }
 report | tee "$data/results.md"
 
 if [[ $cmp_result == DIFFERENT ]]; then
   log "FAILED: --jobs 1 and --jobs 2 outputs differ ($data/folder-jobs1.csv, $data/folder-jobs2.csv)"
+  exit 1
+fi
+if [[ $single_cmp_result == DIFFERENT ]]; then
+  log "FAILED: --jobs 1 and --jobs 2 outputs differ for one file ($data/main-jobs1.csv, $data/main-jobs2.csv)"
   exit 1
 fi

@@ -31,6 +31,10 @@ public struct ZeekConnection: Sendable {
 
     public var `protocol`: ZeekProtocol { core.protocol }
 
+    /// Whether the next TCP packet without SYN/FIN/RST (valid checksum, usable header)
+    /// takes the steady-state path (for the tests).
+    var takesSteadyPath: Bool { core.steadyTCP }
+
     /// Whether Zeek flipped the roles at least once (the history holds a `^`).
     public var flipped: Bool { core.flipped }
     /// Whether Zeek swapped the roles after the connection was made (TCP's SYN/SYN-ACK
@@ -168,8 +172,9 @@ public struct ZeekConnection: Sendable {
     /// Accounts one packet (see ``ZeekAddResult``).
     @inline(never)
     public mutating func add(_ p: ZeekPacket) -> ZeekAddResult {
-        // Most packets: TCP without SYN/FIN/RST once both sides have spoken (see
-        // Core.isSteady), which cannot start a new connection (only a SYN can).
+        // Most packets: TCP without SYN/FIN/RST, with a valid checksum and a usable header,
+        // once both sides have spoken (Core.steadyTCP). Such a packet cannot start a new
+        // connection (only a SYN can) and changes no state, role or first-packet flag.
         if core.steadyTCP && p.tcpFlags & (TCPFlag.syn | TCPFlag.fin | TCPFlag.rst) == 0 && p.checksumValid
             && p.headerComplete {
             if p.isOrig != core.rolesSwapped {
@@ -182,9 +187,10 @@ public struct ZeekConnection: Sendable {
         return addAny(p)
     }
 
-    /// ``add(_:)`` for any packet.
+    /// ``add(_:)`` for any packet: every TCP packet through the general path, which runs
+    /// Zeek's rules in full (the tests compare ``add(_:)`` with it).
     @inline(never)
-    private mutating func addAny(_ p: ZeekPacket) -> ZeekAddResult {
+    mutating func addAny(_ p: ZeekPacket) -> ZeekAddResult {
         let isOrig = p.isOrig != core.rolesSwapped
         if !core.started {
             core.started = true
@@ -230,8 +236,8 @@ public struct ZeekConnection: Sendable {
     /// responder). While neither side's close has been reported, the SYN is a reuse
     /// unless its sequence number is the start of that side (a retransmitted SYN), or it
     /// is the SYN of a SYN/SYN-ACK pair seen in reverse order. Once a close was reported
-    /// any SYN is a reuse. (Inlined into ``add(_:)``: as a call from a mutating method it
-    /// would copy the whole connection.)
+    /// any SYN is a reuse. (Inlined into ``addAny(_:)``: as a call from a mutating method
+    /// it would copy the whole connection.)
     @inline(__always)
     private func isReuse(_ p: ZeekPacket) -> Bool {
         let flags = p.tcpFlags
@@ -562,14 +568,14 @@ extension ZeekConnection.Core {
         if ack {
             var seq = relAck
             if peer.sawFIN && seq >= peer.finSeq { seq = peer.finSeq &- 1 }
-            if seq > peer.reassembler.trimSeq { ackReceived(&peer, other: &ep, seq: seq) }
+            if seq > peer.reassembler.trimSeq { ackReceivedAny(&peer, other: &ep, seq: seq) }
         }
 
         // CheckPIA_FirstPacket, with the packet's direction as it arrived.
         firstPacketSeen |= isOrig ? 1 : 2
 
         if len > 0 && !rst && !seqUnderflow && p.capturedPayloadLength >= len {
-            dataSent(&ep, other: &peer, seq: syn ? relSeq &+ 1 : relSeq, len: UInt64(len))
+            dataSentAny(&ep, other: &peer, seq: syn ? relSeq &+ 1 : relSeq, len: UInt64(len))
         }
         checkEOF(&ep, peer: &peer)
         if doClose { connectionClosed(&ep, peer: &peer, genEvent: genEvent) }
@@ -993,11 +999,28 @@ extension ZeekConnection.Core {
         }
     }
 
+    /// ``ackReceivedAny(_:other:seq:)`` with a shortcut for the steady path. Usually the
+    /// ack is of delivered data (`seq` at or below the delivery point) and at most one
+    /// block is held, ending at or before the delivery point: `TrimToSeq` then finds no
+    /// gap (nothing undelivered below `seq`) and no block to deliver (none holds the
+    /// delivery point, before or after the trim), so only the trim is left.
+    @inline(__always)
+    private mutating func ackReceived(_ e: inout ZeekTCPEndpoint, other: inout ZeekTCPEndpoint, seq: UInt64) {
+        let delivered = e.reassembler.lastReassemSeq
+        guard seq <= delivered, e.reassembler.spans.allEnd(atOrBefore: delivered) else {
+            ackReceivedAny(&e, other: &other, seq: seq)
+            return
+        }
+        e.reassembler.spans.trim(upTo: seq)
+        if seq > e.reassembler.trimSeq { e.reassembler.trimSeq = seq }
+        checkEOF(&e, peer: &other)
+    }
+
     /// `TCP_Reassembler::AckReceived` on the side `e` whose data the peer acks up to `seq`
     /// (relative, already limited to the FIN octet and above the trim point by the caller):
     /// everything below is trimmed, which reports the bytes never seen as gaps.
-    @inline(__always)
-    private mutating func ackReceived(_ e: inout ZeekTCPEndpoint, other: inout ZeekTCPEndpoint, seq: UInt64) {
+    @inline(never)
+    private mutating func ackReceivedAny(_ e: inout ZeekTCPEndpoint, other: inout ZeekTCPEndpoint, seq: UInt64) {
         trimToSeq(&e, other: &other, seq)
         checkEOF(&e, peer: &other)
     }
@@ -1064,15 +1087,11 @@ extension ZeekConnection.Core {
         }
     }
 
-    /// `TCP_Reassembler::DataSent` + `Reassembler::NewBlock`: data at or below the trim
-    /// point is old; the rest is held and delivered when it continues the stream. The
-    /// reassembler gives up on the side (no more gaps) when more than
-    /// `tcp_max_above_hole_without_any_acks` waits above a hole with nothing acked, or
-    /// more than `tcp_excessive_data_without_further_acks` is held.
-    ///
-    /// Usually the data continues the stream at the delivery point, where the held data
-    /// (if any) ends: the block is then merged and delivered at once, and nothing is left
-    /// undelivered.
+    /// ``dataSentAny(_:other:seq:len:)`` with a shortcut for the steady path. Usually the
+    /// data continues the stream at the delivery point, where the held data (if any) ends:
+    /// the block is then merged and delivered at once, and nothing is left undelivered.
+    /// Then, when some data of the side was acked and the held ranges span no more than
+    /// `tcp_excessive_data_without_further_acks`, nothing else applies.
     @inline(__always)
     private mutating func dataSent(_ e: inout ZeekTCPEndpoint, other: inout ZeekTCPEndpoint, seq: UInt64, len: UInt64) {
         guard !e.reassembler.skipDeliveries else { return }
@@ -1082,20 +1101,33 @@ extension ZeekConnection.Core {
             && e.reassembler.spans.appendContinuing(lower, upper) {
             // insert + BlockInserted: the range now holding `lower` ends at `upper`.
             e.reassembler.lastReassemSeq = upper
-            dropDeliveredIfUnacked(&e, other: &other)
-            if e.reassembler.spans.holdsMore(than: ZeekConstants.tcpExcessiveDataWithoutFurtherAcks) {
-                e.reassembler.spans.removeAll()
-                e.reassembler.skipDeliveries = true
+            if e.noDataAcked || e.reassembler.spans.extent() > ZeekConstants.tcpExcessiveDataWithoutFurtherAcks {
+                dataDelivered(&e, other: &other)
             }
             return
         }
-        dataSentOutOfOrder(&e, other: &other, seq: seq, len: len)
+        dataSentAny(&e, other: &other, seq: seq, len: len)
     }
 
-    /// ``dataSent(_:other:seq:len:)`` for data that is old, overlaps, or leaves a hole.
+    /// The end of ``dataSent(_:other:seq:len:)`` once in-order data was delivered: the end
+    /// of `BlockInserted`, then the check for too much held data.
     @inline(never)
-    private mutating func dataSentOutOfOrder(_ e: inout ZeekTCPEndpoint, other: inout ZeekTCPEndpoint,
-                                             seq: UInt64, len: UInt64) {
+    private mutating func dataDelivered(_ e: inout ZeekTCPEndpoint, other: inout ZeekTCPEndpoint) {
+        dropDeliveredIfUnacked(&e, other: &other)
+        if e.reassembler.spans.holdsMore(than: ZeekConstants.tcpExcessiveDataWithoutFurtherAcks) {
+            e.reassembler.spans.removeAll()
+            e.reassembler.skipDeliveries = true
+        }
+    }
+
+    /// `TCP_Reassembler::DataSent` + `Reassembler::NewBlock`: data at or below the trim
+    /// point is old; the rest is held and delivered when it continues the stream. The
+    /// reassembler gives up on the side (no more gaps) when more than
+    /// `tcp_max_above_hole_without_any_acks` waits above a hole with nothing acked, or
+    /// more than `tcp_excessive_data_without_further_acks` is held.
+    @inline(never)
+    private mutating func dataSentAny(_ e: inout ZeekTCPEndpoint, other: inout ZeekTCPEndpoint, seq: UInt64, len: UInt64) {
+        guard !e.reassembler.skipDeliveries else { return }
         let upper = seq &+ len
         if upper > e.reassembler.trimSeq {
             let lower = max(seq, e.reassembler.trimSeq)

@@ -76,13 +76,31 @@ struct ZeekSpanList: Sendable {
         }
     }
 
-    /// Whether more than `limit` bytes are held. The ranges lie within
-    /// `[lower(0), lastUpper())`, so the sum is needed only when that extent is above `limit`.
+    /// From the start of the first range to the end of the last (0 when empty): an upper
+    /// bound of ``totalSize()``.
+    @inline(__always)
+    mutating func extent() -> UInt64 {
+        let n = Int(count)
+        return n == 0 ? 0 : upper(n &- 1) &- lower(0)
+    }
+
+    /// Whether more than `limit` bytes are held. The ranges lie within ``extent()``, so the
+    /// sum is needed only when that is above `limit`.
     @inline(__always)
     mutating func holdsMore(than limit: UInt64) -> Bool {
-        let n = Int(count)
-        guard n > 0, upper(n &- 1) &- lower(0) > limit else { return false }
+        guard extent() > limit else { return false }
         return totalSize() > limit
+    }
+
+    /// Whether every range ends at or before `seq` (the list is sorted: the last one does).
+    /// Inline for zero or one range; more are not the usual case and answer false.
+    @inline(__always)
+    mutating func allEnd(atOrBefore seq: UInt64) -> Bool {
+        switch count {
+        case 0: true
+        case 1: upper(0) <= seq
+        default: false
+        }
     }
 
     /// Index of the range with `lower <= seq < upper`.
