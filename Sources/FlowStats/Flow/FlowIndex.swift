@@ -1,22 +1,19 @@
 /// The flow table's index: ``FlowKey`` → slot number, in one open-addressing hash table.
 ///
-/// Linear probing over a power-of-two array kept at most half full, keys stored inline with
-/// their 32-bit hash, so a lookup is one multiply-mix of the key and usually one cache line.
+/// Linear probing over a power-of-two array kept at most half full. An entry is only the
+/// key's 32-bit hash and the flow's slot (8 bytes), so the whole index stays in cache; the
+/// key itself is compared in the flow's record, whose cache line the packet needs anyway.
 /// Removal shifts the following entries back (no tombstones), so probe chains stay short
 /// however many flows come and go. Replaces `Dictionary<FlowKey, Int32>`, whose SipHash
 /// `Hasher` cost more than the rest of the lookup (docs/performance.md).
 struct FlowIndex {
     private struct Entry {
-        var key: FlowKey
         var hash: UInt32
         /// The flow's slot in the table, or -1 for an empty entry.
         var slot: Int32
     }
 
-    private static let empty = Entry(key: FlowKey(lower: Endpoint(address: .zero, port: 0),
-                                                  upper: Endpoint(address: .zero, port: 0),
-                                                  ipProtocol: 0, vlanID: 0),
-                                     hash: 0, slot: -1)
+    private static let empty = Entry(hash: 0, slot: -1)
 
     private var entries: [Entry]
     private var mask: Int
@@ -30,33 +27,32 @@ struct FlowIndex {
         mask = size - 1
     }
 
-    /// The slot of `key`, or nil.
+    /// The slot of the key whose ``FlowKey/hash32`` is `hash` and for whose slot `isKey`
+    /// answers true (it compares the key stored with the flow), or nil.
     @inline(__always)
-    func find(_ key: FlowKey) -> Int32? {
-        let hash = key.hash32
+    func find(hash: UInt32, where isKey: (Int32) -> Bool) -> Int32? {
         var i = Int(hash) & mask
         while true {
-            let slot = entries[i].slot
-            if slot < 0 { return nil }
-            if entries[i].hash == hash && entries[i].key == key { return slot }
+            let entry = entries[i]
+            if entry.slot < 0 { return nil }
+            if entry.hash == hash && isKey(entry.slot) { return entry.slot }
             i = (i + 1) & mask
         }
     }
 
-    /// Adds `key` (not yet present) for `slot`.
-    mutating func insert(_ key: FlowKey, slot: Int32) {
+    /// Adds a key (not yet present) with hash `hash` for `slot`.
+    mutating func insert(hash: UInt32, slot: Int32) {
         if (count + 1) * 2 > entries.count { grow() }
-        place(Entry(key: key, hash: key.hash32, slot: slot))
+        place(Entry(hash: hash, slot: slot))
         count += 1
     }
 
-    /// Removes `key` if present.
-    mutating func remove(_ key: FlowKey) {
-        let hash = key.hash32
+    /// Removes the entry of `slot`, whose key has hash `hash`, if present.
+    mutating func remove(hash: UInt32, slot: Int32) {
         var i = Int(hash) & mask
         while true {
             if entries[i].slot < 0 { return }
-            if entries[i].hash == hash && entries[i].key == key { break }
+            if entries[i].slot == slot { break }
             i = (i + 1) & mask
         }
         // Backward-shift deletion: move each following entry of the probe run into the hole

@@ -128,7 +128,11 @@ public struct FlowTable {
     @discardableResult
     private mutating func account(_ input: FlowInput, wireLength: Int, parent: TunnelParent?, at now: Int64) -> Int32 {
         let (key, flipped) = FlowKey.make(input, vlanInKey: configuration.vlanInKey)
-        guard let slot = index.find(key) else {
+        let found = slots.withUnsafeBufferPointer { live in
+            // In bounds: the index holds only slots of live flows.
+            index.find(hash: key.hash32) { live[Int($0)].record.key == key }
+        }
+        guard let slot = found else {
             return create(key, flipped: flipped, input, wireLength: wireLength, parent: parent, at: now)
         }
         let s = Int(slot)
@@ -177,7 +181,7 @@ public struct FlowTable {
                                                  vlanID: input.vlanID, zeek: zeek), live: true))
         }
         slots[Int(slot)].record.uid = FlowUID.make(salt: uidSalt, key: key, firstNs: now, serial: created)
-        index.insert(key, slot: slot)
+        index.insert(hash: key.hash32, slot: slot)
         _ = update(slot, flipped: flipped, input, wireLength: wireLength, parent: parent, at: now)
         enqueue(slot)
         return slot
@@ -220,7 +224,7 @@ public struct FlowTable {
             slots[s].record.endReason = reason  // the slot is free from here on: no copy needed
             finished.append(slots[s].record)
         }
-        index.remove(slots[s].record.key)
+        index.remove(hash: slots[s].record.key.hash32, slot: slot)
         slots[s].live = false
         freeSlots.append(slot)
     }
