@@ -37,43 +37,45 @@ public struct TunnelParent: Sendable, Equatable {
 
 /// One flow: what the flow table keeps while it is live and what it hands out when it ends.
 public struct FlowRecord: Sendable {
+    // Field order is memory order: what every packet reads and writes comes first and
+    // together (a few cache lines), what only rows or the extended schema read comes last.
     public var key: FlowKey
     /// Whether the client is `key.lower` (else `key.upper`).
     public var clientIsLower: Bool
+    /// The orientation the flow was created with (Zeek's engine keeps it), and whether the
+    /// roles have since been swapped to follow Zeek.
+    var createdClientIsLower: Bool
+    var rolesSwapped = false
+    /// Set after an active-timeout split until the flow's next packet: a placeholder that keeps
+    /// the direction and connection state, and is dropped if no packet comes.
+    var awaitingContinuation = false
     public var firstNs: Int64
     public var lastNs: Int64
     public var forward = DirectionCounters()
     public var backward = DirectionCounters()
     public var tcp = TCPLifecycle()
-    /// Sequence-number analytics, client → server and server → client.
-    public var forwardTCP = TCPDirectionAnalytics()
-    public var backwardTCP = TCPDirectionAnalytics()
-    public var handshake = TCPHandshake()
-    /// Packet sizes and inter-arrival times, per direction and for the whole flow.
-    public var forwardStats = DirectionStats()
-    public var backwardStats = DirectionStats()
-    public var flowStats = DirectionStats()
-    /// Outermost VLAN id of the first packet (0 when untagged).
-    public var vlanID: UInt16
-    public var endReason: EndReason = .eof
-    /// Zeek's view of the connection: conn_state, history, sequence-based sizes, its own
-    /// packet counts and duration.
-    public var zeek: ZeekConnection
-    /// A deterministic id for the flow (`uid` in the Zeek schema; see ``FlowUID``).
-    public var uid: UInt64 = 0
-    /// The tunnel flows that carried this flow's packets (immediate parents), in the order first seen.
-    public private(set) var tunnelParents: [TunnelParent] = []
-    /// The orientation the flow was created with (Zeek's engine keeps it), and whether the
-    /// roles have since been swapped to follow Zeek.
-    var createdClientIsLower: Bool
-    var rolesSwapped = false
     /// The encapsulation of the last tunnelled packet (a hash of its tunnel layers) and how
     /// often it changed, for Zeek's `Tunnel::max_changes_per_connection`.
     var lastEncapsulation: UInt64 = 0
     var encapsulationChanges: UInt16 = 0
-    /// Set after an active-timeout split until the flow's next packet: a placeholder that keeps
-    /// the direction and connection state, and is dropped if no packet comes.
-    var awaitingContinuation = false
+    /// Zeek's view of the connection: conn_state, history, sequence-based sizes, its own
+    /// packet counts and duration.
+    public var zeek: ZeekConnection
+    /// Outermost VLAN id of the first packet (0 when untagged).
+    public var vlanID: UInt16
+    public var endReason: EndReason = .eof
+    /// A deterministic id for the flow (`uid` in the Zeek schema; see ``FlowUID``).
+    public var uid: UInt64 = 0
+    /// The tunnel flows that carried this flow's packets (immediate parents), in the order first seen.
+    public private(set) var tunnelParents: [TunnelParent] = []
+    /// Sequence-number analytics, client → server and server → client (extended schema).
+    public var forwardTCP = TCPDirectionAnalytics()
+    public var backwardTCP = TCPDirectionAnalytics()
+    public var handshake = TCPHandshake()
+    /// Packet sizes and inter-arrival times, per direction and for the whole flow (extended schema).
+    public var forwardStats = DirectionStats()
+    public var backwardStats = DirectionStats()
+    public var flowStats = DirectionStats()
 
     init(key: FlowKey, clientIsLower: Bool, firstNs: Int64, lastNs: Int64, vlanID: UInt16, zeek: ZeekConnection) {
         self.key = key
