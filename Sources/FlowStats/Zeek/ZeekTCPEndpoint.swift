@@ -59,7 +59,8 @@ struct ZeekReassembler: Sendable {
 /// endpoints in place, and the non-mutating members used on the per-packet path are
 /// `@inline(__always)` so that calling them on an `inout` endpoint reads the fields it
 /// needs instead of copying the whole endpoint for the call. The fields are ordered so
-/// that the small ones pack together.
+/// that they pack: 4-byte fields, 8-byte fields, then the 1-byte ones after the
+/// reassembler's own.
 struct ZeekTCPEndpoint: Sendable {
     /// `start_seq`. Zeek keeps it in a signed 64-bit field but only ever sets it from a
     /// 32-bit sequence number, so it is always in `0..<2^32`.
@@ -68,6 +69,16 @@ struct ZeekTCPEndpoint: Sendable {
     var ackSeq: UInt32 = 0
     var seqWraps: UInt32 = 0
     var ackWraps: UInt32 = 0
+    var checksumErrors = ZeekScaledCounter()
+    var retransmissions = ZeekScaledCounter()
+    var zeroWindows = ZeekScaledCounter()
+    var gaps = ZeekScaledCounter()
+    /// `FIN_seq`: relative sequence number just past the FIN.
+    var finSeq: UInt64 = 0
+    var histLastSYN: UInt64 = 0
+    var histLastFIN: UInt64 = 0
+    var histLastRST: UInt64 = 0
+    var reassembler = ZeekReassembler()
     var state: ZeekTCPState = .inactive
     var prevState: ZeekTCPState = .inactive
     /// Flips with the roles (`TCPSessionAdapter::FlipRoles`).
@@ -76,16 +87,6 @@ struct ZeekTCPEndpoint: Sendable {
     var didClose = false
     /// `FIN_cnt > 0`: a FIN was seen (Zeek reads the count only as that).
     var sawFIN = false
-    /// `FIN_seq`: relative sequence number just past the FIN.
-    var finSeq: UInt64 = 0
-    var histLastSYN: UInt64 = 0
-    var histLastFIN: UInt64 = 0
-    var histLastRST: UInt64 = 0
-    var checksumErrors = ZeekScaledCounter()
-    var retransmissions = ZeekScaledCounter()
-    var zeroWindows = ZeekScaledCounter()
-    var gaps = ZeekScaledCounter()
-    var reassembler = ZeekReassembler()
 
     init(isOrig: Bool) {
         self.isOrig = isOrig
