@@ -21,8 +21,8 @@ extension Schema {
         Column("BwdBytes", "Wire bytes server → client") { f, _, o in o.int(f.pointee.backward.wireBytes) },
         Column("EndReason", "Why the flow ended: fin, rst, idle, active or eof") { f, _, o in o.plain(f.pointee.endReason.field) },
         Column("SourceFile", "The capture's path as given, or relative to the input folder") { _, c, o in o.prepared(c.sourceFileField) },
-        Column("ConnState", "Zeek's conn_state of the connection (S0 S1 SF REJ S2 S3 RSTO RSTR RSTOS0 RSTRH SH SHR OTH)") { f, _, o in o.plain(f.pointee.zeek.connState) },
-        Column("History", "Zeek's history letters, upper case = client (docs/zeek-conformance.md)") { f, _, o in o.plain(f.pointee.zeek.history) },
+        Column("ConnState", "Zeek's conn_state of the connection (S0 S1 SF REJ S2 S3 RSTO RSTR RSTOS0 RSTRH SH SHR OTH)") { f, _, o in o.plain(f.pointee.zeek.connStateName) },
+        Column("History", "Zeek's history letters, upper case = client (docs/zeek-conformance.md)") { f, _, o in f.pointee.zeek.withHistoryBytes { o.plain(bytes: $0) } },
         Column("TunnelParent", "The tunnel flow(s) that carried this flow, as `PROTO client:port>server:port`, space-separated; empty when not tunnelled") { f, _, o in
             if f.pointee.tunnelParents.isEmpty { o.empty() } else { o.text(f.pointee.tunnelParents.map(\.description).joined(separator: " ")) }
         },

@@ -181,6 +181,12 @@ public final class CSVBuffer {
         s.withUTF8Buffer { field($0) }
     }
 
+    /// ASCII bytes known to need no quoting (Zeek's history letters), copied as is.
+    @inline(__always)
+    public func plain(bytes: UnsafeRawBufferPointer) {
+        field(UnsafeBufferPointer(start: bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), count: bytes.count))
+    }
+
     /// Text known to need no quoting, e.g. Zeek history letters.
     public func plain(_ s: String) {
         withUTF8(s) { field($0) }

@@ -19,11 +19,10 @@ extension Schema {
         Column("resp_bytes", "Responder payload bytes; - when duration is 0") { f, _, o in
             if f.pointee.zeek.sizesLogged { o.int(f.pointee.zeek.respBytes) } else { o.plain("-") }
         },
-        Column("conn_state", "Zeek's connection state (S0 S1 SF REJ S2 S3 RSTO RSTR RSTOS0 RSTRH SH SHR OTH)") { f, _, o in o.text(f.pointee.zeek.connState) },
+        Column("conn_state", "Zeek's connection state (S0 S1 SF REJ S2 S3 RSTO RSTR RSTOS0 RSTRH SH SHR OTH)") { f, _, o in o.plain(f.pointee.zeek.connStateName) },
         Column("missed_bytes", "Bytes in content gaps (TCP)") { f, _, o in o.int(f.pointee.zeek.missedBytes) },
         Column("history", "Zeek's history letters, upper case = originator; - when empty") { f, _, o in
-            let h = f.pointee.zeek.history
-            o.text(h.isEmpty ? "-" : h)
+            if f.pointee.zeek.historyLength == 0 { o.plain("-") } else { f.pointee.zeek.withHistoryBytes { o.plain(bytes: $0) } }
         },
         Column("orig_pkts", "Packets from the originator, as Zeek counts them") { f, _, o in o.int(f.pointee.zeek.origPackets) },
         Column("orig_ip_bytes", "Sum of the originator's IP total lengths") { f, _, o in o.int(f.pointee.zeek.origIPBytes) },
