@@ -20,22 +20,8 @@ import Foundation
 
 // MARK: - Deterministic randomness
 
-/// SplitMix64 (Steele, Lea, Flood 2014): tiny, fast, good enough, and fully specified here.
-struct SplitMix64 {
-    var state: UInt64
-
-    init(seed: UInt64) {
-        state = seed
-    }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
+/// Draws for the generator, on the test support's ``SplitMix64``.
+extension SplitMix64 {
     /// Uniform in [0, 1), 53 bits.
     mutating func unit() -> Double {
         Double(next() >> 11) * 0x1.0p-53

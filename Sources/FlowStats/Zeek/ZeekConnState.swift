@@ -47,22 +47,8 @@ public enum ZeekConnState: UInt8, Sendable, Equatable, CaseIterable {
         }
     }
 
-    /// ``name`` as a `String` (a small string: nothing is allocated).
+    /// ``name`` as a `String`.
     public var string: String {
-        switch self {
-        case .s0: "S0"
-        case .s1: "S1"
-        case .sf: "SF"
-        case .rej: "REJ"
-        case .s2: "S2"
-        case .s3: "S3"
-        case .rsto: "RSTO"
-        case .rstr: "RSTR"
-        case .rstos0: "RSTOS0"
-        case .rstrh: "RSTRH"
-        case .sh: "SH"
-        case .shr: "SHR"
-        case .oth: "OTH"
-        }
+        name.withUTF8Buffer { String(decoding: $0, as: UTF8.self) }
     }
 }
