@@ -50,10 +50,10 @@ public enum BatchRunner {
         var buffer = CSVBuffer()
         for input in inputs {
             let report = FileProcessor.process(input, options: options, out: &buffer) { buffer in
-                output.write(buffer.bytes)
+                buffer.withBytes { output.write($0) }
                 buffer.removeAll()
             }
-            output.write(buffer.bytes)
+            buffer.withBytes { output.write($0) }
             buffer.removeAll()
             summary.add(report)
             onFile(report)
@@ -82,10 +82,10 @@ public enum BatchRunner {
                 let file = SpillFile(spill.path(index))
                 var buffer = CSVBuffer()
                 let report = FileProcessor.process(inputs[index], options: options, out: &buffer) { buffer in
-                    file.write(buffer.bytes)
+                    buffer.withBytes { file.write($0) }
                     buffer.removeAll()
                 }
-                file.write(buffer.bytes)
+                buffer.withBytes { file.write($0) }
                 file.close()
                 state.withLock { s in
                     s.done[index] = report
@@ -136,16 +136,9 @@ private final class SpillFile {
         fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
     }
 
-    func write(_ bytes: [UInt8]) {
+    func write(_ raw: UnsafeRawBufferPointer) {
         guard fd >= 0 else { return }
-        bytes.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let n = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
-                if n < 0 { if errno == EINTR { continue }; return }
-                offset += n
-            }
-        }
+        _ = writeAll(fd, raw)
     }
 
     func close() {

@@ -24,6 +24,11 @@ public final class CSVBuffer {
 
     deinit { storage.deallocate() }
 
+    /// Calls `body` with the bytes written so far, in place.
+    public func withBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        try body(UnsafeRawBufferPointer(start: storage, count: count))
+    }
+
     /// A copy of the bytes written so far.
     public var bytes: [UInt8] { Array(UnsafeBufferPointer(start: storage, count: count)) }
 

@@ -40,19 +40,14 @@ public final class OutputFile: @unchecked Sendable {
 
     /// Appends bytes; a write error is remembered and reported by ``commit()``.
     public func write(_ bytes: [UInt8]) {
+        bytes.withUnsafeBytes { write($0) }
+    }
+
+    /// Appends bytes (for example ``CSVBuffer/withBytes(_:)``'s), without copying them first.
+    public func write(_ raw: UnsafeRawBufferPointer) {
         guard failed == nil else { return }
-        var offset = 0
-        bytes.withUnsafeBytes { raw in
-            while offset < raw.count {
-                let n = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    failed = String(cString: strerror(errno))
-                    return
-                }
-                offset += n
-            }
-        }
+        let error = writeAll(fd, raw)
+        if error != 0 { failed = String(cString: strerror(error)) }
     }
 
     /// Finishes the output: for a file, flushes it to disk and renames it into place.
@@ -89,4 +84,19 @@ public struct OutputError: Error, Sendable, CustomStringConvertible {
     public let message: String
     init(_ message: String) { self.message = message }
     public var description: String { message }
+}
+
+/// Writes all of `raw` to `fd`, retrying short writes and interrupted calls. Returns 0, or the
+/// `errno` of the write that failed.
+func writeAll(_ fd: Int32, _ raw: UnsafeRawBufferPointer) -> Int32 {
+    var offset = 0
+    while offset < raw.count {
+        let n = write(fd, raw.baseAddress! + offset, raw.count - offset)
+        if n < 0 {
+            if errno == EINTR { continue }
+            return errno
+        }
+        offset += n
+    }
+    return 0
 }
