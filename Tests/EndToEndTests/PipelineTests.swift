@@ -5,7 +5,7 @@ import Testing
 /// With at least twice as many jobs as files, each file is read on two threads (`--jobs`):
 /// the CSV, the diagnostics and the exit status must be those of `--jobs 1`.
 @Suite struct PipelineTests {
-    /// 3,000 packets (several batches of 512): TCP connections and UDP exchanges between
+    /// 3,000 packets (a few batches): TCP connections and UDP exchanges between
     /// 150 client addresses, 1 ms apart; the file is cut 10 bytes into the last record.
     static func writeCutCapture(to path: String) throws {
         var records: [PcapRecord] = []

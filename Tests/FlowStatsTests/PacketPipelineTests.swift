@@ -127,9 +127,10 @@ private func writeTemporary(_ bytes: [UInt8], name: String) throws -> (folder: S
 // time leaves the other test threads to the rest of the suite (the end-to-end tests that time
 // a running flowcsv).
 @Suite(.serialized) struct PacketPipelineTests {
-    /// Packet counts around the batch size (512) and the ring of 4 batches: a batch boundary
-    /// just before, at and after the last packet, and a file that wraps the ring.
-    @Test(arguments: [0, 1, 511, 512, 513, 2048, 2049, 4100])
+    /// Packet counts around the batch size and the ring of batches: a batch boundary just
+    /// before, at and after the last packet, and files that go round the ring.
+    @Test(arguments: [0, 1] + [-1, 0, 1].map { PacketBatch.packetCapacity + $0 }
+                     + [0, 1, 3 + PacketBatch.packetCapacity].map { PacketPipeline.ringSize * PacketBatch.packetCapacity + $0 })
     func sameOutputAsOneThread(packets: Int) throws {
         let (folder, path) = try writeTemporary(PcapWriter.classic(variedRecords(packets)), name: "app_action_\(packets).pcap")
         defer { try? FileManager.default.removeItem(atPath: folder) }
@@ -222,7 +223,7 @@ private func writeTemporary(_ bytes: [UInt8], name: String) throws -> (folder: S
     }
 
     /// Frames of 200,000 bytes (a UDP packet and a long trailer): a batch fills up by bytes
-    /// (512 KiB) long before 512 packets.
+    /// (`PacketBatch.initialByteCapacity`) long before it has `packetCapacity` packets.
     @Test func largePackets() throws {
         var records: [PcapRecord] = []
         for i in 0..<12 {

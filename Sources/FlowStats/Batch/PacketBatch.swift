@@ -7,8 +7,8 @@
 /// flow thread gives it back the same way. That hand-over is what makes the
 /// `@unchecked Sendable` sound: no two threads ever use a batch at once.
 final class PacketBatch: @unchecked Sendable {
-    static let packetCapacity = 512
-    static let initialByteCapacity = 512 * 1024
+    static let packetCapacity = 1024
+    static let initialByteCapacity = 1 << 20
 
     /// Packets in the batch.
     private(set) var count = 0

@@ -13,11 +13,13 @@ enum PacketPipeline {
 
     /// Reads `reader` to its end on a new thread, decoding each packet with `decapsulate`,
     /// and calls `consume` on the calling thread with each batch in order (the last one,
-    /// possibly empty, has `end` set). Returns how reading ended. `reader` must not be used
-    /// by the caller until this returns.
-    static func read(_ reader: CaptureReader, decapsulate: Bool, consume: (PacketBatch) -> Void) -> ReadEnd {
+    /// possibly empty, has `end` set). With `positions`, each batch also tells how far into
+    /// the file the reader was (for progress reports; it costs a system call a batch).
+    /// Returns how reading ended. `reader` must not be used by the caller until this returns.
+    static func read(_ reader: CaptureReader, decapsulate: Bool, positions: Bool,
+                     consume: (PacketBatch) -> Void) -> ReadEnd {
         let ring = Ring()
-        let producer = Producer(reader: reader, ring: ring, decapsulate: decapsulate)
+        let producer = Producer(reader: reader, ring: ring, decapsulate: decapsulate, positions: positions)
         Thread.detachNewThread { producer.run() }
         var index = 0
         while true {
@@ -75,11 +77,13 @@ enum PacketPipeline {
         let reader: CaptureReader
         let ring: Ring
         let decapsulate: Bool
+        let positions: Bool
 
-        init(reader: CaptureReader, ring: Ring, decapsulate: Bool) {
+        init(reader: CaptureReader, ring: Ring, decapsulate: Bool, positions: Bool) {
             self.reader = reader
             self.ring = ring
             self.decapsulate = decapsulate
+            self.positions = positions
         }
 
         func run() {
@@ -88,7 +92,7 @@ enum PacketPipeline {
             var position: Int64 = 0
             let end = reader.forEachPacket { header, bytes in
                 if !batch.hasRoom(for: bytes.count) {
-                    position = reader.position
+                    if positions { position = reader.position }
                     batch.position = position
                     ring.handOver(batch)
                     index += 1
