@@ -71,7 +71,7 @@ enum PacketPipeline {
     ///
     /// `@unchecked Sendable`: it carries the ``CaptureReader`` (not Sendable) to the reading
     /// thread. Once that thread starts, only it uses the reader; the caller of
-    /// ``PacketPipeline/read(_:decapsulate:consume:)`` touches it again only after the last
+    /// ``PacketPipeline/read(_:decapsulate:positions:consume:)`` touches it again only after the last
     /// batch, which the reader hands over after its last use.
     private final class Producer: @unchecked Sendable {
         let reader: CaptureReader
