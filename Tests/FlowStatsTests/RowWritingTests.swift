@@ -27,13 +27,10 @@ import Testing
     }
 
     @Test(arguments: Schema.allCases)
-    func batchesAndSingleRowsAgree(_ schema: Schema) throws {
+    func everyRowHasEveryColumn(_ schema: Schema) throws {
         let flows = try Self.flows()
-        var single = CSVBuffer()
-        for flow in flows { schema.writeRow(flow, file: Self.file, to: &single) }
         let batch = CSVBuffer()
         schema.writeRows(flows, file: Self.file, to: batch)
-        #expect(single.bytes == batch.bytes)
         let lines = String(decoding: batch.bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
         #expect(lines.count == flows.count + 1 && lines.last == "")
         for line in lines.dropLast() {

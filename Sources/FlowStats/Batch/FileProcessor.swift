@@ -93,7 +93,10 @@ public enum FileProcessor {
                                   appName: labels?.appName ?? "",
                                   appAction: labels?.appAction ?? "")
         let schema = options.schema
-        var report = readFlows(input, options: options) { flows in
+        // Statistics and TCP analytics cost per packet: keep them only when the rows show them.
+        var reading = options
+        reading.flow.detailedStatistics = options.flow.detailedStatistics && schema.usesDetailedStatistics
+        var report = readFlows(input, options: reading) { flows in
             schema.writeRows(flows, file: context, to: out)
             if out.count >= 1 << 20 { flush(&out) }
         }
@@ -117,9 +120,7 @@ public enum FileProcessor {
         // All per-packet state lives in one value whose method runs per packet, so the hot
         // path touches its fields in place instead of through closure-captured boxes.
         withoutActuallyEscaping(onFlows) { onFlows in
-            var flow = options.flow
-            flow.detailedStatistics = flow.detailedStatistics && options.schema.usesDetailedStatistics
-            var session = FileSession(flow, uidSalt: FlowUID.salt(input.displayPath), onFlows: onFlows)
+            var session = FileSession(options.flow, uidSalt: FlowUID.salt(input.displayPath), onFlows: onFlows)
             let progress = options.progress
             let end: ReadEnd
             if options.pipeline {

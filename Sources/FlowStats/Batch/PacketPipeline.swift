@@ -26,7 +26,7 @@ enum PacketPipeline {
             let batch = ring.filled(index)
             consume(batch)
             let end = batch.end
-            ring.give(back: batch)
+            ring.giveBack()
             if let end { return end }
             index += 1
         }
@@ -51,7 +51,7 @@ enum PacketPipeline {
         }
 
         /// Reader: hands a filled batch over.
-        func handOver(_ batch: PacketBatch) {
+        func handOver() {
             full.signal()
         }
 
@@ -62,7 +62,7 @@ enum PacketPipeline {
         }
 
         /// Flow thread: gives a batch back for refilling.
-        func give(back batch: PacketBatch) {
+        func giveBack() {
             free.signal()
         }
     }
@@ -94,7 +94,7 @@ enum PacketPipeline {
                 if !batch.hasRoom(for: bytes.count) {
                     if positions { position = reader.position }
                     batch.position = position
-                    ring.handOver(batch)
+                    ring.handOver()
                     index += 1
                     batch = ring.empty(index)
                 }
@@ -105,7 +105,7 @@ enum PacketPipeline {
             }
             batch.position = position  // the reader has closed the file: its last known position
             batch.end = end
-            ring.handOver(batch)
+            ring.handOver()
         }
     }
 }

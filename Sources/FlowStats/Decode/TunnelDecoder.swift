@@ -119,7 +119,6 @@ extension PacketDecoder {
     /// Takes tunnel layers off `p` (which describes the outer packet) while its payload is a
     /// tunnel with an IP packet inside, up to ``maxTunnelDepth``.
     static func decapsulateTunnels(_ b: UnsafeRawBufferPointer, into p: inout DecodedPacket) {
-        guard mayCarryTunnel(p) else { return }
         let frameVLAN = p.vlanID
         while p.kind == .ip, !p.isFragment, p.transportOffset >= 0, p.tunnels.count < maxTunnelDepth {
             let declaredEnd = p.ipOffset + p.ipLength

@@ -146,12 +146,6 @@ enum ASCIIDigits {
         return end
     }
 
-    /// Writes a byte value (0 ... 255) in decimal at `start` (at most 3 bytes); returns the end.
-    @inline(__always)
-    static func write(byte value: UInt32, at start: UnsafeMutablePointer<UInt8>) -> UnsafeMutablePointer<UInt8> {
-        writeShort(Int(value), at: start)
-    }
-
     /// Writes `value` in lower-case hexadecimal without leading zeros at `start` and returns
     /// the end. Stores 4 bytes whatever the length (1 ... 4 digits), so callers must have room
     /// for 4 bytes at `start`.

@@ -192,7 +192,7 @@ public final class CSVBuffer {
         field(UnsafeBufferPointer(start: bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), count: bytes.count))
     }
 
-    /// Text known to need no quoting, e.g. Zeek history letters.
+    /// Text known to need no quoting (e.g. a very large number's `description`).
     public func plain(_ s: String) {
         withUTF8(s) { field($0) }
     }
@@ -296,29 +296,6 @@ public final class CSVBuffer {
     /// A flow's id as ``FlowUID/text(_:)`` writes it: `C` and the value in base 62.
     @inline(__always)
     public func flowID(_ uid: UInt64) {
-        let start = beginField(reserving: 12)  // "C" and at most 11 base-62 digits (62¹¹ > 2⁶⁴)
-        start.pointee = UInt8(ascii: "C")
-        // Random 64-bit ids nearly always have 11 digits (62¹⁰ ≈ 8.4e17); count the others.
-        var digits = 11
-        var rest = uid
-        if uid < 839_299_365_868_340_224 {  // 62¹⁰
-            digits = 1
-            rest = uid / 62
-            while rest > 0 {
-                digits &+= 1
-                rest /= 62
-            }
-            rest = uid
-        }
-        let alphabet = ("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz" as StaticString).utf8Start
-        let end = start + 1 + digits
-        var p = end
-        repeat {
-            p -= 1
-            let quotient = rest / 62
-            p.pointee = alphabet[Int(truncatingIfNeeded: rest &- quotient &* 62)]  // index 0 ... 61
-            rest = quotient
-        } while p > start + 1
-        endField(end)
+        endField(FlowUID.write(uid, at: beginField(reserving: FlowUID.maxTextLength)))
     }
 }

@@ -24,13 +24,6 @@ public enum Schema: String, Sendable, CaseIterable {
         out.endRow()
     }
 
-    /// Writes one flow as a row.
-    public func writeRow(_ flow: FlowRecord, file: borrowing FileContext, to out: inout CSVBuffer) {
-        let writer = rowWriter
-        withUnsafePointer(to: flow) { writer.write($0, file: file, to: out) }
-        out.endRow()
-    }
-
     /// Writes each flow as a row, in order.
     public func writeRows(_ flows: [FlowRecord], file: borrowing FileContext, to out: CSVBuffer) {
         let writer = rowWriter

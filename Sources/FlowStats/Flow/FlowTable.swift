@@ -168,17 +168,18 @@ public struct FlowTable {
         }
         created &+= 1
         // The record is built straight into its slot, not on the stack and then copied (it is large).
-        let zeek = ZeekConnection(protocol: input.zeekProtocol, flipped: clientIsLower != senderIsLower)
+        @inline(__always) func record() -> FlowRecord {
+            FlowRecord(key: key, clientIsLower: clientIsLower, firstNs: now, lastNs: now, vlanID: input.vlanID,
+                       zeek: ZeekConnection(protocol: input.zeekProtocol, flipped: clientIsLower != senderIsLower))
+        }
         let slot: Int32
         if let reused = freeSlots.popLast() {
             slot = reused
-            slots[Int(slot)].record = FlowRecord(key: key, clientIsLower: clientIsLower, firstNs: now, lastNs: now,
-                                                 vlanID: input.vlanID, zeek: zeek)
+            slots[Int(slot)].record = record()
             slots[Int(slot)].live = true
         } else {
             slot = Int32(slots.count)
-            slots.append(Slot(record: FlowRecord(key: key, clientIsLower: clientIsLower, firstNs: now, lastNs: now,
-                                                 vlanID: input.vlanID, zeek: zeek), live: true))
+            slots.append(Slot(record: record(), live: true))
         }
         slots[Int(slot)].record.uid = FlowUID.make(salt: uidSalt, key: key, firstNs: now, serial: created)
         index.insert(hash: key.hash32, slot: slot)

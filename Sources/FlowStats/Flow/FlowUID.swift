@@ -33,13 +33,38 @@ public enum FlowUID {
 
     /// `C` followed by the value in base 62 (at most 11 digits).
     public static func text(_ uid: UInt64) -> String {
-        let digits = Array("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".utf8)
-        var value = uid
-        var out: [UInt8] = []
+        String(unsafeUninitializedCapacity: maxTextLength) { buffer in
+            write(uid, at: buffer.baseAddress!) - buffer.baseAddress!
+        }
+    }
+
+    /// Bytes of ``text(_:)`` at most: "C" and 11 base-62 digits (62¹¹ > 2⁶⁴).
+    static let maxTextLength = 12
+
+    /// Writes ``text(_:)``'s bytes at `start` (room for ``maxTextLength``) and returns the end.
+    @inline(__always)
+    static func write(_ uid: UInt64, at start: UnsafeMutablePointer<UInt8>) -> UnsafeMutablePointer<UInt8> {
+        start.pointee = UInt8(ascii: "C")
+        // Random 64-bit ids nearly always have 11 digits (62¹⁰ ≈ 8.4e17); count the others.
+        var digits = 11
+        if uid < 839_299_365_868_340_224 {  // 62¹⁰
+            digits = 1
+            var rest = uid / 62
+            while rest > 0 {
+                digits &+= 1
+                rest /= 62
+            }
+        }
+        let alphabet = ("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz" as StaticString).utf8Start
+        let end = start + 1 + digits
+        var p = end
+        var rest = uid
         repeat {
-            out.append(digits[Int(value % 62)])
-            value /= 62
-        } while value > 0
-        return "C" + String(decoding: out.reversed(), as: UTF8.self)
+            p -= 1
+            let quotient = rest / 62
+            p.pointee = alphabet[Int(truncatingIfNeeded: rest &- quotient &* 62)]  // index 0 ... 61
+            rest = quotient
+        } while p > start + 1
+        return end
     }
 }

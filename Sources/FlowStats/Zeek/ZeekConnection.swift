@@ -246,10 +246,10 @@ public struct ZeekConnection: Sendable {
         if synAck && orig.state != .inactive { return false }
         if !(orig.didClose || resp.didClose) {
             // The side compared: the responder for a SYN-ACK, else the originator.
-            let connOrigStart = synAck ? resp.startSeq32 : orig.startSeq32
+            let connOrigStart = synAck ? resp.startSeq : orig.startSeq
             if p.sequence == connOrigStart { return false }
             if !synAck && orig.state == .synAckSent && resp.state == .inactive
-                && p.sequence == resp.startSeq32 {
+                && p.sequence == resp.startSeq {
                 return false
             }
         }
@@ -541,13 +541,7 @@ extension ZeekConnection.Core {
                 if ackUnderflow {
                     relAck = 0
                 } else if !rst {
-                    // update_ack_seq (acks in RSTs are not trusted)
-                    let delta = zeekSeqDelta(ackSeq, peer.ackSeq)
-                    if ackSeq == 0 && delta > ZeekConstants.tooLargeSeqDelta {
-                        // a broken ack rather than a huge connection landing on 0
-                    } else if delta > 0 {
-                        peer.updateAckSeq(ackSeq)
-                    }
+                    Self.updateAckSeq(&peer, ackSeq)  // acks in RSTs are not trusted
                 }
             }
         }
@@ -565,11 +559,7 @@ extension ZeekConnection.Core {
         // peer->AckReceived(rel_ack), after the state machine, so that a gap revealed by a
         // closing ack is judged with the final states. An ack of the FIN counts up to the
         // FIN octet; only an ack beyond the trim point does anything.
-        if ack {
-            var seq = relAck
-            if peer.sawFIN && seq >= peer.finSeq { seq = peer.finSeq &- 1 }
-            if seq > peer.reassembler.trimSeq { ackReceivedAny(&peer, other: &ep, seq: seq) }
-        }
+        if ack, let seq = Self.ackBeyondTrim(relAck, of: peer) { ackReceivedAny(&peer, other: &ep, seq: seq) }
 
         // CheckPIA_FirstPacket, with the packet's direction as it arrived.
         firstPacketSeen |= isOrig ? 1 : 2
@@ -627,24 +617,14 @@ extension ZeekConnection.Core {
             if ackUnderflow {
                 relAck = 0
             } else {
-                // update_ack_seq
-                let delta = zeekSeqDelta(ackSeq, peer.ackSeq)
-                if ackSeq == 0 && delta > ZeekConstants.tooLargeSeqDelta {
-                    // a broken ack rather than a huge connection landing on 0
-                } else if delta > 0 {
-                    peer.updateAckSeq(ackSeq)
-                }
+                Self.updateAckSeq(&peer, ackSeq)
             }
         }
 
         updateLastSeq(&ep, baseSeq &+ UInt32(truncatingIfNeeded: len), syn: false, fin: false, rst: false, len: len)
 
         // peer->AckReceived(rel_ack), as in the general path.
-        if ack {
-            var seq = relAck
-            if peer.sawFIN && seq >= peer.finSeq { seq = peer.finSeq &- 1 }
-            if seq > peer.reassembler.trimSeq { ackReceived(&peer, other: &ep, seq: seq) }
-        }
+        if ack, let seq = Self.ackBeyondTrim(relAck, of: peer) { ackReceived(&peer, other: &ep, seq: seq) }
 
         if len > 0 && !seqUnderflow && p.capturedPayloadLength >= len {
             dataSent(&ep, other: &peer, seq: relSeq, len: UInt64(len))
@@ -680,7 +660,7 @@ extension ZeekConnection.Core {
                 e.initSequence(start: firstSegmentSeq &- 1, last: firstSegmentSeq)
             }
         case .synSent, .synAckSent:
-            if syn && firstSegmentSeq != e.startSeq32 {
+            if syn && firstSegmentSeq != e.startSeq {
                 e.initSequence(start: firstSegmentSeq, last: lastSeq)
             }
         case .established, .partial:
@@ -778,7 +758,7 @@ extension ZeekConnection.Core {
         let tooLarge = ZeekConstants.tooLargeSeqDelta
         if (syn || rst) && (delta > tooLarge || delta < -tooLarge) {
             // not trusted
-        } else if fin && e.lastSeq == e.startSeq32 &+ 1 {
+        } else if fin && e.lastSeq == e.startSeq &+ 1 {
             e.updateLastSeq(lastSeq)
         } else if e.state == .reset {
             // don't trust any subsequent sequence numbers
@@ -839,7 +819,7 @@ extension ZeekConnection.Core {
                     setState(&ep, ack ? .synAckSent : .synSent, peerState: peer.state)
                     if attemptStartNs == Self.unset { attemptStartNs = p.timestampNs }
                 } else {
-                    if !ack && peer.state == .synAckSent && baseSeq == ep.startSeq32 {
+                    if !ack && peer.state == .synAckSent && baseSeq == ep.startSeq {
                         // A SYN/SYN-ACK reversal (see IsReuse): flip and establish.
                         isPartial = false
                         flipRoles(&ep, &peer)
@@ -999,6 +979,24 @@ extension ZeekConnection.Core {
         }
     }
 
+    /// `update_ack_seq`: the peer's highest ack moves forward, unless the ack is 0 after a
+    /// too-large jump (a broken ack rather than a huge connection landing on 0).
+    @inline(__always)
+    private static func updateAckSeq(_ peer: inout ZeekTCPEndpoint, _ ackSeq: UInt32) {
+        let delta = zeekSeqDelta(ackSeq, peer.ackSeq)
+        if ackSeq == 0 && delta > ZeekConstants.tooLargeSeqDelta { return }
+        if delta > 0 { peer.updateAckSeq(ackSeq) }
+    }
+
+    /// The relative ack `peer->AckReceived` gets: an ack of the FIN counts up to the FIN octet;
+    /// nil unless it lies beyond the trim point (below it, an ack does nothing).
+    @inline(__always)
+    private static func ackBeyondTrim(_ relAck: UInt64, of peer: borrowing ZeekTCPEndpoint) -> UInt64? {
+        var seq = relAck
+        if peer.sawFIN, relAck >= peer.finSeq { seq = peer.finSeq &- 1 }
+        return seq > peer.reassembler.trimSeq ? seq : nil
+    }
+
     /// ``ackReceivedAny(_:other:seq:)`` with a shortcut for the steady path. Usually the
     /// ack is of delivered data (`seq` at or below the delivery point) and at most one
     /// block is held, ending at or before the delivery point: `TrimToSeq` then finds no
@@ -1012,7 +1010,7 @@ extension ZeekConnection.Core {
             return
         }
         e.reassembler.spans.trim(upTo: seq)
-        if seq > e.reassembler.trimSeq { e.reassembler.trimSeq = seq }
+        e.reassembler.trimSeq = seq  // above it: see ackBeyondTrim
         checkEOF(&e, peer: &other)
     }
 

@@ -92,11 +92,6 @@ struct ZeekTCPEndpoint: Sendable {
         self.isOrig = isOrig
     }
 
-    /// `StartSeq()`: the start sequence number as a 32-bit TCP sequence number.
-    var startSeq32: UInt32 {
-        @inline(__always) get { startSeq }
-    }
-
     /// `StartSeqI64()` as the unsigned value Zeek's 64-bit arithmetic uses.
     var startSeq64: UInt64 {
         @inline(__always) get { UInt64(startSeq) }
