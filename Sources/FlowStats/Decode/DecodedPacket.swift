@@ -32,20 +32,44 @@ public enum PacketKind: Sendable, Equatable {
     case unsupportedLink
 }
 
-/// One packet, decoded in place. A single value is reused for every packet of a file:
-/// `PacketDecoder.decode` resets every field it sets, and nothing here allocates.
-public struct DecodedPacket: Sendable {
+/// Why a packet was judged malformed (a plain value, so that clearing a layer costs no release).
+public enum Malformation: Sendable, Equatable, CustomStringConvertible {
+    case ipv4Version(UInt8)
+    case ipv4HeaderLength(Int)
+    case ipv4TotalLength(Int, headerLength: Int)
+    case ipv6Version(UInt8)
+    case tooManyIPv6ExtensionHeaders
+    case tooManyVLANTags
+    case tooManyMPLSLabels
+    case nflogTLVLength(Int)
+    case rawLinkIPVersion(UInt8)
+
+    public var description: String {
+        switch self {
+        case .ipv4Version(let v): "IPv4 header with version \(v)"
+        case .ipv4HeaderLength(let l): "IPv4 header length \(l) < 20"
+        case .ipv4TotalLength(let t, let h): "IPv4 total length \(t) < header length \(h)"
+        case .ipv6Version(let v): "IPv6 header with version \(v)"
+        case .tooManyIPv6ExtensionHeaders: "more than \(PacketDecoder.maxNesting) IPv6 extension headers"
+        case .tooManyVLANTags: "more than \(PacketDecoder.maxNesting) VLAN tags"
+        case .tooManyMPLSLabels: "more than \(PacketDecoder.maxNesting) MPLS labels"
+        case .nflogTLVLength(let l): "NFLOG TLV length \(l) < 4"
+        case .rawLinkIPVersion(let v): "IP version \(v) on a raw-IP link"
+        }
+    }
+}
+
+/// The fields that describe one IP layer of a ``DecodedPacket``: everything the decoders set
+/// for a packet except the frame's VLAN id and the tunnel layers. One value, so that clearing
+/// a layer (assigning a fresh value) and saving or restoring it around a tunnel candidate
+/// (copying it) always cover every field. ``DecodedPacket`` forwards each field by name.
+public struct LayerFields: Sendable, Equatable {
     public var kind: PacketKind = .notIP
     /// Set when some header was cut short by the capture's snap length (or by a broken
     /// length field); the packet is still counted, with what could be read.
     public var truncation: Truncation?
     /// Why the packet was judged malformed, when `kind == .malformed`.
-    public var malformedReason: String = ""
-
-    /// Outermost 802.1Q/802.1ad VLAN id of the captured frame, 0 when untagged. Tags inside a
-    /// tunnelled Ethernet frame (VXLAN, Geneve, GRE bridging, ERSPAN) belong to the overlay and
-    /// are not used: a tunnelled packet and all its `tunnels` carry the captured frame's id.
-    public var vlanID: UInt16 = 0
+    public var malformation: Malformation?
 
     /// 4 or 6.
     public var ipVersion: UInt8 = 0
@@ -69,8 +93,12 @@ public struct DecodedPacket: Sendable {
     public var sourcePort: UInt16 = 0
     public var destinationPort: UInt16 = 0
 
-    /// TCP fields, valid when `hasTCPHeader`.
+    /// TCP fields, valid when `hasTCPHeader` (the 20-byte fixed header was captured).
     public var hasTCPHeader = false
+    /// The TCP header length the data offset field declares (data offset × 4, options
+    /// included), as read: it may be below 20 or run past the IP payload or the captured
+    /// bytes. 0 when the fixed header was not captured.
+    public var tcpHeaderLength: Int = 0
     public var tcpFlags: UInt8 = 0
     public var sequence: UInt32 = 0
     public var acknowledgment: UInt32 = 0
@@ -83,22 +111,40 @@ public struct DecodedPacket: Sendable {
     public var icmpType: UInt8 = 0
     public var icmpCode: UInt8 = 0
 
-    /// The encapsulating layers of a tunnelled packet, outermost first; empty when the packet
-    /// was not tunnelled (or decoded with `decapsulate: false`). The fields above always
-    /// describe the innermost packet. The array keeps its capacity from packet to packet, so
-    /// decoding does not allocate once a few tunnelled packets have been seen (as long as no
-    /// copy of this value is held while the next packet is decoded).
-    public var tunnels: [TunnelLayer] = []
+    /// The UDP header's length field, or -1 (Zeek sizes UDP payloads from it).
+    public var udpLength: Int = -1
 
     // Offsets the tunnel decoder and the fragment reassembler need; relative to `ipOffset`.
     /// Where the transport header starts (after IPv6 extension headers); -1 when not reached.
     var transportOffset: Int = -1
-    /// The UDP header's length field, or -1 (Zeek sizes UDP payloads from it).
-    public var udpLength: Int = -1
     /// Bytes of the IP packet present in the buffer, clipped to `ipLength`.
     var ipCapturedLength: Int = 0
     /// Where the IPv6 Fragment header starts, when `isFragment` and `ipVersion == 6`.
     var fragmentHeaderOffset: Int = 0
+
+    public init() {}
+}
+
+/// One packet, decoded in place. A single value is reused for every packet of a file:
+/// `PacketDecoder.decode` resets every field it sets, and nothing here allocates.
+///
+/// The fields of the (innermost) IP layer live in ``layer``; the properties of the same names
+/// below read and write them there.
+public struct DecodedPacket: Sendable {
+    /// The innermost IP layer's fields (see ``LayerFields`` for each one).
+    public var layer = LayerFields()
+
+    /// Outermost 802.1Q/802.1ad VLAN id of the captured frame, 0 when untagged. Tags inside a
+    /// tunnelled Ethernet frame (VXLAN, Geneve, GRE bridging, ERSPAN) belong to the overlay and
+    /// are not used: a tunnelled packet and all its `tunnels` carry the captured frame's id.
+    public var vlanID: UInt16 = 0
+
+    /// The encapsulating layers of a tunnelled packet, outermost first; empty when the packet
+    /// was not tunnelled (or decoded with `decapsulate: false`). The fields of ``layer`` always
+    /// describe the innermost packet. The array keeps its capacity from packet to packet, so
+    /// decoding does not allocate once a few tunnelled packets have been seen (as long as no
+    /// copy of this value is held while the next packet is decoded).
+    public var tunnels: [TunnelLayer] = []
 
     public init() {}
 
@@ -114,27 +160,129 @@ public struct DecodedPacket: Sendable {
     /// before the packet inside a tunnel is decoded.
     @inline(__always)
     mutating func resetLayer() {
-        kind = .notIP
-        truncation = nil
-        ipVersion = 0
-        ipProtocol = 0
-        ipLength = 0
-        isFragment = false
-        fragmentOffset = 0
-        moreFragments = false
-        fragmentID = 0
-        hasPorts = false
-        sourcePort = 0
-        destinationPort = 0
-        hasTCPHeader = false
-        tcpFlags = 0
-        payloadLength = 0
-        icmpType = 0
-        icmpCode = 0
-        transportOffset = -1
-        udpLength = -1
-        ipCapturedLength = 0
-        fragmentHeaderOffset = 0
+        layer = LayerFields()
+    }
+}
+
+// Each field of `LayerFields`, by name on the packet.
+extension DecodedPacket {
+    public var kind: PacketKind {
+        @inline(__always) get { layer.kind }
+        @inline(__always) set { layer.kind = newValue }
+    }
+    public var truncation: Truncation? {
+        @inline(__always) get { layer.truncation }
+        @inline(__always) set { layer.truncation = newValue }
+    }
+    public var malformation: Malformation? {
+        @inline(__always) get { layer.malformation }
+        @inline(__always) set { layer.malformation = newValue }
+    }
+    /// Why the packet was judged malformed, in words; empty unless `kind == .malformed`.
+    public var malformedReason: String { layer.malformation?.description ?? "" }
+    public var ipVersion: UInt8 {
+        @inline(__always) get { layer.ipVersion }
+        @inline(__always) set { layer.ipVersion = newValue }
+    }
+    public var source: IPAddress {
+        @inline(__always) get { layer.source }
+        @inline(__always) set { layer.source = newValue }
+    }
+    public var destination: IPAddress {
+        @inline(__always) get { layer.destination }
+        @inline(__always) set { layer.destination = newValue }
+    }
+    public var ipProtocol: UInt8 {
+        @inline(__always) get { layer.ipProtocol }
+        @inline(__always) set { layer.ipProtocol = newValue }
+    }
+    public var ipLength: Int {
+        @inline(__always) get { layer.ipLength }
+        @inline(__always) set { layer.ipLength = newValue }
+    }
+    public var ipOffset: Int {
+        @inline(__always) get { layer.ipOffset }
+        @inline(__always) set { layer.ipOffset = newValue }
+    }
+    public var isFragment: Bool {
+        @inline(__always) get { layer.isFragment }
+        @inline(__always) set { layer.isFragment = newValue }
+    }
+    public var fragmentOffset: Int {
+        @inline(__always) get { layer.fragmentOffset }
+        @inline(__always) set { layer.fragmentOffset = newValue }
+    }
+    public var moreFragments: Bool {
+        @inline(__always) get { layer.moreFragments }
+        @inline(__always) set { layer.moreFragments = newValue }
+    }
+    public var fragmentID: UInt32 {
+        @inline(__always) get { layer.fragmentID }
+        @inline(__always) set { layer.fragmentID = newValue }
+    }
+    public var hasPorts: Bool {
+        @inline(__always) get { layer.hasPorts }
+        @inline(__always) set { layer.hasPorts = newValue }
+    }
+    public var sourcePort: UInt16 {
+        @inline(__always) get { layer.sourcePort }
+        @inline(__always) set { layer.sourcePort = newValue }
+    }
+    public var destinationPort: UInt16 {
+        @inline(__always) get { layer.destinationPort }
+        @inline(__always) set { layer.destinationPort = newValue }
+    }
+    public var hasTCPHeader: Bool {
+        @inline(__always) get { layer.hasTCPHeader }
+        @inline(__always) set { layer.hasTCPHeader = newValue }
+    }
+    public var tcpHeaderLength: Int {
+        @inline(__always) get { layer.tcpHeaderLength }
+        @inline(__always) set { layer.tcpHeaderLength = newValue }
+    }
+    public var tcpFlags: UInt8 {
+        @inline(__always) get { layer.tcpFlags }
+        @inline(__always) set { layer.tcpFlags = newValue }
+    }
+    public var sequence: UInt32 {
+        @inline(__always) get { layer.sequence }
+        @inline(__always) set { layer.sequence = newValue }
+    }
+    public var acknowledgment: UInt32 {
+        @inline(__always) get { layer.acknowledgment }
+        @inline(__always) set { layer.acknowledgment = newValue }
+    }
+    public var window: UInt16 {
+        @inline(__always) get { layer.window }
+        @inline(__always) set { layer.window = newValue }
+    }
+    public var payloadLength: Int {
+        @inline(__always) get { layer.payloadLength }
+        @inline(__always) set { layer.payloadLength = newValue }
+    }
+    public var icmpType: UInt8 {
+        @inline(__always) get { layer.icmpType }
+        @inline(__always) set { layer.icmpType = newValue }
+    }
+    public var icmpCode: UInt8 {
+        @inline(__always) get { layer.icmpCode }
+        @inline(__always) set { layer.icmpCode = newValue }
+    }
+    public var udpLength: Int {
+        @inline(__always) get { layer.udpLength }
+        @inline(__always) set { layer.udpLength = newValue }
+    }
+    var transportOffset: Int {
+        @inline(__always) get { layer.transportOffset }
+        @inline(__always) set { layer.transportOffset = newValue }
+    }
+    var ipCapturedLength: Int {
+        @inline(__always) get { layer.ipCapturedLength }
+        @inline(__always) set { layer.ipCapturedLength = newValue }
+    }
+    var fragmentHeaderOffset: Int {
+        @inline(__always) get { layer.fragmentHeaderOffset }
+        @inline(__always) set { layer.fragmentHeaderOffset = newValue }
     }
 }
 

@@ -88,7 +88,7 @@ extension PacketDecoder {
                 return
             }
         }
-        malformed(&p, "more than \(maxNesting) VLAN tags")
+        malformed(&p, .tooManyVLANTags)
     }
 
     static func decodeMPLS(_ b: UnsafeRawBufferPointer, at start: Int, into p: inout DecodedPacket) {
@@ -101,7 +101,7 @@ extension PacketDecoder {
                 return decodeIPByVersion(b, at: offset, into: &p)
             }
         }
-        malformed(&p, "more than \(maxNesting) MPLS labels")
+        malformed(&p, .tooManyMPLSLabels)
     }
 
     /// PPP (DLT_PPP / DLT_PPP_SERIAL): optional 0xFF 0x03 address/control, a 1- or 2-byte
@@ -139,7 +139,7 @@ extension PacketDecoder {
         while offset + 4 <= b.count {
             let length = Int(b.le16(offset))
             let type = b.le16(offset + 2) & 0x7FFF
-            guard length >= 4 else { return malformed(&p, "NFLOG TLV length \(length) < 4") }
+            guard length >= 4 else { return malformed(&p, .nflogTLVLength(length)) }
             if type == 9 {
                 let end = min(offset + length, b.count)
                 let payload = UnsafeRawBufferPointer(rebasing: b[(offset + 4)..<end])
@@ -164,7 +164,7 @@ extension PacketDecoder {
         case 4: decodeIPv4(b, at: offset, into: &p)
         case 6: decodeIPv6(b, at: offset, into: &p)
         default:
-            if mustBeIP { malformed(&p, "IP version \(version) on a raw-IP link") } else { p.kind = .notIP }
+            if mustBeIP { malformed(&p, .rawLinkIPVersion(version)) } else { p.kind = .notIP }
         }
     }
 }

@@ -48,8 +48,8 @@ public enum PacketDecoder {
     }
 
     @inline(__always)
-    static func malformed(_ packet: inout DecodedPacket, _ reason: String) {
+    static func malformed(_ packet: inout DecodedPacket, _ reason: Malformation) {
         packet.kind = .malformed
-        packet.malformedReason = reason
+        packet.malformation = reason
     }
 }

@@ -19,6 +19,7 @@ extension PacketDecoder {
             p.sequence = b.be32(start + 4)
             p.acknowledgment = b.be32(start + 8)
             let dataOffset = Int(b.u8(start + 12) >> 4) * 4
+            p.tcpHeaderLength = dataOffset
             p.tcpFlags = b.u8(start + 13)
             p.window = b.be16(start + 14)
             p.payloadLength = max(0, transportLength - max(dataOffset, 20))

@@ -22,7 +22,7 @@ extension FlowRecord {
                             payloadLength: input.payloadLength, capturedPayloadLength: input.capturedPayloadLength,
                             udpLengthField: input.udpLength >= 0 ? input.udpLength : nil,
                             checksumValid: input.checksumValid,
-                            headerComplete: input.ipProtocol != IPProtocol.tcp.rawValue || input.hasTCPHeader)
+                            headerComplete: input.ipProtocol != IPProtocol.tcp.rawValue || input.tcpHeaderUsable)
         if zeek.add(zp) == .newConnection {
             guard !configuration.endOnTCPClose else { return .newConnection }
             // No TCP lifecycle (NFStream): the flow goes on; Zeek's view starts afresh.
