@@ -133,7 +133,7 @@ private func v4Fragment(_ datagram: [UInt8], _ from: Int, _ to: Int, more: Bool,
     /// Random covers of the datagram by overlapping, duplicated fragments in random order
     /// always give the datagram back.
     @Test func randomOverlappingCoversReassemble() {
-        var generator = SystemRandomNumberGenerator()
+        var generator = SplitMix64.forTest()
         for round in 0..<200 {
             var frames: [[UInt8]] = []
             var covered = 0
@@ -251,7 +251,7 @@ private func v4Fragment(_ datagram: [UInt8], _ from: Int, _ to: Int, more: Bool,
 
     /// Random headers and lengths: no crash, no memory past the limit.
     @Test func randomFragmentsNeverCrash() {
-        var generator = SystemRandomNumberGenerator()
+        var generator = SplitMix64.forTest()
         var limits = ReassemblyLimits()
         limits.maxBytes = 1 << 20
         limits.maxDatagrams = 64
