@@ -7,7 +7,8 @@ import Testing
 // on flow counts and per-flow (packets, bytes). The differences and their causes:
 // docs/nfstream-conformance.md. Skipped with a message when the corpus is absent.
 
-@Suite struct NFStreamConformanceTests {
+@Suite(.enabled(if: ConformanceCorpus.isPresent, "needs ../shared/corpus next to the package"))
+struct NFStreamConformanceTests {
     /// NFStream's rule for IP fragments, as a BPF filter: it drops every IPv4 fragment with a
     /// non-zero offset (`packet_process`: `if ((frag_off & 0x1FFF) != 0) return 0;`) and, like
     /// nDPI, IPv6 ones (a Fragment header right after the IPv6 header with a non-zero offset).
@@ -104,10 +105,6 @@ import Testing
     }
 
     @Test func flowsAgreeWithNFStream() async throws {
-        guard ConformanceCorpus.isPresent else {
-            print("NFStreamConformanceTests: skipped, no shared corpus at \(ConformanceCorpus.path)")
-            return
-        }
         let references = ConformanceCorpus.references().filter { $0.file.hasSuffix(".nfstream.csv") }
         try #require(!references.isEmpty, "the corpus has no NFStream reference")
 

@@ -7,7 +7,8 @@ import Testing
 // figures measured and every remaining difference: docs/zeek-conformance.md. Skipped with a
 // message when the corpus is absent.
 
-@Suite struct ZeekConformanceTests {
+@Suite(.enabled(if: ConformanceCorpus.isPresent, "needs ../shared/corpus next to the package"))
+struct ZeekConformanceTests {
     /// What is compared, and how each group is shown in the report.
     enum Measure: String, CaseIterable, Sendable {
         case packets = "pkts"
@@ -211,10 +212,6 @@ import Testing
     // MARK: - The conformance test
 
     @Test func connLogBaselinesAgree() async throws {
-        guard ConformanceCorpus.isPresent else {
-            print("ZeekConformanceTests: skipped, no shared corpus at \(ConformanceCorpus.path)")
-            return
-        }
         let references = ConformanceCorpus.references().filter(\.isConnLog)
         try #require(!references.isEmpty, "the corpus has no Zeek conn.log baseline")
         let outputs = try await Self.runAll(Set(references.map { Run(capture: $0.capture, verifyChecksums: $0.zeekVerifiedChecksums) }))
@@ -271,10 +268,6 @@ import Testing
     /// (num_pkts, num_bytes_ip, size) are compared. Reported; only the endpoint values of
     /// connections found are asserted (see docs/zeek-conformance.md).
     @Test func otherZeekOutputsNameOurConnections() async throws {
-        guard ConformanceCorpus.isPresent else {
-            print("ZeekConformanceTests: skipped, no shared corpus at \(ConformanceCorpus.path)")
-            return
-        }
         let references = ConformanceCorpus.references().filter { $0.isZeek && !$0.isConnLog }
         let outputs = try await Self.runAll(Set(references.map { Run(capture: $0.capture, verifyChecksums: $0.zeekVerifiedChecksums) }))
         var lines = ["ZeekConformanceTests: connections named in Zeek's other outputs"]

@@ -1,4 +1,5 @@
 import FlowStats
+import FlowStatsTestSupport
 import Foundation
 import Testing
 
@@ -10,13 +11,7 @@ import Testing
 
 // MARK: - Locating and loading the corpus
 
-private let corpusPath: String = {
-    let packageRoot = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent()  // FlowStatsTests
-        .deletingLastPathComponent()  // Tests
-        .deletingLastPathComponent()  // package root
-    return packageRoot.appendingPathComponent("../shared/corpus").standardizedFileURL.path
-}()
+private let corpusPath = SharedCorpus.path
 
 /// One row of manifest.json (the fields used here).
 private struct ManifestEntry: Decodable, Sendable {
@@ -298,11 +293,9 @@ private struct Corpus: Sendable {
     }
 }
 
-private func corpusOrSkip() -> Corpus? {
-    guard let corpus = Corpus.shared else {
-        print("skipped: ../shared/corpus not found (looked in \(corpusPath))")
-        return nil
-    }
+/// The corpus, read once (the suite runs only when it is there); its problems are issues.
+private func readCorpus() throws -> Corpus {
+    let corpus = try #require(Corpus.shared, "../shared/corpus could not be read (looked in \(corpusPath))")
     for problem in corpus.problems {
         Issue.record("corpus: \(problem)")
     }
@@ -311,10 +304,11 @@ private func corpusOrSkip() -> Corpus? {
 
 // MARK: - Tests
 
-@Suite struct CorpusTests {
+@Suite(.enabled(if: SharedCorpus.isPresent, "needs ../shared/corpus next to the package"))
+struct CorpusTests {
     /// Every capture is read without a crash; the counts are printed for the notes.
     @Test func everyCaptureIsProcessed() throws {
-        guard let corpus = corpusOrSkip() else { return }
+        let corpus = try readCorpus()
         #expect(!corpus.runs.isEmpty)
         var errors: [CaptureError.Kind: Int] = [:]
         var truncated = 0
@@ -348,7 +342,7 @@ private func corpusOrSkip() -> Corpus? {
     /// The deliberately bad captures (tagged so in the manifest) give their clear errors;
     /// the bad ones libpcap can read are read.
     @Test func badInputsGiveTheirErrors() throws {
-        guard let corpus = corpusOrSkip() else { return }
+        let corpus = try readCorpus()
         var checked = 0
         for run in corpus.runs {
             let entry = run.entry
@@ -394,7 +388,7 @@ private func corpusOrSkip() -> Corpus? {
 
     /// TCP/UDP flows against tshark's conversations, per unordered 5-tuple.
     @Test func agreesWithTshark() throws {
-        guard let corpus = corpusOrSkip() else { return }
+        let corpus = try readCorpus()
         var total = Agreement()
         var errors: [CaptureError.Kind: Int] = [:]
         var truncated = 0

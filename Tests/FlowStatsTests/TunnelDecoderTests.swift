@@ -379,18 +379,8 @@ let tunnelCases: [TunnelCase] = [
 
 // MARK: - Corpus: inner flows against Zeek and nDPI
 
-private let tunnelCorpus: String = {
-    let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    return packageRoot.appendingPathComponent("../shared/corpus").standardizedFileURL.path
-}()
+private let tunnelCorpus = SharedCorpus.path
 
-private func tunnelCorpusOrSkip() -> Bool {
-    guard FileManager.default.fileExists(atPath: tunnelCorpus + "/captures") else {
-        print("skipped: ../shared/corpus not found (looked in \(tunnelCorpus))")
-        return false
-    }
-    return true
-}
 
 /// A flow's identity without direction: protocol and both (address, port) ends, lower first.
 struct TunnelFlowKey: Hashable, Comparable, CustomStringConvertible {
@@ -490,7 +480,8 @@ func ndpiFlows(_ name: String) throws -> [TunnelFlowKey: Int] {
     return flows
 }
 
-@Suite struct TunnelCorpusTests {
+@Suite(.enabled(if: SharedCorpus.isPresent, "needs ../shared/corpus next to the package"))
+struct TunnelCorpusTests {
     @Test(arguments: [
         ("zeek__tunnels__gre-sample.pcap", [TunnelKind.gre]),
         ("zeek__tunnels__gre-within-gre.pcap", [.gre, .gre]),
@@ -498,7 +489,6 @@ func ndpiFlows(_ name: String) throws -> [TunnelFlowKey: Int] {
         ("zeek__tunnels__geneve.pcap", [.geneve]),
     ])
     func innerFlowsMatchZeek(_ name: String, _ kinds: [TunnelKind]) throws {
-        guard tunnelCorpusOrSkip() else { return }
         let scan = try scanTunnels(name)
         let rows = try zeekConnRows(name)
         var zeekInner: [TunnelFlowKey: Int] = [:]
@@ -516,7 +506,6 @@ func ndpiFlows(_ name: String) throws -> [TunnelFlowKey: Int] {
         ("ndpi__ipv6_in_gtp.pcap", [.gtpU]),
     ])
     func innerFlowsMatchNDPI(_ name: String, _ kinds: [TunnelKind]) throws {
-        guard tunnelCorpusOrSkip() else { return }
         let scan = try scanTunnels(name)
         let reference = try ndpiFlows(name)
         #expect(!reference.isEmpty)

@@ -1,4 +1,5 @@
 import FlowStats
+import FlowStatsTestSupport
 import Foundation
 import Testing
 
@@ -8,13 +9,7 @@ import Testing
 // table (5-tuple, Zeek's flip, ZeekConnection's own expiry and reuse answers). Skipped
 // with a message when the corpus is absent; nothing is copied from it.
 
-private let zeekCorpusPath: String = {
-    let packageRoot = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent()  // FlowStatsTests
-        .deletingLastPathComponent()  // Tests
-        .deletingLastPathComponent()  // package root
-    return packageRoot.appendingPathComponent("../shared/corpus").standardizedFileURL.path
-}()
+private let zeekCorpusPath = SharedCorpus.path
 
 /// One capture and its baseline. `verifyChecksums` is true when Zeek ran without `-C`.
 struct ZeekBaselineCase: Sendable, CustomStringConvertible {
@@ -227,12 +222,9 @@ func pairZeekRows(_ rows: [[String: String]], _ replayed: [ReplayedConnection]) 
 let zeekComparedFields = ["id.orig_h", "id.orig_p", "orig_pkts", "resp_pkts", "orig_ip_bytes", "resp_ip_bytes", "conn_state",
                           "history", "orig_bytes", "resp_bytes", "missed_bytes", "duration"]
 
-@Suite struct ZeekCorpusTests {
+@Suite(.enabled(if: SharedCorpus.isPresent, "needs ../shared/corpus next to the package"))
+struct ZeekCorpusTests {
     @Test func replayedCapturesAgreeWithZeekBaselines() throws {
-        guard FileManager.default.fileExists(atPath: zeekCorpusPath + "/captures") else {
-            print("ZeekCorpusTests: skipped, no shared corpus at \(zeekCorpusPath)")
-            return
-        }
         var agree: [String: Int] = [:]
         var total: [String: Int] = [:]
         var rowCount = 0
@@ -241,7 +233,7 @@ let zeekComparedFields = ["id.orig_h", "id.orig_p", "orig_pkts", "resp_pkts", "o
             let capture = zeekCorpusPath + "/captures/" + item.capture
             let reference = zeekCorpusPath + "/refs/" + item.reference
             guard FileManager.default.fileExists(atPath: capture), FileManager.default.fileExists(atPath: reference) else {
-                print("ZeekCorpusTests: \(item.capture) or its baseline is missing, skipped")
+                Issue.record("\(item.capture) or its baseline is missing from the corpus")
                 continue
             }
             let replayed = try replayZeek(capturePath: capture, verifyChecksums: item.verifyChecksums)
@@ -292,10 +284,8 @@ let zeekComparedFields = ["id.orig_h", "id.orig_p", "orig_pkts", "resp_pkts", "o
     @Test func injectedResetAfterSYNStaysOneConnection() throws {
         let capture = zeekCorpusPath + "/captures/zeek__tcp__rst-inject-rae.pcap"
         let reference = zeekCorpusPath + "/refs/zeek__tcp__rst-inject-rae.pcap.zeek-core.tcp.rst-after-syn.stdout"
-        guard FileManager.default.fileExists(atPath: capture), FileManager.default.fileExists(atPath: reference) else {
-            print("ZeekCorpusTests: skipped, rst-inject-rae.pcap or its baseline is absent")
-            return
-        }
+        try #require(FileManager.default.fileExists(atPath: capture) && FileManager.default.fileExists(atPath: reference),
+                     "rst-inject-rae.pcap or its baseline is missing from the corpus")
         // Zeek's endpoint record: [size=175, state=1, num_pkts=4, num_bytes_ip=395, ...]
         func side(_ prefix: String) throws -> (size: UInt64, state: UInt8, packets: Int, bytes: Int) {
             let text = try String(contentsOfFile: reference, encoding: .utf8)
