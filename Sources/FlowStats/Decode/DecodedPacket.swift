@@ -64,63 +64,69 @@ public enum Malformation: Sendable, Equatable, CustomStringConvertible {
 /// a layer (assigning a fresh value) and saving or restoring it around a tunnel candidate
 /// (copying it) always cover every field. ``DecodedPacket`` forwards each field by name.
 public struct LayerFields: Sendable, Equatable {
+    // Declared widest first, and the fields that start at -1 together, so that a fresh value
+    // is a few wide stores (the decoder clears one per packet).
+
+    public var source = IPAddress.zero
+    public var destination = IPAddress.zero
+    /// IPv4 total length, or 40 + IPv6 payload length: the packet's IP bytes on the wire.
+    public var ipLength: Int = 0
+    /// Offset of the IP header in the frame.
+    public var ipOffset: Int = 0
+    /// Fragment offset in bytes (IPv4 flags/offset, or the IPv6 Fragment header).
+    public var fragmentOffset: Int = 0
+    /// The TCP header length the data offset field declares (data offset × 4, options
+    /// included), as read: it may be below 20 or run past the IP payload or the captured
+    /// bytes. 0 when the fixed header was not captured.
+    public var tcpHeaderLength: Int = 0
+    /// Transport payload length from the IP length fields (not from captured bytes); 0 for
+    /// non-first fragments and protocols without a decoded transport header.
+    public var payloadLength: Int = 0
+    // Offsets the tunnel decoder and the fragment reassembler need; relative to `ipOffset`.
+    /// Bytes of the IP packet present in the buffer, clipped to `ipLength`.
+    var ipCapturedLength: Int = 0
+    /// Where the IPv6 Fragment header starts, when `isFragment` and `ipVersion == 6`.
+    var fragmentHeaderOffset: Int = 0
+    /// The UDP header's length field, or -1 (Zeek sizes UDP payloads from it).
+    public var udpLength: Int = -1
+    /// Where the transport header starts (after IPv6 extension headers); -1 when not reached.
+    var transportOffset: Int = -1
+
+    /// IPv4 identification or IPv6 Fragment header id.
+    public var fragmentID: UInt32 = 0
+    /// TCP fields, valid when `hasTCPHeader` (the 20-byte fixed header was captured).
+    public var sequence: UInt32 = 0
+    public var acknowledgment: UInt32 = 0
+    public var window: UInt16 = 0
+    /// Ports, valid when `hasPorts`.
+    public var sourcePort: UInt16 = 0
+    public var destinationPort: UInt16 = 0
+    /// 4 or 6.
+    public var ipVersion: UInt8 = 0
+    /// Transport protocol after any IPv6 extension headers.
+    public var ipProtocol: UInt8 = 0
+    public var tcpFlags: UInt8 = 0
+    /// ICMP/ICMPv6 type and code, valid when `ipProtocol` is ICMP or ICMPv6 and `hasPorts`.
+    public var icmpType: UInt8 = 0
+    public var icmpCode: UInt8 = 0
+    /// IPv4 MF flag or IPv6 M flag; `isFragment` when either it or `fragmentOffset` is set.
+    public var isFragment = false
+    public var moreFragments = false
+    /// Ports were read (TCP/UDP/SCTP with ≥ 4 header bytes captured, or ICMP type/code mapped to ports).
+    public var hasPorts = false
+    /// The 20-byte fixed TCP header was captured.
+    public var hasTCPHeader = false
+    /// Whether Zeek would use this TCP header (`TCPAnalyzer::ExtractTCP_Header`): it ignores
+    /// the segment, with the weird `bad_TCP_header_len` or `truncated_header`, when
+    /// `tcpHeaderLength` is below 20 or runs past the IP payload or past the captured bytes.
+    public var tcpHeaderUsable = false
+
     public var kind: PacketKind = .notIP
     /// Set when some header was cut short by the capture's snap length (or by a broken
     /// length field); the packet is still counted, with what could be read.
     public var truncation: Truncation?
     /// Why the packet was judged malformed, when `kind == .malformed`.
     public var malformation: Malformation?
-
-    /// 4 or 6.
-    public var ipVersion: UInt8 = 0
-    public var source = IPAddress.zero
-    public var destination = IPAddress.zero
-    /// Transport protocol after any IPv6 extension headers.
-    public var ipProtocol: UInt8 = 0
-    /// IPv4 total length, or 40 + IPv6 payload length: the packet's IP bytes on the wire.
-    public var ipLength: Int = 0
-    /// Offset of the IP header in the frame.
-    public var ipOffset: Int = 0
-
-    /// Fragment fields (IPv4 flags/offset, or the IPv6 Fragment header).
-    public var isFragment = false
-    public var fragmentOffset: Int = 0          // in bytes
-    public var moreFragments = false
-    public var fragmentID: UInt32 = 0
-
-    /// Ports were read (TCP/UDP/SCTP with ≥ 4 header bytes captured, or ICMP type/code mapped to ports).
-    public var hasPorts = false
-    public var sourcePort: UInt16 = 0
-    public var destinationPort: UInt16 = 0
-
-    /// TCP fields, valid when `hasTCPHeader` (the 20-byte fixed header was captured).
-    public var hasTCPHeader = false
-    /// The TCP header length the data offset field declares (data offset × 4, options
-    /// included), as read: it may be below 20 or run past the IP payload or the captured
-    /// bytes. 0 when the fixed header was not captured.
-    public var tcpHeaderLength: Int = 0
-    public var tcpFlags: UInt8 = 0
-    public var sequence: UInt32 = 0
-    public var acknowledgment: UInt32 = 0
-    public var window: UInt16 = 0
-    /// Transport payload length from the IP length fields (not from captured bytes); 0 for
-    /// non-first fragments and protocols without a decoded transport header.
-    public var payloadLength: Int = 0
-
-    /// ICMP/ICMPv6 type and code, valid when `ipProtocol` is ICMP or ICMPv6 and `hasPorts`.
-    public var icmpType: UInt8 = 0
-    public var icmpCode: UInt8 = 0
-
-    /// The UDP header's length field, or -1 (Zeek sizes UDP payloads from it).
-    public var udpLength: Int = -1
-
-    // Offsets the tunnel decoder and the fragment reassembler need; relative to `ipOffset`.
-    /// Where the transport header starts (after IPv6 extension headers); -1 when not reached.
-    var transportOffset: Int = -1
-    /// Bytes of the IP packet present in the buffer, clipped to `ipLength`.
-    var ipCapturedLength: Int = 0
-    /// Where the IPv6 Fragment header starts, when `isFragment` and `ipVersion == 6`.
-    var fragmentHeaderOffset: Int = 0
 
     public init() {}
 }
@@ -239,6 +245,10 @@ extension DecodedPacket {
     public var tcpHeaderLength: Int {
         @inline(__always) get { layer.tcpHeaderLength }
         @inline(__always) set { layer.tcpHeaderLength = newValue }
+    }
+    public var tcpHeaderUsable: Bool {
+        @inline(__always) get { layer.tcpHeaderUsable }
+        @inline(__always) set { layer.tcpHeaderUsable = newValue }
     }
     public var tcpFlags: UInt8 {
         @inline(__always) get { layer.tcpFlags }

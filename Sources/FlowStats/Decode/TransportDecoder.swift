@@ -20,6 +20,10 @@ extension PacketDecoder {
             p.acknowledgment = b.be32(start + 8)
             let dataOffset = Int(b.u8(start + 12) >> 4) * 4
             p.tcpHeaderLength = dataOffset
+            // Zeek's `len` is the IP payload, `remaining` the bytes captured from the TCP header
+            // on; Ethernet padding (clipped from `available`) adds to it only when the whole IP
+            // packet was captured, where `transportLength` decides.
+            p.tcpHeaderUsable = dataOffset >= 20 && dataOffset <= transportLength && dataOffset <= available
             p.tcpFlags = b.u8(start + 13)
             p.window = b.be16(start + 14)
             p.payloadLength = max(0, transportLength - max(dataOffset, 20))

@@ -15,12 +15,8 @@ struct FlowInput {
     /// The UDP header's length field, or -1.
     var udpLength: Int
     var hasTCPHeader: Bool
-    /// The TCP header length from the data offset (``LayerFields/tcpHeaderLength``); 0 when
-    /// the fixed header was not captured, and for tunnel layers.
-    var tcpHeaderLength: Int
-    /// Whether Zeek would use this TCP header: `TCPAnalyzer::ExtractTCP_Header` ignores the
-    /// segment (weird `bad_TCP_header_len` or `truncated_header`) when the header length is
-    /// below 20 or runs past the IP payload or past the captured bytes.
+    /// Whether Zeek would use this TCP header (``LayerFields/tcpHeaderUsable``, from the
+    /// header length); false for tunnel layers.
     var tcpHeaderUsable: Bool
     var tcpFlags: UInt8
     var sequence: UInt32
@@ -49,15 +45,7 @@ struct FlowInput {
         capturedPayloadLength = max(0, p.payloadLength - missing)
         udpLength = p.udpLength
         hasTCPHeader = p.hasTCPHeader
-        tcpHeaderLength = p.tcpHeaderLength
-        // Zeek's `len` (IP payload) and `remaining` (captured from the TCP header on; Ethernet
-        // padding adds to it only when the whole IP packet was captured, so clipping it to the
-        // IP packet changes nothing here).
-        let segmentStart = p.ipOffset + p.transportOffset
-        let segmentLength = p.ipLength - p.transportOffset
-        let capturedSegment = min(capturedLength, p.ipOffset + p.ipLength) - segmentStart
-        tcpHeaderUsable = tcpHeaderLength >= 20 && tcpHeaderLength <= segmentLength
-            && tcpHeaderLength <= capturedSegment
+        tcpHeaderUsable = p.tcpHeaderUsable
         tcpFlags = p.tcpFlags
         sequence = p.sequence
         acknowledgment = p.acknowledgment
@@ -79,7 +67,6 @@ struct FlowInput {
         capturedPayloadLength = t.payloadLength
         udpLength = t.ipProtocol == IPProtocol.udp.rawValue ? t.payloadLength + 8 : -1
         hasTCPHeader = false
-        tcpHeaderLength = 0
         tcpHeaderUsable = false
         tcpFlags = 0
         sequence = 0
