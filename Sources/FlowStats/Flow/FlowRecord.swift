@@ -67,6 +67,10 @@ public struct FlowRecord: Sendable {
     /// the direction and connection state, and is dropped if no packet comes.
     var awaitingContinuation = false
     public var endReason: EndReason = .eof
+    /// The flow table's bookkeeping, in bytes that padding would otherwise take: whether the
+    /// slot holds a live flow, and the token of the flow's current expiry-queue entry.
+    var live = false
+    var queueToken: UInt32 = 0
     /// Zeek's view of the connection: conn_state, history, sequence-based sizes, its own
     /// packet counts and duration.
     public var zeek: ZeekConnection

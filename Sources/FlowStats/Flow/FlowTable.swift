@@ -23,12 +23,6 @@ public struct FlowTable {
     private let timers: ZeekTimers
     private let uidSalt: UInt64
 
-    private struct Slot {
-        var record: FlowRecord
-        var queueToken: UInt32 = 0
-        var live = false
-    }
-
     private struct Expiry: Comparable {
         var deadline: Int64
         var slot: Int32
@@ -38,8 +32,11 @@ public struct FlowTable {
         }
     }
 
+    /// Bytes per slot (the record holds the queue token and live flag), for the structural tests.
+    static var slotStride: Int { MemoryLayout<FlowRecord>.stride }
+
     private var index = FlowIndex()
-    private var slots = ChunkedArray<Slot>()
+    private var slots = ChunkedArray<FlowRecord>()
     private var features: FlowFeatures
     private var freeSlots: [Int32] = []
     private var queue = Heap<Expiry>()
@@ -106,7 +103,7 @@ public struct FlowTable {
         if !p.tunnels.isEmpty && configuration.tunnels == .both {
             for layer in p.tunnels {
                 let slot = account(FlowInput(layer), wireLength: wireLength, parent: parent, at: now)
-                let r = slots[Int(slot)].record
+                let r = slots[Int(slot)]
                 parent = TunnelParent(uid: r.uid, ipProtocol: r.key.ipProtocol, client: r.client, server: r.server)
             }
         }
@@ -154,10 +151,10 @@ public struct FlowTable {
         index = FlowIndex(capacity: 0)
         queue = Heap()
         var order: [Int32] = []
-        for i in 0..<slots.count where slots[i].live && !slots[i].record.awaitingContinuation {
+        for i in 0..<slots.count where slots[i].live && !slots[i].awaitingContinuation {
             order.append(Int32(i))
         }
-        FlowKeyOrder.sort(&order) { slots[Int($0)].record.key }
+        FlowKeyOrder.sort(&order) { slots[Int($0)].key }
         return order
     }
 
@@ -167,15 +164,15 @@ public struct FlowTable {
     private mutating func account(_ input: FlowInput, wireLength: Int, parent: TunnelParent?, at now: Int64) -> Int32 {
         let (key, flipped) = FlowKey.make(input, vlanInKey: configuration.vlanInKey)
         // The index holds only slots of live flows.
-        let found = index.find(hash: key.hash32) { slots[Int($0)].record.key == key }
+        let found = index.find(hash: key.hash32) { slots[Int($0)].key == key }
         guard let slot = found else {
             return create(key, flipped: flipped, input, wireLength: wireLength, parent: parent, at: now)
         }
         let s = Int(slot)
         if configuration.semantics == .flowcsv, input.isTCP, configuration.endOnTCPClose,
-           slots[s].record.tcp.isClosed, TCPLifecycle.isOpeningSYN(input.tcpFlags) {
+           slots[s].tcp.isClosed, TCPLifecycle.isOpeningSYN(input.tcpFlags) {
             // A new connection on the same 5-tuple after close (port reuse).
-            end(slot, reason: slots[s].record.tcp.closeReason)
+            end(slot, reason: slots[s].tcp.closeReason)
             return create(key, flipped: flipped, input, wireLength: wireLength, parent: parent, at: now)
         }
         if !update(slot, flipped: flipped, input, wireLength: wireLength, parent: parent, at: now) {
@@ -204,21 +201,24 @@ public struct FlowTable {
         }
         created &+= 1
         // The record is built straight into its slot, not on the stack and then copied (it is large).
-        @inline(__always) func record() -> FlowRecord {
-            FlowRecord(key: key, clientIsLower: clientIsLower, firstNs: now, lastNs: now, vlanID: input.vlanID,
-                       zeek: ZeekConnection(protocol: input.zeekProtocol, flipped: clientIsLower != senderIsLower))
+        // A reused slot keeps its queue token: entries the old flow left in the queue stay stale.
+        @inline(__always) func record(queueToken: UInt32) -> FlowRecord {
+            var r = FlowRecord(key: key, clientIsLower: clientIsLower, firstNs: now, lastNs: now, vlanID: input.vlanID,
+                               zeek: ZeekConnection(protocol: input.zeekProtocol, flipped: clientIsLower != senderIsLower))
+            r.live = true
+            r.queueToken = queueToken
+            return r
         }
         let slot: Int32
         if let reused = freeSlots.popLast() {
             slot = reused
-            slots[Int(slot)].record = record()
-            slots[Int(slot)].live = true
+            slots[Int(slot)] = record(queueToken: slots[Int(slot)].queueToken)
         } else {
             slot = Int32(slots.count)
-            slots.append(Slot(record: record(), live: true))
+            slots.append(record(queueToken: 0))
         }
         if !features.isEmpty { features.start(slot: Int(slot)) }
-        slots[Int(slot)].record.uid = FlowUID.make(salt: uidSalt, key: key, firstNs: now, serial: created)
+        slots[Int(slot)].uid = FlowUID.make(salt: uidSalt, key: key, firstNs: now, serial: created)
         index.insert(hash: key.hash32, slot: slot)
         _ = update(slot, flipped: flipped, input, wireLength: wireLength, parent: parent, at: now)
         enqueue(slot)
@@ -230,7 +230,7 @@ public struct FlowTable {
     /// in-place access (``FlowRecord/absorb(_:senderIsLower:wireLength:parent:at:configuration:)``).
     private mutating func update(_ slot: Int32, flipped: Bool, _ input: FlowInput, wireLength: Int,
                                  parent: TunnelParent?, at now: Int64) -> Bool {
-        let outcome = slots[Int(slot)].record.absorb(input, senderIsLower: !flipped, wireLength: wireLength,
+        let outcome = slots[Int(slot)].absorb(input, senderIsLower: !flipped, wireLength: wireLength,
                                                      parent: parent, at: now, configuration: configuration)
         if outcome.newConnection { return false }
         if !features.isEmpty {
@@ -263,10 +263,10 @@ public struct FlowTable {
 
     private mutating func end(_ slot: Int32, reason: EndReason) {
         let s = Int(slot)
-        if !slots[s].record.awaitingContinuation {
+        if !slots[s].awaitingContinuation {
             hand(slot, reason: reason)  // before the slot is free: the same packet may reuse it
         }
-        index.remove(hash: slots[s].record.key.hash32, slot: slot)
+        index.remove(hash: slots[s].key.hash32, slot: slot)
         slots[s].live = false
         freeSlots.append(slot)
     }
@@ -274,14 +274,14 @@ public struct FlowTable {
     /// Appends the row of `slot` to ``finished``: the record with `reason`, and its groups' states.
     private mutating func hand(_ slot: Int32, reason: EndReason) {
         let s = Int(slot)
-        slots[s].record.endReason = reason
-        finished.records.append(slots[s].record)
+        slots[s].endReason = reason
+        finished.records.append(slots[s])
         if !features.isEmpty { features.hand(slot: s, to: &finished) }
     }
 
     @inline(__always)
     private func closeReason(of slot: Int) -> EndReason? {
-        slots[slot].record.closeReason(configuration)
+        slots[slot].closeReason(configuration)
     }
 
     // MARK: - Expiry
@@ -289,7 +289,7 @@ public struct FlowTable {
     /// When the flow in `slot` expires and why (read in place, the record is large).
     @inline(__always)
     private func deadline(of slot: Int) -> (Int64, EndReason) {
-        slots[slot].record.deadline(configuration, timers)
+        slots[slot].deadline(configuration, timers)
     }
 
     private mutating func enqueue(_ slot: Int32) {
@@ -308,7 +308,7 @@ public struct FlowTable {
             if deadline > now {
                 enqueue(top.slot)  // the flow saw packets since it was queued
             } else {
-                due.append((deadline, slots[s].record.key, top.slot, reason))
+                due.append((deadline, slots[s].key, top.slot, reason))
             }
         }
         if due.count > 1 {
@@ -320,7 +320,7 @@ public struct FlowTable {
                 // Write what the flow has so far, and keep its direction and connection state
                 // for the packets still to come; if none comes, the placeholder is dropped.
                 hand(item.slot, reason: .active)
-                slots[s].record.startContinuation()
+                slots[s].startContinuation()
                 if !features.isEmpty { features.split(slot: s) }
                 enqueue(item.slot)
             } else {
