@@ -41,6 +41,20 @@ import Testing
         #expect(a.retransmittedPackets == 0)
     }
 
+    @Test func fillInsideAHoleSplitsItAndOneSegmentCanFillTwo() {
+        var a = TCPDirectionAnalytics()
+        a.observe(flags: psh, sequence: 1, acknowledgment: 1, window: 10, payload: 100)    // 1..100
+        a.observe(flags: psh, sequence: 201, acknowledgment: 1, window: 10, payload: 100)  // hole 101..200
+        a.observe(flags: psh, sequence: 401, acknowledgment: 1, window: 10, payload: 100)  // hole 301..400
+        #expect(a.missingBytes == 200)
+        a.observe(flags: psh, sequence: 141, acknowledgment: 1, window: 10, payload: 20)   // 141..160: 101..140, 161..200 left
+        #expect(a.outOfOrderPackets == 1 && a.missingBytes == 180)
+        a.observe(flags: psh, sequence: 181, acknowledgment: 1, window: 10, payload: 140)  // 181..320: 20 + 20 filled
+        #expect(a.outOfOrderPackets == 2 && a.missingBytes == 140)                       // 101..140, 161..180, 321..400
+        a.observe(flags: psh, sequence: 101, acknowledgment: 1, window: 10, payload: 300)  // 101..400: all the rest
+        #expect(a.outOfOrderPackets == 3 && a.missingBytes == 0 && a.retransmittedPackets == 0)
+    }
+
     @Test func gapThatIsNeverFilledStaysMissing() {
         var a = TCPDirectionAnalytics()
         a.observe(flags: psh, sequence: 5000, acknowledgment: 1, window: 10, payload: 10)
