@@ -93,10 +93,8 @@ public enum FileProcessor {
                                   appName: labels?.appName ?? "",
                                   appAction: labels?.appAction ?? "")
         let schema = options.schema
-        // Statistics and TCP analytics cost per packet: keep them only when the rows show them.
-        var reading = options
-        reading.flow.detailedStatistics = options.flow.detailedStatistics && schema.usesDetailedStatistics
-        var report = readFlows(input, options: reading) { flows in
+        // Feature groups cost per packet and per flow: keep exactly those the columns read.
+        var report = readFlows(input, options: options, features: schema.requirements) { flows in
             schema.writeRows(flows, file: context, to: out)
             if out.count >= 1 << 20 { flush(&out) }
         }
@@ -105,10 +103,19 @@ public enum FileProcessor {
         return report
     }
 
-    /// Reads `input` into flows. `onFlows` receives the flows that ended, in output order,
-    /// as they end (after the packet that ended them, and at the end of the file).
+    /// Reads `input` into flows (core records only, no feature groups). `onFlows` receives the
+    /// flows that ended, in output order, as they end (after the packet that ended them, and
+    /// at the end of the file).
     public static func readFlows(_ input: CaptureInput, options: ProcessingOptions,
                                  onFlows: ([FlowRecord]) -> Void) -> FileReport {
+        readFlows(input, options: options, features: []) { onFlows($0.records) }
+    }
+
+    /// Reads `input` into flows, keeping the feature groups `features` (e.g. a schema's
+    /// ``Schema/requirements``). `onFlows` receives the flows that ended, in output order, with
+    /// the groups' states, as they end.
+    public static func readFlows(_ input: CaptureInput, options: ProcessingOptions, features: FeatureSet,
+                                 onFlows: (FinishedFlows) -> Void) -> FileReport {
         var report = FileReport(input: input)
         let reader: CaptureReader
         do {
@@ -120,7 +127,8 @@ public enum FileProcessor {
         // All per-packet state lives in one value whose method runs per packet, so the hot
         // path touches its fields in place instead of through closure-captured boxes.
         withoutActuallyEscaping(onFlows) { onFlows in
-            var session = FileSession(options.flow, uidSalt: FlowUID.salt(input.displayPath), onFlows: onFlows)
+            var session = FileSession(options.flow, uidSalt: FlowUID.salt(input.displayPath), features: features,
+                                      onFlows: onFlows)
             let progress = options.progress
             let end: ReadEnd
             if options.pipeline {

@@ -6,16 +6,17 @@
 struct FileSession {
     let flow: FlowConfiguration
     let decapsulate: Bool
-    let onFlows: ([FlowRecord]) -> Void
+    let onFlows: (FinishedFlows) -> Void
     var table: FlowTable
     var reassembler = FragmentReassembler()
     var report = FileReport(input: CaptureInput(path: "", displayPath: ""))
 
-    init(_ flow: FlowConfiguration, uidSalt: UInt64, onFlows: @escaping ([FlowRecord]) -> Void) {
+    /// `features`: the feature groups the rows need (a schema's requirements).
+    init(_ flow: FlowConfiguration, uidSalt: UInt64, features: FeatureSet, onFlows: @escaping (FinishedFlows) -> Void) {
         self.flow = flow
         self.decapsulate = flow.tunnels != .outer
         self.onFlows = onFlows
-        self.table = FlowTable(configuration: flow, uidSalt: uidSalt)
+        self.table = FlowTable(configuration: flow, uidSalt: uidSalt, features: features)
     }
 
     /// Decodes one packet into `packet` and accounts it; returns the number of packets read so far.
@@ -99,10 +100,14 @@ struct FileSession {
         table.finished.removeAll(keepingCapacity: true)
     }
 
+    /// Rows handed out per batch at the end of the capture: the live flows' records are copied
+    /// out this many at a time, not all at once beside the table.
+    static let finishBatch = 4096
+
     mutating func finish() {
         reassembler.expireAll()
         report.reassembly = reassembler.stats
-        table.finish()
+        while table.finish(atMost: Self.finishBatch) { drain() }
         drain()
         report.backwardsTimestamps = table.backwardsTimestamps
     }
