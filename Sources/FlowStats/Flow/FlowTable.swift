@@ -130,7 +130,7 @@ public struct FlowTable {
         let (key, flipped) = FlowKey.make(input, vlanInKey: configuration.vlanInKey)
         let found = slots.withUnsafeBufferPointer { live in
             // In bounds: the index holds only slots of live flows.
-            index.find(hash: key.hash32) { live[Int($0)].record.key == key }
+            index.find(hash: index.hash(of: key)) { live[Int($0)].record.key == key }
         }
         guard let slot = found else {
             return create(key, flipped: flipped, input, wireLength: wireLength, parent: parent, at: now)
@@ -182,7 +182,7 @@ public struct FlowTable {
             slots.append(Slot(record: record(), live: true))
         }
         slots[Int(slot)].record.uid = FlowUID.make(salt: uidSalt, key: key, firstNs: now, serial: created)
-        index.insert(hash: key.hash32, slot: slot)
+        index.insert(hash: index.hash(of: key), slot: slot)
         _ = update(slot, flipped: flipped, input, wireLength: wireLength, parent: parent, at: now)
         enqueue(slot)
         return slot
@@ -225,7 +225,7 @@ public struct FlowTable {
             slots[s].record.endReason = reason  // the slot is free from here on: no copy needed
             finished.append(slots[s].record)
         }
-        index.remove(hash: slots[s].record.key.hash32, slot: slot)
+        index.remove(hash: index.hash(of: slots[s].record.key), slot: slot)
         slots[s].live = false
         freeSlots.append(slot)
     }
