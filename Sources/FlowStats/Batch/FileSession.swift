@@ -105,5 +105,7 @@ struct FileSession {
         table.finish()
         drain()
         report.backwardsTimestamps = table.backwardsTimestamps
+        report.evictedFlows = table.evictedFlows
+        report.maxFlows = flow.maxFlows
     }
 }

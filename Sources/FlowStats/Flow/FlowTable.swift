@@ -40,6 +40,8 @@ public struct FlowTable {
     private var queue = Heap<Expiry>()
     private var fragments: FragmentTracker
     private var created: UInt64 = 0
+    /// --max-flows: the least recently active flow, kept only when the cap is on (FlowEviction.swift).
+    private var eviction = FlowEviction()
 
     /// Flows that have ended, in output order. The caller takes them out.
     public var finished: [FlowRecord] = []
@@ -64,6 +66,9 @@ public struct FlowTable {
 
     /// Number of flows currently held.
     public var liveFlows: Int { index.count }
+
+    /// Flows ended early (``EndReason/evicted``) to keep within ``FlowConfiguration/maxFlows``.
+    public var evictedFlows: Int { eviction.evicted }
 
     /// Advances the capture clock to a packet's time and ends the flows that expire by
     /// then. Returns the (monotonic) time to use for the packet.
@@ -121,6 +126,7 @@ public struct FlowTable {
         slots.removeAll()
         freeSlots.removeAll()
         queue = Heap()
+        eviction.removeAll()  // --max-flows hook
     }
 
     // MARK: - Flow life
@@ -166,6 +172,13 @@ public struct FlowTable {
                                                      destinationIsBroadcast: input.destinationIsBroadcast)
             clientIsLower = zeekFlip ? !senderIsLower : senderIsLower
         }
+        // --max-flows hook (FlowEviction.swift): at the cap, end the least recently active flow first.
+        if configuration.maxFlows > 0 && index.count >= configuration.maxFlows,
+           let victim = slots.withUnsafeBufferPointer({ live in
+               eviction.victim(lastNs: { live[Int($0)].record.lastNs }, key: { live[Int($0)].record.key })
+           }) {
+            end(victim, reason: .evicted)
+        }
         created &+= 1
         // The record is built straight into its slot, not on the stack and then copied (it is large).
         @inline(__always) func record() -> FlowRecord {
@@ -183,6 +196,7 @@ public struct FlowTable {
         }
         slots[Int(slot)].record.uid = FlowUID.make(salt: uidSalt, key: key, firstNs: now, serial: created)
         index.insert(hash: index.hash(of: key), slot: slot)
+        if configuration.maxFlows > 0 { eviction.started(slot, at: now) }  // --max-flows hook
         _ = update(slot, flipped: flipped, input, wireLength: wireLength, parent: parent, at: now)
         enqueue(slot)
         return slot
@@ -226,6 +240,7 @@ public struct FlowTable {
             finished.append(slots[s].record)
         }
         index.remove(hash: index.hash(of: slots[s].record.key), slot: slot)
+        if configuration.maxFlows > 0 { eviction.ended(slot) }  // --max-flows hook
         slots[s].live = false
         freeSlots.append(slot)
     }

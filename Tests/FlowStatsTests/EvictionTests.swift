@@ -1,0 +1,101 @@
+import FlowStats
+import FlowStatsTestSupport
+import Testing
+
+/// `--max-flows` (``FlowConfiguration/maxFlows``), with hand-worked scenarios.
+///
+/// Every packet is a UDP datagram 10.0.0.1:<port> ↔ 10.0.0.2:53 with 10 bytes of payload:
+/// 14 + 20 + 8 + 10 = 52 bytes on the wire. The client port tells the flows apart, and the
+/// lower endpoint of every key is the client's (10.0.0.1 < 10.0.0.2), so key order is
+/// client port order.
+@Suite struct EvictionTests {
+    static func datagram(_ t: Double, port: UInt16, fromClient: Bool = true) -> PcapRecord {
+        udpFrame(t, fromClient: fromClient, payload: 10, sport: port)
+    }
+
+    /// port, packets, first and last time (s), end reason.
+    static func summary(_ f: FlowRecord) -> String {
+        "\(f.client.port) \(f.packets)/\(f.wireBytes) \(Double(f.firstNs) / 1e9)…\(Double(f.lastNs) / 1e9) \(f.endReason)"
+    }
+
+    /// A (1000) at 0 s, B (1001) at 1 s, A at 2 s, C (1002) at 3 s, B at 4 s, C at 5 s.
+    static let interleaved = [
+        datagram(0, port: 1000), datagram(1, port: 1001), datagram(2, port: 1000, fromClient: false),
+        datagram(3, port: 1002), datagram(4, port: 1001), datagram(5, port: 1002, fromClient: false),
+    ]
+
+    @Test func leastRecentlyActiveFlowIsEvicted() throws {
+        // Cap 2. At 3 s C needs room: A was last seen at 2 s, B at 1 s, so B goes. At 4 s B's
+        // packet starts a new flow and needs room: A (2 s) is older than C (3 s), so A goes.
+        // At the end B (from 4 s) and C (3 and 5 s) end with eof, in key order (1001, 1002).
+        let (flows, report) = try runFlows(Self.interleaved) { $0.flow.maxFlows = 2 }
+        #expect(flows.map(Self.summary) == [
+            "1001 1/52 1.0…1.0 evicted",
+            "1000 2/104 0.0…2.0 evicted",
+            "1001 1/52 4.0…4.0 eof",
+            "1002 2/104 3.0…5.0 eof",
+        ])
+        #expect(report.evictedFlows == 2)
+        #expect(report.warnings.contains("2 flows evicted (--max-flows 2)"))
+        #expect(report.warnings.count { $0.contains("evicted") } == 1)
+    }
+
+    @Test func zeroMeansNoCap() throws {
+        let (flows, report) = try runFlows(Self.interleaved) { $0.flow.maxFlows = 0 }
+        #expect(flows.map(Self.summary) == [
+            "1000 2/104 0.0…2.0 eof",
+            "1001 2/104 1.0…4.0 eof",
+            "1002 2/104 3.0…5.0 eof",
+        ])
+        #expect(report.evictedFlows == 0)
+        #expect(!report.warnings.contains { $0.contains("evicted") })
+    }
+
+    @Test func defaultCapIsDocumentedValue() throws {
+        #expect(FlowConfiguration().maxFlows == 4_000_000)
+        let (flows, report) = try runFlows(Self.interleaved)
+        #expect(flows.count == 3 && report.evictedFlows == 0)
+    }
+
+    @Test func equalLastTimesEvictTheSmallestKey() throws {
+        // Cap 2. C (1002) then A (1000) both at 0 s: C holds the lower slot, A the lower key.
+        // At 1 s B (1001) needs room: A and C tie at 0 s, the key decides: A goes. Then D (999)
+        // at 1 s needs room: C (0 s) is older than B (1 s): C goes. At the end D and B, in key
+        // order (999, 1001).
+        let records = [Self.datagram(0, port: 1002), Self.datagram(0, port: 1000), Self.datagram(1, port: 1001), Self.datagram(1, port: 999)]
+        let (flows, report) = try runFlows(records) { $0.flow.maxFlows = 2 }
+        #expect(flows.map(Self.summary) == [
+            "1000 1/52 0.0…0.0 evicted",
+            "1002 1/52 0.0…0.0 evicted",
+            "999 1/52 1.0…1.0 eof",
+            "1001 1/52 1.0…1.0 eof",
+        ])
+        #expect(report.evictedFlows == 2)
+    }
+
+    @Test func evictedFlowsQueuedExpiryIsStale() throws {
+        // Cap 1, idle timeout 120 s. A at 0 s (idle deadline 120 s); B at 1 s evicts A and takes
+        // its slot. At 120.5 s A's queued expiry is due but belongs to the evicted flow: B (last
+        // seen 1 s, deadline 121 s) must stay, and takes the packet. A at 125 s evicts B.
+        let records = [Self.datagram(0, port: 1000), Self.datagram(1, port: 1001), Self.datagram(120.5, port: 1001, fromClient: false),
+                       Self.datagram(125, port: 1000)]
+        let (flows, report) = try runFlows(records) { $0.flow.maxFlows = 1 }
+        #expect(flows.map(Self.summary) == [
+            "1000 1/52 0.0…0.0 evicted",
+            "1001 2/104 1.0…120.5 evicted",
+            "1000 1/52 125.0…125.0 eof",
+        ])
+        #expect(report.evictedFlows == 2)
+    }
+
+    @Test func zeekSemanticsEvictToo() throws {
+        // Under the zeek preset the same rule applies; the rows keep Zeek's state at eviction.
+        let (flows, report) = try runFlows(Self.interleaved) {
+            $0.flow = FlowConfiguration(preset: .zeek)
+            $0.flow.maxFlows = 2
+        }
+        #expect(flows.map(\.endReason) == [.evicted, .evicted, .eof, .eof])
+        #expect(flows.map(\.client.port) == [1001, 1000, 1001, 1002])
+        #expect(report.evictedFlows == 2)
+    }
+}
