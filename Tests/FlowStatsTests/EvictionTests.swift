@@ -98,4 +98,50 @@ import Testing
         #expect(flows.map(\.client.port) == [1001, 1000, 1001, 1002])
         #expect(report.evictedFlows == 2)
     }
+
+    /// Random traffic over 60 client ports with a cap of 16, against a model of the rule
+    /// written here from its definition: a packet of a flow not live, with 16 live, first ends
+    /// the live flow with the earliest last packet (ties: lower port, i.e. lower key). No
+    /// timeouts can fire (idle 1 day, no active timeout), so evictions and eof are all.
+    @Test func matchesAModelOfTheRuleOnRandomTraffic() throws {
+        let seed: UInt64 = 0x00E7_1C7E
+        print("EvictionTests random traffic: SplitMix64 seed \(seed)")
+        var random = SplitMix64(seed: seed)
+        var records: [PcapRecord] = []
+        var expected: [String] = []
+        var live: [UInt16: (first: Int64, last: Int64, packets: Int)] = [:]
+        var tMs: Int64 = 0
+        for _ in 0..<3000 {
+            tMs += Int64(random.next() % 3)  // 0, 1 or 2 ms: many equal times
+            let port = UInt16(1000 + random.next() % 60)
+            let t = Double(tMs) / 1000
+            records.append(Self.datagram(t, port: port, fromClient: random.next() % 2 == 0))
+            let now = ns(t)
+            if let flow = live[port] {
+                live[port] = (flow.first, now, flow.packets + 1)
+                continue
+            }
+            if live.count == 16 {
+                let victim = live.min { a, b in a.value.last != b.value.last ? a.value.last < b.value.last : a.key < b.key }!
+                expected.append("\(victim.key) \(victim.value.packets) \(victim.value.first)…\(victim.value.last) evicted")
+                live[victim.key] = nil
+            }
+            live[port] = (now, now, 1)
+        }
+        for (port, flow) in live.sorted(by: { $0.key < $1.key }) {
+            expected.append("\(port) \(flow.packets) \(flow.first)…\(flow.last) eof")
+        }
+        let (flows, report) = try runFlows(records) {
+            $0.flow.maxFlows = 16
+            $0.flow.idle = IdleTimeouts(all: ns(86_400))
+            $0.flow.activeTimeoutNs = 0
+        }
+        // The port of 10.0.0.1, the lower endpoint (the client is whoever sent first).
+        let got = flows.map { "\($0.key.lower.port) \($0.packets) \($0.firstNs)…\($0.lastNs) \($0.endReason)" }
+        #expect(got.count == expected.count)
+        let firstDifference = got.indices.first { $0 < expected.count && got[$0] != expected[$0] }
+        #expect(firstDifference == nil, "row \(firstDifference ?? 0): \(firstDifference.map { got[$0] } ?? "") ≠ \(firstDifference.map { expected[$0] } ?? "")")
+        #expect(report.evictedFlows == expected.count { $0.hasSuffix("evicted") })
+        #expect(report.evictedFlows > 100)
+    }
 }

@@ -1,5 +1,3 @@
-import HeapModule
-
 /// `--max-flows`: finds the least recently active live flow, to end it (``EndReason/evicted``)
 /// when creating a flow would exceed the cap.
 ///
@@ -13,19 +11,22 @@ import HeapModule
 /// is rebuilt without them when they outnumber the live ones, so it stays O(live flows).
 ///
 /// Kept only when the cap is on (``FlowConfiguration/maxFlows`` > 0); the table calls
-/// ``started(_:at:)`` and ``ended(_:)`` from its create and end paths.
+/// ``started(_:at:)`` and ``ended(_:)`` from its create and end paths. The heap is a plain
+/// binary heap: a new flow's time is the latest, so its insert stops after one comparison
+/// (a min-max heap would climb its max levels every time).
 struct FlowEviction {
-    private struct Entry: Comparable {
+    private struct Entry {
         var lastNs: Int64
         var slot: Int32
         var generation: UInt32
 
+        @inline(__always)
         static func < (a: Entry, b: Entry) -> Bool {
             a.lastNs != b.lastNs ? a.lastNs < b.lastNs : a.slot < b.slot
         }
     }
 
-    private var heap = Heap<Entry>()
+    private var heap = BinaryHeap()
     /// Per slot: bumped whenever a flow starts or ends in it, so older entries are stale.
     private var generations: [UInt32] = []
     /// Live flows tracked (one valid heap entry each).
@@ -61,7 +62,7 @@ struct FlowEviction {
         var ties: [Entry] = []
         while let top = heap.min {
             if let first = ties.first, top.lastNs > first.lastNs { break }
-            heap.removeMin()
+            heap.popMin()
             guard generations[Int(top.slot)] == top.generation else { continue }  // stale
             let current = lastNs(top.slot)
             if current > top.lastNs {
@@ -79,13 +80,58 @@ struct FlowEviction {
 
     /// Forgets every flow (the table was emptied); keeps the count of evictions.
     mutating func removeAll() {
-        heap = Heap()
+        heap = BinaryHeap()
         generations.removeAll()
         live = 0
     }
 
     private mutating func dropStale() {
         let generations = self.generations
-        heap = Heap(heap.unordered.filter { generations[Int($0.slot)] == $0.generation })
+        heap.removeAll { generations[Int($0.slot)] != $0.generation }
+    }
+
+    /// A binary min-heap of entries in an array.
+    private struct BinaryHeap {
+        private var items: [Entry] = []
+
+        var count: Int { items.count }
+        var min: Entry? { items.first }
+
+        mutating func insert(_ entry: Entry) {
+            var i = items.count
+            items.append(entry)
+            while i > 0 {
+                let parent = (i - 1) / 2
+                guard entry < items[parent] else { break }
+                items[i] = items[parent]
+                i = parent
+            }
+            items[i] = entry
+        }
+
+        mutating func popMin() {
+            let last = items.removeLast()
+            if !items.isEmpty { siftDown(last, from: 0) }
+        }
+
+        /// Removes the entries `isRemoved` picks, and restores the heap order (in O(n)).
+        mutating func removeAll(where isRemoved: (Entry) -> Bool) {
+            items.removeAll(where: isRemoved)
+            for i in stride(from: items.count / 2 - 1, through: 0, by: -1) { siftDown(items[i], from: i) }
+        }
+
+        /// Puts `entry` at `i` and moves it down to its place.
+        private mutating func siftDown(_ entry: Entry, from start: Int) {
+            var i = start
+            while true {
+                var child = 2 * i + 1
+                if child >= items.count { break }
+                if child + 1 < items.count && items[child + 1] < items[child] { child += 1 }
+                guard items[child] < entry else { break }
+                items[i] = items[child]
+                i = child
+            }
+            items[i] = entry
+        }
     }
 }
