@@ -144,4 +144,23 @@ import Testing
         #expect(report.evictedFlows == expected.count { $0.hasSuffix("evicted") })
         #expect(report.evictedFlows > 100)
     }
+
+    @Test func aClosedFlowEvictedInItsLingerKeepsFin() throws {
+        // Cap 1. TCP 10.0.0.1:40000 → 10.0.0.2:80: SYN, SYN-ACK, ACK, FIN, FIN, ACK at 0 … 0.5 s
+        // (54-byte frames), closed at 0.4 s, lingering until 5.4 s. At 1 s a UDP datagram
+        // (10.0.0.1:5353 → 10.0.0.2:53, 52 bytes) needs room: the TCP flow goes, as `fin`.
+        // A second datagram at 2 s finds its flow; it ends at eof.
+        let records = [
+            tcpFrame(0, fromClient: true, [.syn]), tcpFrame(0.1, fromClient: false, [.syn, .ack]),
+            tcpFrame(0.2, fromClient: true, [.ack]), tcpFrame(0.3, fromClient: true, [.fin, .ack]),
+            tcpFrame(0.4, fromClient: false, [.fin, .ack]), tcpFrame(0.5, fromClient: true, [.ack]),
+            udpFrame(1, fromClient: true, payload: 10), udpFrame(2, fromClient: false, payload: 10),
+        ]
+        let (flows, report) = try runFlows(records) { $0.flow.maxFlows = 1 }
+        #expect(flows.map(Self.summary) == [
+            "40000 6/324 0.0…0.5 fin",
+            "5353 2/104 1.0…2.0 eof",
+        ])
+        #expect(report.evictedFlows == 1)
+    }
 }

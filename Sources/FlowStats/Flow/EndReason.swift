@@ -15,6 +15,7 @@ public enum EndReason: String, Sendable, CaseIterable {
     /// connection while this one was still open (Zeek's connection reuse).
     case reuse
     /// The table held `--max-flows` live flows when a new one started: this flow, the least
-    /// recently active (earliest last packet; ties by flow key), was ended to make room.
+    /// recently active (earliest last packet; ties by flow key), was ended to make room. (A
+    /// TCP flow already closed, in its linger, keeps `fin` or `rst`.)
     case evicted
 }

@@ -37,9 +37,7 @@ struct FlowEviction {
     /// A flow started in `slot` with its first packet at `now`.
     mutating func started(_ slot: Int32, at now: Int64) {
         let s = Int(slot)
-        if s >= generations.count {
-            generations.append(contentsOf: repeatElement(0, count: s + 1 - generations.count))
-        }
+        while s >= generations.count { generations.append(0) }  // slots are handed out in order
         generations[s] &+= 1
         live += 1
         if heap.count >= 2 * live + 1024 { dropStale() }

@@ -177,7 +177,7 @@ public struct FlowTable {
            let victim = slots.withUnsafeBufferPointer({ live in
                eviction.victim(lastNs: { live[Int($0)].record.lastNs }, key: { live[Int($0)].record.key })
            }) {
-            end(victim, reason: .evicted)
+            end(victim, reason: closeReason(of: Int(victim)) ?? .evicted)  // a closed flow keeps fin/rst
         }
         created &+= 1
         // The record is built straight into its slot, not on the stack and then copied (it is large).
