@@ -47,6 +47,9 @@ public struct FileReport: Sendable {
     /// Set when the file name did not fit the label template.
     public var labelsMissing = false
     public var usedFallbackReader = false
+    /// Flows ended early (`evicted`) to stay within ``maxFlows`` live flows (`--max-flows`).
+    public var evictedFlows = 0
+    public var maxFlows = 0
 
     /// One-line warnings about this file (without the file name).
     public var warnings: [String] {
@@ -73,6 +76,9 @@ public struct FileReport: Sendable {
         }
         if badChecksumPackets > 0 {
             lines.append("\(badChecksumPackets) packets with a wrong IPv4 header checksum were dropped (--verify-checksums)")
+        }
+        if evictedFlows > 0 {
+            lines.append("\(evictedFlows) flows evicted (--max-flows \(maxFlows))")
         }
         if undecodablePackets > 0 {
             lines.append("\(undecodablePackets) packets could not be decoded up to the IP header and are in no flow")

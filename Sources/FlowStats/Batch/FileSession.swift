@@ -110,5 +110,7 @@ struct FileSession {
         while table.finish(atMost: Self.finishBatch) { drain() }
         drain()
         report.backwardsTimestamps = table.backwardsTimestamps
+        report.evictedFlows = table.evictedFlows
+        report.maxFlows = flow.maxFlows
     }
 }

@@ -42,6 +42,8 @@ public struct FlowTable {
     private var queue = Heap<Expiry>()
     private var fragments: FragmentTracker
     private var created: UInt64 = 0
+    /// --max-flows: the least recently active flow, kept only when the cap is on (FlowEviction.swift).
+    private var eviction = FlowEviction()
 
     /// Flows that have ended, in output order, with their feature groups' states. The caller
     /// takes them out.
@@ -77,6 +79,8 @@ public struct FlowTable {
     public var enabledFeatures: FeatureSet { features.enabled }
     /// Feature group tables allocated (0 for a table without groups).
     var allocatedFeatureTables: Int { features.allocatedTables }
+    /// Flows ended early (``EndReason/evicted``) to keep within ``FlowConfiguration/maxFlows``.
+    public var evictedFlows: Int { eviction.evicted }
 
     /// Advances the capture clock to a packet's time and ends the flows that expire by
     /// then. Returns the (monotonic) time to use for the packet.
@@ -150,6 +154,7 @@ public struct FlowTable {
     private mutating func endingOrder() -> [Int32] {
         index = FlowIndex(capacity: 0)
         queue = Heap()
+        eviction.removeAll()  // --max-flows hook
         var order: [Int32] = []
         for i in 0..<slots.count where slots[i].live && !slots[i].awaitingContinuation {
             order.append(Int32(i))
@@ -164,7 +169,7 @@ public struct FlowTable {
     private mutating func account(_ input: FlowInput, wireLength: Int, parent: TunnelParent?, at now: Int64) -> Int32 {
         let (key, flipped) = FlowKey.make(input, vlanInKey: configuration.vlanInKey)
         // The index holds only slots of live flows.
-        let found = index.find(hash: key.hash32) { slots[Int($0)].key == key }
+        let found = index.find(hash: index.hash(of: key)) { slots[Int($0)].key == key }
         guard let slot = found else {
             return create(key, flipped: flipped, input, wireLength: wireLength, parent: parent, at: now)
         }
@@ -199,6 +204,11 @@ public struct FlowTable {
                                                      destinationIsBroadcast: input.destinationIsBroadcast)
             clientIsLower = zeekFlip ? !senderIsLower : senderIsLower
         }
+        // --max-flows hook (FlowEviction.swift): at the cap, end the least recently active flow first.
+        if configuration.maxFlows > 0 && index.count >= configuration.maxFlows,
+           let victim = eviction.victim(lastNs: { slots[Int($0)].lastNs }, key: { slots[Int($0)].key }) {
+            end(victim, reason: closeReason(of: Int(victim)) ?? .evicted)  // a closed flow keeps fin/rst
+        }
         created &+= 1
         // The record is built straight into its slot, not on the stack and then copied (it is large).
         // A reused slot keeps its queue token: entries the old flow left in the queue stay stale.
@@ -219,7 +229,8 @@ public struct FlowTable {
         }
         if !features.isEmpty { features.start(slot: Int(slot)) }
         slots[Int(slot)].uid = FlowUID.make(salt: uidSalt, key: key, firstNs: now, serial: created)
-        index.insert(hash: key.hash32, slot: slot)
+        index.insert(hash: index.hash(of: key), slot: slot)
+        if configuration.maxFlows > 0 { eviction.started(slot, at: now) }  // --max-flows hook
         _ = update(slot, flipped: flipped, input, wireLength: wireLength, parent: parent, at: now)
         enqueue(slot)
         return slot
@@ -266,7 +277,8 @@ public struct FlowTable {
         if !slots[s].awaitingContinuation {
             hand(slot, reason: reason)  // before the slot is free: the same packet may reuse it
         }
-        index.remove(hash: slots[s].key.hash32, slot: slot)
+        index.remove(hash: index.hash(of: slots[s].key), slot: slot)
+        if configuration.maxFlows > 0 { eviction.ended(slot) }  // --max-flows hook
         slots[s].live = false
         freeSlots.append(slot)
     }
