@@ -205,9 +205,13 @@ public struct FlowTable {
             clientIsLower = zeekFlip ? !senderIsLower : senderIsLower
         }
         // --max-flows hook (FlowEviction.swift): at the cap, end the least recently active flow first.
-        if configuration.maxFlows > 0 && index.count >= configuration.maxFlows,
-           let victim = eviction.victim(lastNs: { slots[Int($0)].lastNs }, key: { slots[Int($0)].key }) {
-            end(victim, reason: closeReason(of: Int(victim)) ?? .evicted)  // a closed flow keeps fin/rst
+        if configuration.maxFlows > 0 && index.count >= configuration.maxFlows {
+            // The heap is moved out while it reads the records (no copy of either).
+            var heap = FlowEviction()
+            swap(&heap, &eviction)
+            let victim = heap.victim(lastNs: { slots[Int($0)].lastNs }, key: { slots[Int($0)].key })
+            swap(&heap, &eviction)
+            if let victim { end(victim, reason: closeReason(of: Int(victim)) ?? .evicted) }  // a closed flow keeps fin/rst
         }
         created &+= 1
         // The record is built straight into its slot, not on the stack and then copied (it is large).
