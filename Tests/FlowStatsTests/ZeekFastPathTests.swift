@@ -242,7 +242,6 @@ private struct ReferenceSpans {
 }
 
 private func contents(_ list: ZeekSpanList) -> [[UInt64]] {
-    var list = list
     return (0..<Int(list.count)).map { [list.lower($0), list.upper($0)] }
 }
 
@@ -276,5 +275,76 @@ private func contents(_ list: ZeekSpanList) -> [[UInt64]] {
                 #expect(list.allEnd(atOrBefore: cut) == (reference.ranges.count <= 1 && reference.ranges.allSatisfy { $0.hi <= cut }))
             }
         }
+    }
+}
+
+/// The engine's state is inline in every flow of every schema, so its size is bounded
+/// (``ZeekConnection/inlineSizeBound``); what is rarely large lives out of line.
+@Suite struct ZeekLayoutTests {
+    @Test func stateStaysWithinItsBound() {
+        print("ZeekConnection \(MemoryLayout<ZeekConnection>.size) B, ZeekTCPEndpoint \(MemoryLayout<ZeekTCPEndpoint>.size) B,",
+              "ZeekSpanList \(MemoryLayout<ZeekSpanList>.size) B, ZeekHistory \(MemoryLayout<ZeekHistory>.size) B,",
+              "ZeekScaledCounter \(MemoryLayout<ZeekScaledCounter>.size) B")
+        #expect(MemoryLayout<ZeekConnection>.size <= ZeekConnection.inlineSizeBound)
+        #expect(MemoryLayout<ZeekScaledCounter>.size == 4)
+        // One range and 16 letters inline, the rest behind one reference each.
+        #expect(MemoryLayout<ZeekSpanList>.size <= 2 * 8 + 8 + 1)
+        #expect(MemoryLayout<ZeekHistory>.size <= 16 + 8 + 4 + 1)
+    }
+
+    /// Zeek's `ScaledHistoryEntry` with base 10 on a `(count, threshold)` pair of `uint32`s.
+    private struct ReferenceCounter {
+        var count: UInt32
+        var threshold: UInt32
+        mutating func tick() -> Bool {
+            count &+= 1
+            guard count == threshold else { return false }
+            let next = threshold &* 10
+            if next <= threshold { count = 0 } else { threshold = next }
+            return true
+        }
+    }
+
+    @Test func scaledCounterFollowsZeeksThresholds() {
+        // From the start, and from just below each threshold Zeek reaches, including the
+        // wrapped ones (10^10 mod 2^32 = 1 410 065 408, after which the count restarts).
+        let thresholds: [UInt32] = [10, 100, 1000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000,
+                                    1_000_000_000, 1_410_065_408]
+        let starts: [(UInt32, UInt32)] = [(0, 1)] + thresholds.map { ($0 - 5, $0) }
+        for (count, threshold) in starts {
+            var counter = ZeekScaledCounter(count: count, threshold: threshold)
+            var reference = ReferenceCounter(count: count, threshold: threshold)
+            for step in 0..<(count == 0 ? 20_000 : 40) {
+                #expect(counter.tick() == reference.tick(), "from \(count)/\(threshold), step \(step)")
+                #expect(counter.count == reference.count && counter.threshold == reference.threshold)
+            }
+        }
+    }
+
+    @Test func longHistoryMovesOutOfLineAndCopiesStayApart() {
+        var history = ZeekHistory()
+        var expected: [UInt8] = []
+        for i in 0..<70 {
+            let letter = UInt8(ascii: "a") + UInt8(i % 26)
+            history.add(letter)
+            if expected.count < ZeekHistory.capacity { expected.append(letter) }
+            #expect(history.isOutOfLine == (expected.count > ZeekHistory.inlineCapacity))
+            if i == 20 {
+                // A copy keeps its letters when the original grows or flips.
+                let copy = history
+                let before = Array(expected)
+                history.add(UInt8(ascii: "Z"))
+                history.flipRoles()
+                #expect(copy.withBytes { Array($0) } == before)
+                history = copy
+            }
+            #expect(history.withBytes { Array($0) } == expected)
+        }
+        // A flip of a 16-letter history makes it 17 letters: out of line.
+        var sixteen = ZeekHistory()
+        for _ in 0..<16 { sixteen.add(UInt8(ascii: "D")) }
+        #expect(!sixteen.isOutOfLine)
+        sixteen.flipRoles()
+        #expect(sixteen.isOutOfLine && sixteen.string == "^" + String(repeating: "d", count: 16))
     }
 }

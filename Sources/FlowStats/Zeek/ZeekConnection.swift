@@ -14,8 +14,12 @@
 /// passes each packet with `isOrig` in that orientation, and ends the connection at
 /// ``expiryNs(_:)`` or when ``add(_:)`` answers ``ZeekAddResult/newConnection``.
 ///
-/// Per-packet work does not allocate: all state is inline (the history letters and the
-/// reassembler's held ranges live in fixed buffers).
+/// The state is small (``inlineSizeBound`` bytes at most, checked by a test): what every
+/// connection needs is inline, and two things that are rarely large live out of line, each
+/// allocated the first time it is needed and copied on write (``ZeekOverflow``) — a
+/// reassembler's held ranges once there are two or more (data above a hole), and a history
+/// of more than 16 letters. Per-packet work allocates only then; ordinary traffic (in-order
+/// data, one range of delivered but unacked data per side) never does.
 public struct ZeekConnection: Sendable {
     /// Everything but the two TCP endpoints. The per-packet work runs on `core` with the
     /// endpoints passed `inout` (distinct stored properties of `self`), so neither the
@@ -59,7 +63,11 @@ public struct ZeekConnection: Sendable {
     /// which keeps a final ACK out of the duration.
     public var lastTimeNs: Int64 { core.lastTimeNs }
     /// `last_time` when the close completed (`ConnDeleteTimer` at it + `tcp_close_delay`).
-    public var closedAtNs: Int64? { core.closedAtNs == Core.unset ? nil : core.closedAtNs }
+    public var closedAtNs: Int64? { core.closed ? core.closeBaseNs : nil }
+
+    /// An upper bound of `MemoryLayout<ZeekConnection>.size`, which the tests check: the
+    /// engine's state is inline in every flow of every schema.
+    static let inlineSizeBound = 360
 
     /// The connection's state apart from the TCP endpoints. The small fields follow the
     /// history's tail so that they pack together; times that may be absent hold
@@ -83,6 +91,8 @@ public struct ZeekConnection: Sendable {
         var deferredGenEvent = false
         /// `is_active`: cleared by `ConnectionFinished` / `ConnectionReset`.
         var isActive = true
+        /// The close is complete (``closeBaseNs`` is then `last_time` at that moment).
+        var closed = false
         /// `tcp_inactivity_timeout` armed (an endpoint left the handshake states).
         var tcpInactivityArmed = false
         /// A TCP connection whose sides' first packets were both seen and whose endpoints
@@ -104,19 +114,15 @@ public struct ZeekConnection: Sendable {
         /// Time of the originator's first SYN (`AttemptTimer` armed for it + `tcp_attempt_delay`),
         /// or ``unset``.
         var attemptStartNs = unset
-        /// `last_time` when the close completed (`ConnDeleteTimer` at it + `tcp_close_delay`),
-        /// or ``unset``.
-        var closedAtNs = unset
-        /// `last_time` when a one-sided close armed another `ExpireTimer` chain, or ``unset``.
-        var extraExpireBaseNs = unset
+        /// When ``closed``: `last_time` when the close completed (`ConnDeleteTimer` at it
+        /// + `tcp_close_delay`). Before: `last_time` when a one-sided close armed another
+        /// `ExpireTimer` chain, or ``unset``. One field serves both: once the close is
+        /// complete, no one-sided close can follow (the side that closed has `did_close`),
+        /// and the expiry no longer looks at the extra chain.
+        var closeBaseNs = unset
 
-        // UDP / ICMP adapter state
-
-        /// `request_len` / `reply_len`: -1 until a packet is seen (`UDP_INACTIVE`).
-        var requestLength = -1
-        var replyLength = -1
-        var requestChecksumErrors = ZeekScaledCounter()
-        var replyChecksumErrors = ZeekScaledCounter()
+        // UDP / ICMP keep `request_len`/`reply_len` and their checksum counters in the
+        // endpoints (ZeekTCPEndpoint.datagramLength, checksumErrors).
 
         init(protocol: ZeekProtocol) {
             self.protocol = `protocol`
@@ -129,6 +135,10 @@ public struct ZeekConnection: Sendable {
     /// (`IPBasedAnalyzer::NewConn` → `Connection::FlipRoles` → `AddHistory('^')`).
     public init(protocol: ZeekProtocol, flipped: Bool = false) {
         core = Core(protocol: `protocol`)
+        if `protocol` != .tcp {
+            orig.datagramLength = -1  // UDP_INACTIVE
+            resp.datagramLength = -1
+        }
         if flipped {
             core.flipped = true
             core.hist.flipRoles()
@@ -214,9 +224,17 @@ public struct ZeekConnection: Sendable {
             // Only this path changes the states, the roles and first_packet_seen.
             core.steadyTCP = core.firstPacketSeen == 3 && orig.state != .inactive && resp.state != .inactive
         case .udp:
-            core.processUDP(p, isOrig: isOrig)
+            if isOrig {
+                core.processUDP(p, isOrig: true, ep: &orig)
+            } else {
+                core.processUDP(p, isOrig: false, ep: &resp)
+            }
         case .icmp:
-            core.processICMP(p, isOrig: isOrig)
+            if isOrig {
+                core.processICMP(p, isOrig: true, ep: &orig)
+            } else {
+                core.processICMP(p, isOrig: false, ep: &resp)
+            }
         case .other:
             core.lastTimeNs = p.timestampNs
             core.count(isOrig: isOrig, ipLength: p.ipLength)
@@ -280,7 +298,7 @@ public struct ZeekConnection: Sendable {
     public var origSize: UInt64 {
         switch `protocol` {
         case .tcp: orig.size(peerState: resp.state)
-        case .udp, .icmp: UInt64(max(core.requestLength, 0))
+        case .udp, .icmp: UInt64(max(orig.datagramLength, 0))
         case .other: 0
         }
     }
@@ -289,7 +307,7 @@ public struct ZeekConnection: Sendable {
     public var respSize: UInt64 {
         switch `protocol` {
         case .tcp: resp.size(peerState: orig.state)
-        case .udp, .icmp: UInt64(max(core.replyLength, 0))
+        case .udp, .icmp: UInt64(max(resp.datagramLength, 0))
         case .other: 0
         }
     }
@@ -311,7 +329,7 @@ public struct ZeekConnection: Sendable {
 
     /// TCP close complete (both closes reported, a RST, or a close while the peer never
     /// spoke): Zeek removes the connection at ``closedAtNs`` + `tcp_close_delay`.
-    public var isClosed: Bool { core.closedAtNs != Core.unset }
+    public var isClosed: Bool { core.closed }
 
     /// `conn_state()` from `base/protocols/conn/main.zeek`, as text (``connStateCode``'s name).
     public var connState: String { connStateCode.string }
@@ -344,8 +362,8 @@ public struct ZeekConnection: Sendable {
             if os == .established && rs == .established { return .s1 }
             return .oth
         case .udp:
-            if core.requestLength >= 0 { return core.replyLength >= 0 ? .sf : .s0 }
-            return core.replyLength >= 0 ? .shr : .oth
+            if orig.datagramLength >= 0 { return resp.datagramLength >= 0 ? .sf : .s0 }
+            return resp.datagramLength >= 0 ? .shr : .oth
         case .icmp, .other:
             return .oth
         }
@@ -370,7 +388,7 @@ public struct ZeekConnection: Sendable {
         case .tcp: break
         }
         var deadline = core.lastTimeNs &+ (core.tcpInactivityArmed ? timers.tcpInactivityTimeoutNs : timers.udpInactivityTimeoutNs)
-        if core.closedAtNs != Core.unset { return min(deadline, core.closedAtNs &+ timers.tcpCloseDelayNs) }
+        if core.closed { return min(deadline, core.closeBaseNs &+ timers.tcpCloseDelayNs) }
         guard core.isActive else { return deadline }
         if core.attemptStartNs != Core.unset, orig.state == .synSent || orig.state == .synAckSent,
            resp.state == .inactive {
@@ -387,8 +405,8 @@ public struct ZeekConnection: Sendable {
                 return base &+ ((quietUntil - base) / period + 1) &* period
             }
             deadline = min(deadline, firstTick(from: core.startTimeNs &+ timers.tcpSYNTimeoutNs))
-            if core.extraExpireBaseNs != Core.unset {
-                deadline = min(deadline, firstTick(from: core.extraExpireBaseNs &+ timers.tcpSessionTimerNs))
+            if core.closeBaseNs != Core.unset {  // not closed: the one-sided close's chain
+                deadline = min(deadline, firstTick(from: core.closeBaseNs &+ timers.tcpSessionTimerNs))
             }
         }
         return deadline
@@ -422,13 +440,9 @@ extension ZeekConnection.Core {
     /// otherwise the last time moves, `D`/`d` is recorded once per side (also for an empty
     /// datagram), and the side's size grows by the UDP length field less 8
     /// (`UpdateLength`).
-    mutating func processUDP(_ p: ZeekPacket, isOrig: Bool) {
+    mutating func processUDP(_ p: ZeekPacket, isOrig: Bool, ep: inout ZeekTCPEndpoint) {
         guard p.checksumValid else {
-            if isOrig {
-                hist.scaled(UInt8(ascii: "C"), &requestChecksumErrors)
-            } else {
-                hist.scaled(UInt8(ascii: "c"), &replyChecksumErrors)
-            }
+            hist.scaled(isOrig ? UInt8(ascii: "C") : UInt8(ascii: "c"), &ep.checksumErrors)
             return
         }
         lastTimeNs = p.timestampNs
@@ -438,7 +452,7 @@ extension ZeekConnection.Core {
         } else {
             _ = hist.check(0x2, UInt8(ascii: "d"))
         }
-        updateLength(isOrig: isOrig, length)
+        Self.updateLength(&ep, length)
         count(isOrig: isOrig, ipLength: p.ipLength)
     }
 
@@ -447,21 +461,19 @@ extension ZeekConnection.Core {
     /// grows by the message length less 8. The packet is counted only when the capture
     /// holds all of it (`if ( remaining >= len ) adapter->ForwardPacket(...)`).
     /// ICMP has no history letters.
-    mutating func processICMP(_ p: ZeekPacket, isOrig: Bool) {
+    mutating func processICMP(_ p: ZeekPacket, isOrig: Bool, ep: inout ZeekTCPEndpoint) {
         guard p.checksumValid else { return }
         lastTimeNs = p.timestampNs
-        updateLength(isOrig: isOrig, p.payloadLength)
+        Self.updateLength(&ep, p.payloadLength)
         if p.capturedPayloadLength >= p.payloadLength {
             count(isOrig: isOrig, ipLength: p.ipLength)
         }
     }
 
-    private mutating func updateLength(isOrig: Bool, _ length: Int) {
-        if isOrig {
-            requestLength = requestLength < 0 ? length : requestLength + length
-        } else {
-            replyLength = replyLength < 0 ? length : replyLength + length
-        }
+    /// `UpdateLength`: the first packet sets the side's size, later ones add to it.
+    private static func updateLength(_ ep: inout ZeekTCPEndpoint, _ length: Int) {
+        let current = ep.datagramLength
+        ep.datagramLength = current < 0 ? length : current + length
     }
 
     // MARK: TCP
@@ -941,9 +953,10 @@ extension ZeekConnection.Core {
                 }
                 if generate { isActive = false }  // ConnectionFinished
             }
-            closedAtNs = lastTimeNs
+            closed = true
+            closeBaseNs = lastTimeNs
         } else if e.prevState != .inactive {
-            extraExpireBaseNs = lastTimeNs  // ExpireTimer at LastTime() + tcp_session_timer
+            closeBaseNs = lastTimeNs  // ExpireTimer at LastTime() + tcp_session_timer
         }
     }
 

@@ -53,14 +53,15 @@ struct ZeekReassembler: Sendable {
     }
 }
 
-/// One side of a TCP connection: Zeek's `TCP_Endpoint` fields that feed conn.log.
+/// One side of a connection: Zeek's `TCP_Endpoint` fields that feed conn.log. UDP and
+/// ICMP connections use two of them too: ``checksumErrors`` (`req_chk_*`/`rep_chk_*`) and
+/// ``datagramLength`` (`request_len`/`reply_len`), kept in the storage of ``finSeq``.
 ///
-/// A large value (the reassembler's ranges are inline): the connection works on its two
-/// endpoints in place, and the non-mutating members used on the per-packet path are
-/// `@inline(__always)` so that calling them on an `inout` endpoint reads the fields it
-/// needs instead of copying the whole endpoint for the call. The fields are ordered so
-/// that they pack: 4-byte fields, 8-byte fields, then the 1-byte ones after the
-/// reassembler's own.
+/// The connection works on its two endpoints in place, and the non-mutating members used
+/// on the per-packet path are `@inline(__always)` so that calling them on an `inout`
+/// endpoint reads the fields it needs instead of copying the whole endpoint for the call.
+/// The fields are ordered so that they pack: 4-byte fields, 8-byte fields, then the 1-byte
+/// ones after the reassembler's own.
 struct ZeekTCPEndpoint: Sendable {
     /// `start_seq`. Zeek keeps it in a signed 64-bit field but only ever sets it from a
     /// 32-bit sequence number, so it is always in `0..<2^32`.
@@ -90,6 +91,14 @@ struct ZeekTCPEndpoint: Sendable {
 
     init(isOrig: Bool) {
         self.isOrig = isOrig
+    }
+
+    /// UDP/ICMP's `request_len` (originator) or `reply_len` (responder): -1 until a packet
+    /// is seen. Such a connection has no sequence space, so it lives in ``finSeq``'s bits
+    /// (the connection sets it to -1 when it is made).
+    var datagramLength: Int {
+        @inline(__always) get { Int(Int64(bitPattern: finSeq)) }
+        @inline(__always) set { finSeq = UInt64(bitPattern: Int64(newValue)) }
     }
 
     /// `StartSeqI64()` as the unsigned value Zeek's 64-bit arithmetic uses.
