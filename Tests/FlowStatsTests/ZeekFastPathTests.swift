@@ -321,6 +321,45 @@ private func contents(_ list: ZeekSpanList) -> [[UInt64]] {
         }
     }
 
+    /// The endpoint's rare values (the last SYN/FIN/RST numbers, three of its counters) sit
+    /// in 32 bits inline or in spare words out of line: every value reads back, and a copy
+    /// keeps its own.
+    @Test func endpointRareValuesReadBackAndCopiesStayApart() {
+        let values: [UInt64] = [0, 1, 2, 0x7FFF_FFFF, 0x8000_0000, 0xFFFF_FFFF, 1 << 32, 1 << 40,
+                                UInt64(bitPattern: -1), UInt64(bitPattern: Int64(Int32.min)),
+                                UInt64(bitPattern: Int64(Int32.min) - 1), UInt64.max - (1 << 40)]
+        for value in values {
+            var e = ZeekTCPEndpoint(isOrig: true)
+            #expect(e.histLastSYN == 0 && e.histLastFIN == 0 && e.histLastRST == 0)
+            e.histLastSYN = value
+            e.histLastFIN = value &+ 1
+            e.histLastRST = value &+ 2
+            #expect(e.histLastSYN == value && e.histLastFIN == value &+ 1 && e.histLastRST == value &+ 2)
+            let copy = e
+            e.histLastSYN = 7
+            e.histLastFIN = value &+ 3
+            e.histLastRST = 9
+            #expect(copy.histLastSYN == value && copy.histLastFIN == value &+ 1 && copy.histLastRST == value &+ 2)
+            #expect(e.histLastSYN == 7 && e.histLastFIN == value &+ 3 && e.histLastRST == 9)
+        }
+        // The three counters share spare words: each keeps its own count.
+        var e = ZeekTCPEndpoint(isOrig: false)
+        var history = ZeekHistory()
+        for _ in 0..<12 { history.scaled(UInt8(ascii: "c"), &e.checksumErrors) }
+        for _ in 0..<105 { history.scaled(UInt8(ascii: "w"), &e.zeroWindows) }
+        for _ in 0..<3 { history.scaled(UInt8(ascii: "g"), &e.gaps) }
+        #expect(e.checksumErrors.count == 12 && e.checksumErrors.threshold == 100)
+        #expect(e.zeroWindows.count == 105 && e.zeroWindows.threshold == 1000)
+        #expect(e.gaps.count == 3 && e.gaps.threshold == 10)
+        #expect(history.string == "ccwwwg")
+        // No spare word is allocated while the values stay 0 (or fit inline).
+        var quiet = ZeekTCPEndpoint(isOrig: true)
+        quiet.histLastSYN = 0
+        quiet.histLastFIN = 12345
+        quiet.histLastRST = UInt64(bitPattern: -5)
+        #expect(!quiet.reassembler.spans.hasOutOfLineStorage)
+    }
+
     @Test func longHistoryMovesOutOfLineAndCopiesStayApart() {
         var history = ZeekHistory()
         var expected: [UInt8] = []

@@ -19,6 +19,11 @@ struct ZeekScaledCounter: Sendable, Equatable {
 
     init() {}
 
+    /// The 4 bytes, for keeping a counter in a spare word.
+    var bits: UInt32 { raw }
+
+    init(bits: UInt32) { raw = bits }
+
     /// A counter in the state Zeek's pair `(count, threshold)` describes (for the tests):
     /// `threshold` is one Zeek reaches (a power of ten up to 10^9, or ``wrappedThreshold``)
     /// and `count` is below it.
@@ -80,7 +85,23 @@ struct ZeekHistory: Sendable {
     /// How many letters are held (at most ``capacity``).
     private(set) var count: UInt8 = 0
 
-    private static let boxWords = capacity / 8
+    /// Words for the letters in the box.
+    private static let letterWords = capacity / 8
+    /// Words after the letters in the same storage, for the connection's rare values
+    /// (``ZeekConnection``'s core): 0 until set.
+    static let spareWords = 2
+    private static let boxWords = letterWords + spareWords
+
+    /// Spare word `i` (`i < spareWords`): 0 until set. Reading never allocates.
+    @inline(__always)
+    func spareWord(_ i: Int) -> UInt64 { box.word(Self.letterWords &+ i) }
+
+    /// Sets spare word `i`; allocates the box unless it holds `value` already.
+    @inline(__always)
+    mutating func setSpareWord(_ i: Int, _ value: UInt64) {
+        guard spareWord(i) != value else { return }
+        box.writable(words: Self.boxWords) { $0[Self.letterWords &+ i] = value }
+    }
 
     /// Whether the letters are in the box.
     var isOutOfLine: Bool { count > Self.inlineCapacity }
@@ -115,8 +136,7 @@ struct ZeekHistory: Sendable {
         }
         let current = Int(count)
         let inlineLetters = storage
-        box.writable(words: Self.boxWords,
-                     preserving: current > Self.inlineCapacity ? Self.boxWords : 0) { words in
+        box.writable(words: Self.boxWords) { words in
             let raw = UnsafeMutableRawBufferPointer(start: words, count: Self.capacity)
             if current <= Self.inlineCapacity {
                 withUnsafeBytes(of: inlineLetters) { raw.copyMemory(from: $0) }

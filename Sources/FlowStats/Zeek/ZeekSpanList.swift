@@ -10,8 +10,12 @@
 /// none, it moves inline again (the box stays, for reuse). An empty list holds nothing.
 struct ZeekSpanList: Sendable {
     static let capacity = 8
-    /// Words in the box: range `i` is `[w[2i], w[2i + 1])`.
-    private static let boxWords = 2 * capacity
+    /// Words for the ranges in the box: range `i` is `[w[2i], w[2i + 1])`.
+    private static let rangeWords = 2 * capacity
+    /// Words after the ranges in the same storage, for the endpoint's rare values
+    /// (``ZeekTCPEndpoint``): 0 until set.
+    static let spareWords = 5
+    private static let boxWords = rangeWords + spareWords
 
     /// The range while ``count`` is 1.
     private var inlineLower: UInt64 = 0
@@ -23,6 +27,9 @@ struct ZeekSpanList: Sendable {
     var isEmpty: Bool {
         @inline(__always) get { count == 0 }
     }
+
+    /// Whether out-of-line storage was allocated (for ranges or spare words).
+    var hasOutOfLineStorage: Bool { box.isAllocated }
 
     /// Whether the ranges are in the box (two or more).
     var isOutOfLine: Bool {
@@ -188,6 +195,18 @@ struct ZeekSpanList: Sendable {
 
     mutating func removeAll() { count = 0 }
 
+    /// Spare word `i` (`i < spareWords`): 0 until set. Reading never allocates.
+    @inline(__always)
+    func spareWord(_ i: Int) -> UInt64 { box.word(Self.rangeWords &+ i) }
+
+    /// Sets spare word `i`; allocates the box unless it holds `value` already (so keeping
+    /// a value at 0 costs nothing).
+    @inline(__always)
+    mutating func setSpareWord(_ i: Int, _ value: UInt64) {
+        guard spareWord(i) != value else { return }
+        box.writable(words: Self.boxWords) { $0[Self.rangeWords &+ i] = value }
+    }
+
     // MARK: The ranges in the box
 
     /// Runs `body` on the ranges laid out in the box's words, with their count: the one
@@ -198,8 +217,7 @@ struct ZeekSpanList: Sendable {
         var n = Int(count)
         var lo = inlineLower
         var hi = inlineUpper
-        // A box holds live ranges only while count >= 2: otherwise a copy keeps nothing.
-        box.writable(words: Self.boxWords, preserving: n >= 2 ? 2 &* n : 0) { w in
+        box.writable(words: Self.boxWords) { w in
             if n == 1 {
                 w[0] = lo
                 w[1] = hi
