@@ -311,17 +311,8 @@ public struct FlowTable {
     private mutating func enqueue(_ slot: Int32) {
         let s = Int(slot)
         slots[s].queueToken &+= 1
-        // The record is read in place (inout): a by-value read copies the slot, with retains
-        // (the Zeek engine's rare parts are out of line), and this runs once per packet
-        // under Zeek semantics.
-        let deadline = Self.deadline(of: &slots[s].record, configuration, timers)
-        queue.insert(Expiry(deadline: deadline, slot: slot, token: slots[s].queueToken))
-    }
-
-    @inline(__always)
-    private static func deadline(of record: inout FlowRecord, _ configuration: FlowConfiguration,
-                                 _ timers: ZeekTimers) -> Int64 {
-        record.deadline(configuration, timers).0
+        // The record is read in place (the chunked storage's subscript is an address, not a copy).
+        queue.insert(Expiry(deadline: deadline(of: s).0, slot: slot, token: slots[s].queueToken))
     }
 
     private mutating func expire(upTo now: Int64) {
