@@ -71,6 +71,9 @@ public struct FlowRecord: Sendable {
     /// slot holds a live flow, and the token of the flow's current expiry-queue entry.
     var live = false
     var queueToken: UInt32 = 0
+    /// The deadline of the flow's current expiry-queue entry: a packet queues a new entry only
+    /// when its deadline is earlier (a later one is found when this entry fires, and re-queued).
+    var queuedDeadlineNs: Int64 = .max
     /// Zeek's view of the connection: conn_state, history, sequence-based sizes, its own
     /// packet counts and duration.
     public var zeek: ZeekConnection

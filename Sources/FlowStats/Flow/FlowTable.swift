@@ -256,7 +256,7 @@ public struct FlowTable {
                                                             wireLength: wireLength, timeNs: now))
             }
         }
-        if outcome.deadlineMayMove { enqueue(slot) }
+        if outcome.deadlineMayMove { requeueIfEarlier(slot) }
         return true
     }
 
@@ -310,9 +310,34 @@ public struct FlowTable {
 
     private mutating func enqueue(_ slot: Int32) {
         let s = Int(slot)
+        let deadline = Self.deadline(of: &slots[s], configuration, timers)
+        schedule(slot, deadline: deadline)
+    }
+
+    /// After a packet that may have moved the flow's deadline: a new queue entry only when the
+    /// deadline is now earlier than the queued one. A later deadline needs none: the queued
+    /// entry fires first, finds the flow not due, and queues it again (``expire(upTo:)``), in
+    /// the same `expire` call as an entry for the later deadline would have ended it.
+    private mutating func requeueIfEarlier(_ slot: Int32) {
+        let s = Int(slot)
+        let deadline = Self.deadline(of: &slots[s], configuration, timers)
+        if deadline < slots[s].queuedDeadlineNs { schedule(slot, deadline: deadline) }
+    }
+
+    @inline(__always)
+    private mutating func schedule(_ slot: Int32, deadline: Int64) {
+        let s = Int(slot)
         slots[s].queueToken &+= 1
-        // The record is read in place (the chunked storage's subscript is an address, not a copy).
-        queue.insert(Expiry(deadline: deadline(of: s).0, slot: slot, token: slots[s].queueToken))
+        slots[s].queuedDeadlineNs = deadline
+        queue.insert(Expiry(deadline: deadline, slot: slot, token: slots[s].queueToken))
+    }
+
+    /// The deadline read in place (`inout`): a by-value read would copy the record, with
+    /// retains for the Zeek engine's out-of-line parts.
+    @inline(__always)
+    private static func deadline(of record: inout FlowRecord, _ configuration: FlowConfiguration,
+                                 _ timers: ZeekTimers) -> Int64 {
+        record.deadline(configuration, timers).0
     }
 
     private mutating func expire(upTo now: Int64) {
