@@ -53,7 +53,7 @@ struct FlowCSVCommand: ParsableCommand {
     @Option(help: ArgumentHelp("End a flow this many seconds after its first packet and continue it as a new row with the same client and server; 0 disables. Default 1800 (preset zeek: 0).", valueName: "seconds"))
     var activeTimeout: Double?
 
-    @Option(help: ArgumentHelp("Keep at most n flows open at once: when a new flow would exceed it, the least recently active flow (earliest last packet; ties by flow key) ends early with EndReason evicted, and a warning counts them per file. 0: no cap. Default 4000000 (about 2 GiB with --schema basic, at ~400 bytes per open flow).", valueName: "n"))
+    @Option(help: ArgumentHelp("Keep at most n flows open at once: when a new flow would exceed it, the least recently active flow (earliest last packet; ties by flow key) ends early with EndReason evicted, and a warning counts them per file. 0: no cap. Default 4000000 (about 2 GiB with --schema basic, at ~480 bytes per open flow).", valueName: "n"))
     var maxFlows: Int?
 
     @Option(help: ArgumentHelp("Keep taking packets into a closed TCP flow (both FINs, or RST) for this many seconds. Default 5.", valueName: "seconds"))
