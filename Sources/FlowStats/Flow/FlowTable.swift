@@ -236,7 +236,7 @@ public struct FlowTable {
         index.insert(hash: index.hash(of: key), slot: slot)
         if configuration.maxFlows > 0 { eviction.started(slot, at: now) }  // --max-flows hook
         _ = update(slot, flipped: flipped, input, wireLength: wireLength, parent: parent, at: now)
-        enqueue(slot)
+        requeueIfEarlier(slot)  // queued already when the first packet moved the deadline
         return slot
     }
 

@@ -99,8 +99,7 @@ struct ZeekHistory: Sendable {
     /// Sets spare word `i`; allocates the box unless it holds `value` already.
     @inline(__always)
     mutating func setSpareWord(_ i: Int, _ value: UInt64) {
-        guard spareWord(i) != value else { return }
-        box.writable(words: Self.boxWords) { $0[Self.letterWords &+ i] = value }
+        box.setWord(Self.letterWords &+ i, value, words: Self.boxWords)
     }
 
     /// Whether the letters are in the box.

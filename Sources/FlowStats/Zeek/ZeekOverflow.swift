@@ -34,6 +34,14 @@ struct ZeekOverflow: @unchecked Sendable {
         words == nil ? 0 : withWords { $0[i] }
     }
 
+    /// Sets word `i` of storage `count` words long; allocates (or copies) only when the word
+    /// does not hold `value` already, so keeping a value at 0 costs nothing.
+    @inline(__always)
+    mutating func setWord(_ i: Int, _ value: UInt64, words count: Int) {
+        guard word(i) != value else { return }
+        writable(words: count) { $0[i] = value }
+    }
+
     /// Runs `body` on the words for writing, after making the storage unique and `count`
     /// words long: allocated (zeroed) when there is none, copied when shared.
     @inline(never)

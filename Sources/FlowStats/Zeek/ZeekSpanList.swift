@@ -203,8 +203,7 @@ struct ZeekSpanList: Sendable {
     /// a value at 0 costs nothing).
     @inline(__always)
     mutating func setSpareWord(_ i: Int, _ value: UInt64) {
-        guard spareWord(i) != value else { return }
-        box.writable(words: Self.boxWords) { $0[Self.rangeWords &+ i] = value }
+        box.setWord(Self.rangeWords &+ i, value, words: Self.boxWords)
     }
 
     // MARK: The ranges in the box
