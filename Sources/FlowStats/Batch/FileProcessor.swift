@@ -3,6 +3,10 @@ public struct ProcessingOptions: Sendable {
     public var flow = FlowConfiguration()
     public var filter: String?
     public var schema = Schema.basic
+    /// Column choices within the schema (`--splt`, `--drop-identifiers`).
+    public var columns = ColumnOptions()
+    /// The schema's columns under ``columns``.
+    public var layout: OutputLayout { schema.layout(columns) }
     public var labelTemplate: LabelTemplate
     /// Called every 65,536 packets of a file with its packets read so far and the bytes of
     /// the file read so far (for a progress line); nil for no reports.
@@ -98,10 +102,10 @@ public enum FileProcessor {
         let context = FileContext(sourceFile: input.displayPath,
                                   appName: labels?.appName ?? "",
                                   appAction: labels?.appAction ?? "")
-        let schema = options.schema
+        let layout = options.layout
         // Feature groups cost per packet and per flow: keep exactly those the columns read.
-        var report = readFlows(input, options: options, features: schema.requirements) { flows in
-            schema.writeRows(flows, file: context, to: out)
+        var report = readFlows(input, options: options, features: layout.requirements) { flows in
+            layout.writeRows(flows, file: context, to: out)
             if out.count >= 1 << 20 { flush(&out) }
         }
         report.labels = labels

@@ -87,6 +87,12 @@ public struct LayerFields: Sendable, Equatable {
     var ipCapturedLength: Int = 0
     /// Where the IPv6 Fragment header starts, when `isFragment` and `ipVersion == 6`.
     var fragmentHeaderOffset: Int = 0
+    /// IP header bytes: IPv4 IHL × 4, or IPv6 40 + the extension headers before the transport
+    /// header (40 when it was not reached).
+    public var ipHeaderLength: Int = 0
+    /// Transport header bytes inside the IP packet: TCP data offset × 4 (at least 20), UDP and
+    /// ICMP 8, each clipped to the IP payload; 0 for other protocols and non-first fragments.
+    public var transportHeaderLength: Int = 0
     /// The UDP header's length field, or -1 (Zeek sizes UDP payloads from it).
     public var udpLength: Int = -1
     /// Where the transport header starts (after IPv6 extension headers); -1 when not reached.
@@ -98,6 +104,13 @@ public struct LayerFields: Sendable, Equatable {
     public var sequence: UInt32 = 0
     public var acknowledgment: UInt32 = 0
     public var window: UInt16 = 0
+    /// The TCP MSS option of a SYN, 0 when absent (options are read on SYNs only).
+    public var tcpMSS: UInt16 = 0
+    /// IPv4 TTL or IPv6 hop limit.
+    public var ttl: UInt8 = 0
+    /// The TCP window scale option's shift of a SYN, valid when `hasWindowScale`.
+    public var tcpWindowScale: UInt8 = 0
+    public var hasWindowScale = false
     /// Ports, valid when `hasPorts`.
     public var sourcePort: UInt16 = 0
     public var destinationPort: UInt16 = 0
@@ -145,6 +158,11 @@ public struct DecodedPacket: Sendable {
     /// are not used: a tunnelled packet and all its `tunnels` carry the captured frame's id.
     public var vlanID: UInt16 = 0
 
+    /// The captured frame's Ethernet source and destination addresses (48 bits, first byte
+    /// most significant); 0 on other link types. Inner Ethernet headers of tunnels are not used.
+    public var sourceMAC: UInt64 = 0
+    public var destinationMAC: UInt64 = 0
+
     /// The encapsulating layers of a tunnelled packet, outermost first; empty when the packet
     /// was not tunnelled (or decoded with `decapsulate: false`). The fields of ``layer`` always
     /// describe the innermost packet. The array keeps its capacity from packet to packet, so
@@ -159,6 +177,8 @@ public struct DecodedPacket: Sendable {
     mutating func reset() {
         if !tunnels.isEmpty { tunnels.removeAll(keepingCapacity: true) }
         vlanID = 0
+        sourceMAC = 0
+        destinationMAC = 0
         resetLayer()
     }
 
@@ -266,6 +286,30 @@ extension DecodedPacket {
         @inline(__always) get { layer.window }
         @inline(__always) set { layer.window = newValue }
     }
+    public var ipHeaderLength: Int {
+        @inline(__always) get { layer.ipHeaderLength }
+        @inline(__always) set { layer.ipHeaderLength = newValue }
+    }
+    public var transportHeaderLength: Int {
+        @inline(__always) get { layer.transportHeaderLength }
+        @inline(__always) set { layer.transportHeaderLength = newValue }
+    }
+    public var tcpMSS: UInt16 {
+        @inline(__always) get { layer.tcpMSS }
+        @inline(__always) set { layer.tcpMSS = newValue }
+    }
+    public var ttl: UInt8 {
+        @inline(__always) get { layer.ttl }
+        @inline(__always) set { layer.ttl = newValue }
+    }
+    public var tcpWindowScale: UInt8 {
+        @inline(__always) get { layer.tcpWindowScale }
+        @inline(__always) set { layer.tcpWindowScale = newValue }
+    }
+    public var hasWindowScale: Bool {
+        @inline(__always) get { layer.hasWindowScale }
+        @inline(__always) set { layer.hasWindowScale = newValue }
+    }
     public var payloadLength: Int {
         @inline(__always) get { layer.payloadLength }
         @inline(__always) set { layer.payloadLength = newValue }
@@ -304,4 +348,6 @@ public enum TCPFlag {
     public static let psh: UInt8 = 0x08
     public static let ack: UInt8 = 0x10
     public static let urg: UInt8 = 0x20
+    public static let ece: UInt8 = 0x40
+    public static let cwr: UInt8 = 0x80
 }

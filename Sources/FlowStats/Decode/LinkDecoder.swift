@@ -59,6 +59,10 @@ extension PacketDecoder {
 
     static func decodeEthernet(_ b: UnsafeRawBufferPointer, at offset: Int, into p: inout DecodedPacket) {
         guard b.count >= offset + 14 else { return linkTruncated(&p, need: 14, have: b.count, at: offset) }
+        if offset == 0 {  // the captured frame's own header, not a tunnelled one
+            p.destinationMAC = b.be64(0) >> 16
+            p.sourceMAC = b.be64(6) >> 16
+        }
         decodeEtherType(b.be16(offset + 12), b, at: offset + 14, into: &p)
     }
 

@@ -20,6 +20,8 @@ public enum PacketDecoder {
         if linkType == .ethernet, bytes.count >= 14, bytes.be16(12) == EtherType.ipv4.rawValue {
             // The commonest frame, untagged Ethernet carrying IPv4, straight to its IPv4
             // header: what decodeLink → decodeEthernet → decodeEtherType would do, minus three calls.
+            packet.destinationMAC = bytes.be64(0) >> 16
+            packet.sourceMAC = bytes.be64(6) >> 16
             decodeIPv4(bytes, at: 14, into: &packet)
         } else {
             decodeLink(bytes, linkType: linkType, into: &packet)

@@ -7,6 +7,7 @@ extension PacketDecoder {
                                 into p: inout DecodedPacket) {
         let available = end - start
         p.transportOffset = start - p.ipOffset
+        p.ipHeaderLength = start - p.ipOffset
         switch IPProtocol(rawValue: p.ipProtocol) {
         case .tcp:
             guard available >= 4 else { return truncated(&p, .tcp, at: start, need: 20, have: available) }
@@ -27,6 +28,10 @@ extension PacketDecoder {
             p.tcpFlags = b.u8(start + 13)
             p.window = b.be16(start + 14)
             p.payloadLength = max(0, transportLength - max(dataOffset, 20))
+            p.transportHeaderLength = transportLength - p.payloadLength
+            if p.tcpFlags & TCPFlag.syn != 0 && dataOffset > 20 {
+                readSYNOptions(b, from: start + 20, to: start + min(dataOffset, available), into: &p)
+            }
             if dataOffset > available {
                 truncated(&p, .tcp, at: start, need: dataOffset, have: available)
             }
@@ -36,6 +41,7 @@ extension PacketDecoder {
             p.sourcePort = b.be16(start)
             p.destinationPort = b.be16(start + 2)
             p.payloadLength = max(0, transportLength - 8)
+            p.transportHeaderLength = transportLength - p.payloadLength
             if available >= 6 { p.udpLength = Int(b.be16(start + 4)) }
             if available < 8 { truncated(&p, .udp, at: start, need: 8, have: available) }
         case .icmp, .icmpv6:
@@ -49,10 +55,30 @@ extension PacketDecoder {
                 ? ICMPPorts.counterpartV4(type: p.icmpType, code: p.icmpCode)
                 : ICMPPorts.counterpartV6(type: p.icmpType, code: p.icmpCode))
             p.payloadLength = max(0, transportLength - 8)
+            p.transportHeaderLength = transportLength - p.payloadLength
             if available < 8 { truncated(&p, layer, at: start, need: 8, have: available) }
         default:
             // Other protocols (SCTP, GRE, ESP, …) are flows with ports 0, as in Zeek.
             p.payloadLength = transportLength
+        }
+    }
+
+    /// Reads the MSS and window scale options of a SYN from the option bytes `b[start..<end]`
+    /// (`end` within the captured bytes). Stops at End of Options, at an option whose length
+    /// is below 2 or runs past `end`; a malformed option leaves the later ones unread.
+    static func readSYNOptions(_ b: UnsafeRawBufferPointer, from start: Int, to end: Int, into p: inout DecodedPacket) {
+        var i = start
+        while i < end {
+            let kind = b.u8(i)
+            if kind == 0 { return }       // End of Options
+            if kind == 1 { i += 1; continue }  // No-Operation
+            guard i + 1 < end else { return }
+            let length = Int(b.u8(i + 1))
+            guard length >= 2, i + length <= end else { return }
+            // In bounds: the option's `length` bytes end at or before `end`.
+            if kind == 2 && length == 4 { p.tcpMSS = b.be16(i + 2) }
+            if kind == 3 && length == 3 { p.tcpWindowScale = b.u8(i + 2); p.hasWindowScale = true }
+            i += length
         }
     }
 }

@@ -49,15 +49,19 @@ public struct Column: Sendable {
     public let meaning: String
     /// The feature groups whose state the column reads (empty: the core record only).
     public let requires: FeatureSet
+    /// An address, port, timestamp or id: left out by `--drop-identifiers`.
+    public let isIdentifier: Bool
     let write: Writer
 
     /// Writes the column's field of a row.
     typealias Writer = @Sendable (_ row: FlowRow, _ file: borrowing FileContext, _ out: CSVBuffer) -> Void
 
-    init(_ name: String, _ meaning: String, requires: FeatureSet = [], _ write: @escaping Writer) {
+    init(_ name: String, _ meaning: String, requires: FeatureSet = [], identifier: Bool = false,
+         _ write: @escaping Writer) {
         self.name = name
         self.meaning = meaning
         self.requires = requires
+        self.isIdentifier = identifier
         self.write = write
     }
 }

@@ -7,7 +7,24 @@ public enum Schema: String, Sendable, CaseIterable {
     /// Zeek's conn.log fields (use with `--preset zeek` to match Zeek).
     case zeek
 
-    public var columns: [Column] {
+    /// The columns under default options.
+    public var columns: [Column] { columns(ColumnOptions()) }
+
+    /// The feature groups the default layout's columns read.
+    public var requirements: FeatureSet { layout().requirements }
+
+    /// The union of what `columns` require.
+    static func requirements(of columns: [Column]) -> FeatureSet {
+        columns.reduce(into: FeatureSet()) { $0.formUnion($1.requires) }
+    }
+
+    /// The columns and writer for these options (one layout per run).
+    public func layout(_ options: ColumnOptions = ColumnOptions()) -> OutputLayout {
+        OutputLayout(schema: self, options: options)
+    }
+
+    /// The columns of this schema under `options`, before `dropIdentifiers` is applied.
+    func columns(_ options: ColumnOptions) -> [Column] {
         switch self {
         case .basic: Self.basicColumns
         case .extended: Self.extendedColumns
@@ -15,23 +32,43 @@ public enum Schema: String, Sendable, CaseIterable {
         }
     }
 
+    /// Writes the header line (default options).
+    public func writeHeader(to out: inout CSVBuffer) { layout().writeHeader(to: &out) }
+
+    /// Writes each flow as a row (default options); see ``OutputLayout/writeRows(_:file:to:)``.
+    public func writeRows(_ flows: FinishedFlows, file: borrowing FileContext, to out: CSVBuffer) {
+        layout().writeRows(flows, file: file, to: out)
+    }
+}
+
+/// Choices that change a schema's columns.
+public struct ColumnOptions: Sendable, Equatable {
+    /// First-packet columns (`--splt N`); nil: the schema's default.
+    public var firstPackets: Int?
+    /// Leave out addresses, ports, timestamps and ids (`--drop-identifiers`): columns whose
+    /// ``Column/isIdentifier`` is set.
+    public var dropIdentifiers = false
+
+    public init() {}
+}
+
+/// A schema's columns under some ``ColumnOptions``, with their writer and the feature groups
+/// they read: made once per run, used for the header and every row.
+public struct OutputLayout: Sendable {
+    public let schema: Schema
+    public let columns: [Column]
     /// The feature groups the columns read: the flow table keeps exactly these.
-    public var requirements: FeatureSet {
-        switch self {
-        case .basic: Self.basicRequirements
-        case .extended: Self.extendedRequirements
-        case .zeek: Self.zeekRequirements
-        }
-    }
+    public let requirements: FeatureSet
+    let writer: RowWriter
 
-    /// The union of what `columns` require.
-    static func requirements(of columns: [Column]) -> FeatureSet {
-        columns.reduce(into: FeatureSet()) { $0.formUnion($1.requires) }
+    init(schema: Schema, options: ColumnOptions) {
+        self.schema = schema
+        var columns = schema.columns(options)
+        if options.dropIdentifiers { columns.removeAll { $0.isIdentifier } }
+        self.columns = columns
+        requirements = Schema.requirements(of: columns)
+        writer = RowWriter(columns)
     }
-
-    private static let basicRequirements = requirements(of: basicColumns)
-    private static let extendedRequirements = requirements(of: extendedColumns)
-    private static let zeekRequirements = requirements(of: zeekColumns)
 
     /// Writes the header line.
     public func writeHeader(to out: inout CSVBuffer) {
@@ -40,14 +77,14 @@ public enum Schema: String, Sendable, CaseIterable {
     }
 
     /// Writes each flow as a row, in order. `flows` must hold the states of every group the
-    /// schema requires (a flow table made with ``requirements`` does).
+    /// layout requires (a flow table made with ``requirements`` does).
     public func writeRows(_ flows: FinishedFlows, file: borrowing FileContext, to out: CSVBuffer) {
         let needs = requirements
         precondition(!needs.contains(.sizeTiming) || flows.sizeTiming.count == flows.count,
                      "the flows lack the size/timing statistics the schema writes")
         precondition(!needs.contains(.tcpAnalytics) || flows.tcpAnalytics.count == flows.count,
                      "the flows lack the TCP analytics the schema writes")
-        let writer = rowWriter
+        let writer = writer
         // By address: `for flow in flows` or `flows[i]` would copy each record.
         flows.records.withUnsafeBufferPointer { records in
             flows.sizeTiming.withUnsafeBufferPointer { sizeTiming in
@@ -66,17 +103,4 @@ public enum Schema: String, Sendable, CaseIterable {
             }
         }
     }
-
-    /// The fields of a row, made once per schema from its column table.
-    var rowWriter: RowWriter {
-        switch self {
-        case .basic: Self.basicRowWriter
-        case .extended: Self.extendedRowWriter
-        case .zeek: Self.zeekRowWriter
-        }
-    }
-
-    private static let basicRowWriter = RowWriter(basicColumns)
-    private static let extendedRowWriter = RowWriter(extendedColumns)
-    private static let zeekRowWriter = RowWriter(zeekColumns)
 }

@@ -10,8 +10,22 @@ public struct FeatureSet: OptionSet, Sendable, Hashable {
     /// TCP sequence analytics and handshake times (``TCPAnalytics``).
     public static let tcpAnalytics = FeatureSet(rawValue: 1 << 1)
 
+    // Bits 2–7 are reserved for issue 9's groups (see docs/architecture.md when they land).
+
     /// Every group there is.
     public static let all: FeatureSet = [.sizeTiming, .tcpAnalytics]
+}
+
+/// Settings that feature groups read (the same for every flow of a run). Passed to each
+/// hook rather than stored per flow, so they cost no bytes per flow.
+public struct FeatureOptions: Sendable, Equatable {
+    /// A gap longer than this between two packets of a flow ends an active period and starts
+    /// an idle one (`--activity-timeout`; CICFlowMeter's 5 s). Capture time, ns.
+    public var activityTimeoutNs: Int64 = 5_000_000_000
+    /// How many first packets of each flow are kept (`--splt N`; 0: none).
+    public var firstPackets = 0
+
+    public init() {}
 }
 
 /// One packet as a feature group sees it: header facts, after the core record accounted it
@@ -34,13 +48,13 @@ protocol FlowFeature: Sendable {
     /// The group this state belongs to.
     static var group: FeatureSet { get }
     /// The state of a new flow, before its first packet.
-    init()
+    init(options: borrowing FeatureOptions)
     /// Accounts one packet the core record counted (not called for packets it drops, such as
     /// those with a wrong checksum).
-    mutating func update(_ packet: borrowing PacketView)
+    mutating func update(_ packet: borrowing PacketView, options: borrowing FeatureOptions)
     /// Active timeout: the row so far was handed out; the next row of the same connection
     /// starts here (reset counters, keep what the connection still needs).
-    mutating func split()
+    mutating func split(options: borrowing FeatureOptions)
     /// Zeek decided the roles are the other way round: swap every per-direction measure.
     mutating func swapDirections()
 }
@@ -49,19 +63,22 @@ protocol FlowFeature: Sendable {
 /// flow table's slots (a slot's state is replaced when the slot is reused).
 struct FeatureTable<F: FlowFeature> {
     private(set) var live = ChunkedArray<F>()
+    let options: FeatureOptions
+
+    init(options: FeatureOptions) { self.options = options }
 
     /// A new flow in `slot` (either the next new slot or a reused one).
     @inline(__always)
     mutating func start(slot: Int) {
-        if slot == live.count { live.append(F()) } else { live[slot] = F() }
+        if slot == live.count { live.append(F(options: options)) } else { live[slot] = F(options: options) }
     }
 
     @inline(__always)
     mutating func update(slot: Int, _ packet: borrowing PacketView) {
-        live[slot].update(packet)
+        live[slot].update(packet, options: options)
     }
 
-    mutating func split(slot: Int) { live[slot].split() }
+    mutating func split(slot: Int) { live[slot].split(options: options) }
     mutating func swapDirections(slot: Int) { live[slot].swapDirections() }
 
     /// Appends the state of `slot` to the ended states (in row order).
@@ -78,10 +95,10 @@ struct FlowFeatures {
     var sizeTiming: FeatureTable<SizeTiming>?
     var tcpAnalytics: FeatureTable<TCPAnalytics>?
 
-    init(_ required: FeatureSet) {
+    init(_ required: FeatureSet, options: FeatureOptions) {
         enabled = required.intersection(.all)
-        if enabled.contains(.sizeTiming) { sizeTiming = FeatureTable() }
-        if enabled.contains(.tcpAnalytics) { tcpAnalytics = FeatureTable() }
+        if enabled.contains(.sizeTiming) { sizeTiming = FeatureTable(options: options) }
+        if enabled.contains(.tcpAnalytics) { tcpAnalytics = FeatureTable(options: options) }
     }
 
     var isEmpty: Bool { enabled.isEmpty }

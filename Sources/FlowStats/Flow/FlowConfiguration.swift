@@ -106,6 +106,8 @@ public struct FlowConfiguration: Sendable, Equatable {
     /// recently active flow (``EndReason/evicted``). 0: no cap. Default 4,000,000, which keeps
     /// the basic schema under about 2 GiB at ~480 bytes per live flow, measured by `make bench`.
     public var maxFlows = 4_000_000
+    /// What the feature groups read (`--activity-timeout`, `--splt`).
+    public var features = FeatureOptions()
 
     public init() {}
 

@@ -60,7 +60,7 @@ public struct FlowTable {
     /// `features`: the feature groups to keep (a schema's ``Schema/requirements``); none by default.
     public init(configuration: FlowConfiguration, uidSalt: UInt64 = 0, features: FeatureSet = []) {
         self.configuration = configuration
-        self.features = FlowFeatures(features)
+        self.features = FlowFeatures(features, options: configuration.features)
         self.uidSalt = uidSalt
         self.fragments = FragmentTracker(timeoutNs: configuration.fragmentTimeoutNs)
         var timers = ZeekTimers()

@@ -15,9 +15,10 @@ public struct SizeTiming: FlowFeature, Equatable {
     public private(set) var flow = DirectionStats()
 
     public init() {}
+    init(options: borrowing FeatureOptions) { self.init() }
 
     @inline(__always)
-    mutating func update(_ p: borrowing PacketView) {
+    mutating func update(_ p: borrowing PacketView, options: borrowing FeatureOptions) {
         if p.fromClient {
             forwardIPBytes += p.input.ipLength
             forwardPayloadBytes += p.input.payloadLength
@@ -31,7 +32,7 @@ public struct SizeTiming: FlowFeature, Equatable {
     }
 
     /// A continuation row counts afresh.
-    mutating func split() { self = SizeTiming() }
+    mutating func split(options: borrowing FeatureOptions) { self = SizeTiming() }
 
     mutating func swapDirections() {
         swap(&forwardIPBytes, &backwardIPBytes)

@@ -8,9 +8,10 @@ public struct TCPAnalytics: FlowFeature, Equatable {
     public private(set) var handshake = TCPHandshake()
 
     public init() {}
+    init(options: borrowing FeatureOptions) { self.init() }
 
     @inline(__always)
-    mutating func update(_ p: borrowing PacketView) {
+    mutating func update(_ p: borrowing PacketView, options: borrowing FeatureOptions) {
         let input = p.input
         guard input.isTCP else { return }
         if p.fromClient {
@@ -25,7 +26,7 @@ public struct TCPAnalytics: FlowFeature, Equatable {
     }
 
     /// A continuation row: counters and handshake afresh, sequence positions kept.
-    mutating func split() {
+    mutating func split(options: borrowing FeatureOptions) {
         forward.resetCounters()
         backward.resetCounters()
         handshake = TCPHandshake()
