@@ -8,7 +8,7 @@ import Testing
 @Suite struct DecoderFeatureFieldTests {
     func decode(_ frame: [UInt8], _ link: LinkType) -> DecodedPacket {
         var p = DecodedPacket()
-        frame.withUnsafeBytes { PacketDecoder.decode($0, linkType: link, into: &p) }
+        frame.withUnsafeBytes { PacketDecoder.decode($0, linkType: link, details: true, into: &p) }
         return p
     }
 

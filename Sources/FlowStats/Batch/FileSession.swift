@@ -6,6 +6,8 @@
 struct FileSession {
     let flow: FlowConfiguration
     let decapsulate: Bool
+    /// Decode what only feature groups read (some group is enabled).
+    let details: Bool
     let onFlows: (FinishedFlows) -> Void
     var table: FlowTable
     var reassembler = FragmentReassembler()
@@ -15,6 +17,7 @@ struct FileSession {
     init(_ flow: FlowConfiguration, uidSalt: UInt64, features: FeatureSet, onFlows: @escaping (FinishedFlows) -> Void) {
         self.flow = flow
         self.decapsulate = flow.tunnels != .outer
+        self.details = !features.intersection(.all).isEmpty
         self.onFlows = onFlows
         self.table = FlowTable(configuration: flow, uidSalt: uidSalt, features: features)
     }
@@ -22,7 +25,7 @@ struct FileSession {
     /// Decodes one packet into `packet` and accounts it; returns the number of packets read so far.
     @discardableResult
     mutating func process(_ header: PacketHeader, _ bytes: UnsafeRawBufferPointer, _ packet: inout DecodedPacket) -> Int {
-        PacketDecoder.decode(bytes, linkType: header.linkType, decapsulate: decapsulate, into: &packet)
+        PacketDecoder.decode(bytes, linkType: header.linkType, decapsulate: decapsulate, details: details, into: &packet)
         return account(header, bytes, &packet)
     }
 

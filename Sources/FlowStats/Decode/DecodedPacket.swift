@@ -87,12 +87,8 @@ public struct LayerFields: Sendable, Equatable {
     var ipCapturedLength: Int = 0
     /// Where the IPv6 Fragment header starts, when `isFragment` and `ipVersion == 6`.
     var fragmentHeaderOffset: Int = 0
-    /// IP header bytes: IPv4 IHL × 4, or IPv6 40 + the extension headers before the transport
-    /// header (40 when it was not reached).
-    public var ipHeaderLength: Int = 0
-    /// Transport header bytes inside the IP packet: TCP data offset × 4 (at least 20), UDP and
-    /// ICMP 8, each clipped to the IP payload; 0 for other protocols and non-first fragments.
-    public var transportHeaderLength: Int = 0
+    /// IPv4 IHL × 4, or 40 for IPv6 (see ``ipHeaderLength``).
+    var fixedIPHeaderLength: Int = 0
     /// The UDP header's length field, or -1 (Zeek sizes UDP payloads from it).
     public var udpLength: Int = -1
     /// Where the transport header starts (after IPv6 extension headers); -1 when not reached.
@@ -104,7 +100,8 @@ public struct LayerFields: Sendable, Equatable {
     public var sequence: UInt32 = 0
     public var acknowledgment: UInt32 = 0
     public var window: UInt16 = 0
-    /// The TCP MSS option of a SYN, 0 when absent (options are read on SYNs only).
+    /// The TCP MSS option of a SYN, 0 when absent (options are read on SYNs only, and only
+    /// when decoding with `details`).
     public var tcpMSS: UInt16 = 0
     /// IPv4 TTL or IPv6 hop limit.
     public var ttl: UInt8 = 0
@@ -142,6 +139,21 @@ public struct LayerFields: Sendable, Equatable {
     public var malformation: Malformation?
 
     public init() {}
+
+    /// IP header bytes: IPv4 IHL × 4, or IPv6 40 + the extension headers before the transport
+    /// header (40 when it was not reached). Derived, so decoding stores nothing for it.
+    public var ipHeaderLength: Int { transportOffset >= 0 ? transportOffset : fixedIPHeaderLength }
+
+    /// Transport header bytes inside the IP packet: TCP data offset × 4 (at least 20), UDP and
+    /// ICMP 8, each clipped to the IP payload; 0 for other protocols, non-first fragments and
+    /// transport headers too short for their ports. Derived from the IP length fields.
+    public var transportHeaderLength: Int {
+        guard hasPorts, transportOffset >= 0 else { return 0 }
+        switch IPProtocol(rawValue: ipProtocol) {
+        case .tcp, .udp, .icmp, .icmpv6: return max(0, ipLength - transportOffset - payloadLength)
+        default: return 0
+        }
+    }
 }
 
 /// One packet, decoded in place. A single value is reused for every packet of a file:
@@ -160,8 +172,12 @@ public struct DecodedPacket: Sendable {
 
     /// The captured frame's Ethernet source and destination addresses (48 bits, first byte
     /// most significant); 0 on other link types. Inner Ethernet headers of tunnels are not used.
+    /// (Cleared by ``PacketDecoder/decode`` for frames that do not take its Ethernet fast path.)
     public var sourceMAC: UInt64 = 0
     public var destinationMAC: UInt64 = 0
+    /// Whether the decoder also reads what only feature groups use: the MACs and the SYN's
+    /// MSS and window scale options (``PacketDecoder/decode(_:linkType:decapsulate:details:into:)``).
+    public internal(set) var readsDetails = false
 
     /// The encapsulating layers of a tunnelled packet, outermost first; empty when the packet
     /// was not tunnelled (or decoded with `decapsulate: false`). The fields of ``layer`` always
@@ -177,8 +193,6 @@ public struct DecodedPacket: Sendable {
     mutating func reset() {
         if !tunnels.isEmpty { tunnels.removeAll(keepingCapacity: true) }
         vlanID = 0
-        sourceMAC = 0
-        destinationMAC = 0
         resetLayer()
     }
 
@@ -286,13 +300,11 @@ extension DecodedPacket {
         @inline(__always) get { layer.window }
         @inline(__always) set { layer.window = newValue }
     }
-    public var ipHeaderLength: Int {
-        @inline(__always) get { layer.ipHeaderLength }
-        @inline(__always) set { layer.ipHeaderLength = newValue }
-    }
-    public var transportHeaderLength: Int {
-        @inline(__always) get { layer.transportHeaderLength }
-        @inline(__always) set { layer.transportHeaderLength = newValue }
+    public var ipHeaderLength: Int { layer.ipHeaderLength }
+    public var transportHeaderLength: Int { layer.transportHeaderLength }
+    var fixedIPHeaderLength: Int {
+        @inline(__always) get { layer.fixedIPHeaderLength }
+        @inline(__always) set { layer.fixedIPHeaderLength = newValue }
     }
     public var tcpMSS: UInt16 {
         @inline(__always) get { layer.tcpMSS }

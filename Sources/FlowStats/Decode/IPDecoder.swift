@@ -20,7 +20,7 @@ extension PacketDecoder {
         p.ipVersion = 4
         p.ipOffset = o
         p.ipLength = totalLength
-        p.ipHeaderLength = headerLength
+        p.fixedIPHeaderLength = headerLength
         p.ttl = b.u8(o + 8)
         p.fragmentID = UInt32(b.be16(o + 4))
         p.ipProtocol = b.u8(o + 9)
@@ -54,7 +54,7 @@ extension PacketDecoder {
         p.ipVersion = 6
         p.ipOffset = o
         p.ipLength = 40 + payloadLength
-        p.ipHeaderLength = 40
+        p.fixedIPHeaderLength = 40
         p.ttl = b.u8(o + 7)
         p.source = IPAddress(high: b.be64(o + 8), low: b.be64(o + 16))
         p.destination = IPAddress(high: b.be64(o + 24), low: b.be64(o + 32))

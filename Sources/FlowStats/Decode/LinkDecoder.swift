@@ -57,12 +57,17 @@ extension PacketDecoder {
         truncated(&p, layer, at: offset, need: need, have: have - offset)
     }
 
+    /// The Ethernet addresses of the header at the start of `b` (at least 14 bytes).
+    @inline(__always)
+    static func readMACs(_ b: UnsafeRawBufferPointer, into p: inout DecodedPacket) {
+        p.destinationMAC = b.be64(0) >> 16
+        p.sourceMAC = b.be64(6) >> 16
+    }
+
     static func decodeEthernet(_ b: UnsafeRawBufferPointer, at offset: Int, into p: inout DecodedPacket) {
         guard b.count >= offset + 14 else { return linkTruncated(&p, need: 14, have: b.count, at: offset) }
-        if offset == 0 {  // the captured frame's own header, not a tunnelled one
-            p.destinationMAC = b.be64(0) >> 16
-            p.sourceMAC = b.be64(6) >> 16
-        }
+        // The captured frame's own header, not a tunnelled one.
+        if offset == 0 && p.readsDetails { readMACs(b, into: &p) }
         decodeEtherType(b.be16(offset + 12), b, at: offset + 14, into: &p)
     }
 

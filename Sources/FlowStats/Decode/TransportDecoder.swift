@@ -7,7 +7,6 @@ extension PacketDecoder {
                                 into p: inout DecodedPacket) {
         let available = end - start
         p.transportOffset = start - p.ipOffset
-        p.ipHeaderLength = start - p.ipOffset
         switch IPProtocol(rawValue: p.ipProtocol) {
         case .tcp:
             guard available >= 4 else { return truncated(&p, .tcp, at: start, need: 20, have: available) }
@@ -28,8 +27,7 @@ extension PacketDecoder {
             p.tcpFlags = b.u8(start + 13)
             p.window = b.be16(start + 14)
             p.payloadLength = max(0, transportLength - max(dataOffset, 20))
-            p.transportHeaderLength = transportLength - p.payloadLength
-            if p.tcpFlags & TCPFlag.syn != 0 && dataOffset > 20 {
+            if p.readsDetails && p.tcpFlags & TCPFlag.syn != 0 && dataOffset > 20 {
                 readSYNOptions(b, from: start + 20, to: start + min(dataOffset, available), into: &p)
             }
             if dataOffset > available {
@@ -41,7 +39,6 @@ extension PacketDecoder {
             p.sourcePort = b.be16(start)
             p.destinationPort = b.be16(start + 2)
             p.payloadLength = max(0, transportLength - 8)
-            p.transportHeaderLength = transportLength - p.payloadLength
             if available >= 6 { p.udpLength = Int(b.be16(start + 4)) }
             if available < 8 { truncated(&p, .udp, at: start, need: 8, have: available) }
         case .icmp, .icmpv6:
@@ -55,7 +52,6 @@ extension PacketDecoder {
                 ? ICMPPorts.counterpartV4(type: p.icmpType, code: p.icmpCode)
                 : ICMPPorts.counterpartV6(type: p.icmpType, code: p.icmpCode))
             p.payloadLength = max(0, transportLength - 8)
-            p.transportHeaderLength = transportLength - p.payloadLength
             if available < 8 { truncated(&p, layer, at: start, need: 8, have: available) }
         default:
             // Other protocols (SCTP, GRE, ESP, …) are flows with ports 0, as in Zeek.

@@ -39,6 +39,8 @@ struct PacketView {
     let wireLength: Int
     /// Capture time, ns (monotonic).
     let timeNs: Int64
+    /// TTL, header lengths, SYN options, MACs.
+    let details: PacketDetails
 }
 
 /// A feature group's per-flow state and its hooks. Conforming types are concrete value types

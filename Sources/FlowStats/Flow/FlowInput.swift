@@ -22,19 +22,6 @@ struct FlowInput {
     var sequence: UInt32
     var acknowledgment: UInt32
     var window: UInt16
-    /// IP header bytes (IPv6: with extension headers) and transport header bytes inside the
-    /// IP packet (``LayerFields/ipHeaderLength``, ``LayerFields/transportHeaderLength``).
-    var ipHeaderLength: Int
-    var transportHeaderLength: Int
-    /// IPv4 TTL or IPv6 hop limit; 0 for tunnel layers.
-    var ttl: UInt8
-    /// SYN options: MSS (0 when absent) and window scale (valid when `hasWindowScale`).
-    var tcpMSS: UInt16
-    var tcpWindowScale: UInt8
-    var hasWindowScale: Bool
-    /// The captured frame's Ethernet addresses (0 on other links), for every layer.
-    var sourceMAC: UInt64
-    var destinationMAC: UInt64
     /// False when checksum verification found this packet's transport checksum wrong.
     var checksumValid: Bool
     /// A non-zero id of the packet's tunnel layers, for the innermost packet of a tunnelled one.
@@ -63,14 +50,6 @@ struct FlowInput {
         sequence = p.sequence
         acknowledgment = p.acknowledgment
         window = p.window
-        ipHeaderLength = p.ipHeaderLength
-        transportHeaderLength = p.transportHeaderLength
-        ttl = p.ttl
-        tcpMSS = p.tcpMSS
-        tcpWindowScale = p.tcpWindowScale
-        hasWindowScale = p.hasWindowScale
-        sourceMAC = p.sourceMAC
-        destinationMAC = p.destinationMAC
         self.checksumValid = checksumValid
     }
 
@@ -93,14 +72,6 @@ struct FlowInput {
         sequence = 0
         acknowledgment = 0
         window = 0
-        ipHeaderLength = t.ipLength - t.payloadLength - (t.hasPorts ? 8 : 0)
-        transportHeaderLength = t.hasPorts ? 8 : 0
-        ttl = 0
-        tcpMSS = 0
-        tcpWindowScale = 0
-        hasWindowScale = false
-        sourceMAC = 0
-        destinationMAC = 0
         checksumValid = true
     }
 

@@ -38,6 +38,8 @@ public struct FlowTable {
     private var index = FlowIndex()
     private var slots = ChunkedArray<FlowRecord>()
     private var features: FlowFeatures
+    /// The packet being accounted, as feature groups see it (set only when some group is enabled).
+    private var details = PacketDetails()
     private var freeSlots: [Int32] = []
     private var queue = Heap<Expiry>()
     private var fragments: FragmentTracker
@@ -106,11 +108,13 @@ public struct FlowTable {
         var parent: TunnelParent?
         if !p.tunnels.isEmpty && configuration.tunnels == .both {
             for layer in p.tunnels {
+                if !features.isEmpty { takeDetails(layer, frame: p) }
                 let slot = account(FlowInput(layer), wireLength: wireLength, parent: parent, at: now)
                 let r = slots[Int(slot)]
                 parent = TunnelParent(uid: r.uid, ipProtocol: r.key.ipProtocol, client: r.client, server: r.server)
             }
         }
+        if !features.isEmpty { takeDetails(p) }
         var input = FlowInput(p, capturedLength: capturedLength, checksumValid: checksumValid)
         if !p.tunnels.isEmpty { input.encapsulation = Self.encapsulationID(p.tunnels) }
         if p.isFragment {
@@ -161,6 +165,14 @@ public struct FlowTable {
         }
         FlowKeyOrder.sort(&order) { slots[Int($0)].key }
         return order
+    }
+
+    // Off the core path (not inlined): only tables with feature groups copy these.
+    @inline(never)
+    private mutating func takeDetails(_ p: borrowing DecodedPacket) { details = PacketDetails(p) }
+    @inline(never)
+    private mutating func takeDetails(_ layer: TunnelLayer, frame p: borrowing DecodedPacket) {
+        details = PacketDetails(layer, frame: p)
     }
 
     // MARK: - Flow life
@@ -253,7 +265,7 @@ public struct FlowTable {
             if outcome.swappedRoles { features.swapDirections(slot: Int(slot)) }
             if outcome.counted {
                 features.update(slot: Int(slot), PacketView(input: input, fromClient: outcome.fromClient,
-                                                            wireLength: wireLength, timeNs: now))
+                                                            wireLength: wireLength, timeNs: now, details: details))
             }
         }
         if outcome.deadlineMayMove { requeueIfEarlier(slot) }
