@@ -96,7 +96,7 @@ extension PacketFields {
         Column("FwdHasMSS", "1 when a SYN client → server carried a non-zero MSS option, else 0", requires: .packetFields) { f, _, o in o.int(f.packetFields.forward.hasMSS ? 1 : 0) },
         Column("FwdTTLMin", "Smallest IPv4 TTL / IPv6 hop limit client → server; 0 when FwdHasTTL is 0", requires: .packetFields) { f, _, o in o.int(Int(f.packetFields.forward.ttlMin)) },
         Column("FwdTTLMax", "Largest IPv4 TTL / IPv6 hop limit client → server; 0 when FwdHasTTL is 0", requires: .packetFields) { f, _, o in o.int(Int(f.packetFields.forward.ttlMax)) },
-        Column("FwdHasTTL", "1 when there is a packet client → server, else 0", requires: .packetFields) { f, _, o in o.int(f.packetFields.forward.packets > 0 ? 1 : 0) },
+        Column("FwdHasTTL", "1 when there is a packet client → server, else 0 (the outer flow of a tunnel counts its layers with TTL 0)", requires: .packetFields) { f, _, o in o.int(f.packetFields.forward.packets > 0 ? 1 : 0) },
         Column("FwdActDataPackets", "Packets client → server with at least 1 byte of L4 payload (the first packet included)", requires: .packetFields) { f, _, o in o.int(f.packetFields.forward.activeDataPackets) },
         Column("FwdL4HeaderLenMin", "Smallest L4 header length client → server, bytes (what CICFlowMeter's \"Fwd Seg Size Min\" computes); 0 without packets", requires: .packetFields) { f, _, o in o.int(Int(f.packetFields.forward.minL4Header)) },
         Column("BwdInitWindow", "TCP window of the first TCP packet server → client, raw (no scaling); 0 when BwdHasInitWindow is 0 (UDP, no packet)", requires: .packetFields) { f, _, o in o.int(Int(f.packetFields.backward.initialWindow)) },
@@ -107,7 +107,7 @@ extension PacketFields {
         Column("BwdHasMSS", "1 when a SYN server → client carried a non-zero MSS option, else 0", requires: .packetFields) { f, _, o in o.int(f.packetFields.backward.hasMSS ? 1 : 0) },
         Column("BwdTTLMin", "Smallest IPv4 TTL / IPv6 hop limit server → client; 0 when BwdHasTTL is 0", requires: .packetFields) { f, _, o in o.int(Int(f.packetFields.backward.ttlMin)) },
         Column("BwdTTLMax", "Largest IPv4 TTL / IPv6 hop limit server → client; 0 when BwdHasTTL is 0", requires: .packetFields) { f, _, o in o.int(Int(f.packetFields.backward.ttlMax)) },
-        Column("BwdHasTTL", "1 when there is a packet server → client, else 0", requires: .packetFields) { f, _, o in o.int(f.packetFields.backward.packets > 0 ? 1 : 0) },
+        Column("BwdHasTTL", "1 when there is a packet server → client, else 0 (the outer flow of a tunnel counts its layers with TTL 0)", requires: .packetFields) { f, _, o in o.int(f.packetFields.backward.packets > 0 ? 1 : 0) },
         Column("BwdActDataPackets", "Packets server → client with at least 1 byte of L4 payload (the first packet included)", requires: .packetFields) { f, _, o in o.int(f.packetFields.backward.activeDataPackets) },
         Column("BwdL4HeaderLenMin", "Smallest L4 header length server → client, bytes (what CICFlowMeter's \"Fwd Seg Size Min\" computes); 0 without packets", requires: .packetFields) { f, _, o in o.int(Int(f.packetFields.backward.minL4Header)) },
     ]
