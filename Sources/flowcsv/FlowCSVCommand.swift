@@ -53,6 +53,9 @@ struct FlowCSVCommand: ParsableCommand {
     @Option(help: ArgumentHelp("End a flow this many seconds after its first packet and continue it as a new row with the same client and server; 0 disables. Default 1800 (preset zeek: 0).", valueName: "seconds"))
     var activeTimeout: Double?
 
+    @Option(help: ArgumentHelp("Active/idle columns: a gap longer than this many seconds between two packets of a flow ends an active period and is an idle period. Default 5 (CICFlowMeter's).", valueName: "seconds"))
+    var activityTimeout: Double?
+
     @Option(help: ArgumentHelp("Keep at most n flows open at once: when a new flow would exceed it, the least recently active flow (earliest last packet; ties by flow key) ends early with EndReason evicted, and a warning counts them per file. 0: no cap. Default 4000000 (about 2 GiB with --schema basic, at ~480 bytes per open flow).", valueName: "n"))
     var maxFlows: Int?
 
@@ -97,6 +100,9 @@ struct FlowCSVCommand: ParsableCommand {
         if let activeTimeout, !(activeTimeout >= 0 && activeTimeout.isFinite) {
             throw ValidationError("--active-timeout must be 0 or a positive number of seconds")
         }
+        if let activityTimeout, !(activityTimeout > 0 && activityTimeout.isFinite) {
+            throw ValidationError("--activity-timeout must be a positive number of seconds")
+        }
         if let linger, !(linger >= 0 && linger.isFinite) {
             throw ValidationError("--linger must be 0 or a positive number of seconds")
         }
@@ -135,6 +141,7 @@ struct FlowCSVCommand: ParsableCommand {
         if let idleTimeout { options.flow.idle = IdleTimeouts(all: FlowConfiguration.seconds(idleTimeout)) }
         if let activeTimeout { options.flow.activeTimeoutNs = FlowConfiguration.seconds(activeTimeout) }
         if let linger { options.flow.lingerNs = FlowConfiguration.seconds(linger) }
+        if let activityTimeout { options.flow.features.activityTimeoutNs = FlowConfiguration.seconds(activityTimeout) }
         if let maxFlows { options.flow.maxFlows = maxFlows }
         if let vlanKey { options.flow.vlanInKey = vlanKey }
         if let tunnels { options.flow.tunnels = tunnels.mode }

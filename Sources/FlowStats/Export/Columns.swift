@@ -27,6 +27,8 @@ struct FlowRow {
     let record: UnsafePointer<FlowRecord>
     let sizeTimingState: UnsafePointer<SizeTiming>?
     let tcpAnalyticsState: UnsafePointer<TCPAnalytics>?
+    let activeIdleState: UnsafePointer<ActiveIdle>?
+    let bulkSubflowState: UnsafePointer<BulkSubflow>?
 
     var flow: FlowRecord {
         @inline(__always) unsafeAddress { record }
@@ -38,6 +40,14 @@ struct FlowRow {
     /// Present whenever a column of the schema requires ``FeatureSet/tcpAnalytics``.
     var tcpAnalytics: TCPAnalytics {
         @inline(__always) unsafeAddress { tcpAnalyticsState! }
+    }
+    /// Present whenever a column of the schema requires ``FeatureSet/activeIdle``.
+    var activeIdle: ActiveIdle {
+        @inline(__always) unsafeAddress { activeIdleState! }
+    }
+    /// Present whenever a column of the schema requires ``FeatureSet/bulkSubflow``.
+    var bulkSubflow: BulkSubflow {
+        @inline(__always) unsafeAddress { bulkSubflowState! }
     }
 }
 

@@ -62,9 +62,14 @@ public struct OutputLayout: Sendable {
     let writer: RowWriter
 
     init(schema: Schema, options: ColumnOptions) {
-        self.schema = schema
         var columns = schema.columns(options)
         if options.dropIdentifiers { columns.removeAll { $0.isIdentifier } }
+        self.init(schema: schema, columns: columns)
+    }
+
+    /// A layout of exactly `columns` (tests: columns no schema writes yet); `schema` is only a tag.
+    init(schema: Schema, columns: [Column]) {
+        self.schema = schema
         self.columns = columns
         requirements = Schema.requirements(of: columns)
         writer = RowWriter(columns)
@@ -84,20 +89,32 @@ public struct OutputLayout: Sendable {
                      "the flows lack the size/timing statistics the schema writes")
         precondition(!needs.contains(.tcpAnalytics) || flows.tcpAnalytics.count == flows.count,
                      "the flows lack the TCP analytics the schema writes")
+        precondition(!needs.contains(.activeIdle) || flows.activeIdle.count == flows.count,
+                     "the flows lack the active/idle periods the schema writes")
+        precondition(!needs.contains(.bulkSubflow) || flows.bulkSubflow.count == flows.count,
+                     "the flows lack the bulk/subflow state the schema writes")
         let writer = writer
         // By address: `for flow in flows` or `flows[i]` would copy each record.
         flows.records.withUnsafeBufferPointer { records in
             flows.sizeTiming.withUnsafeBufferPointer { sizeTiming in
                 flows.tcpAnalytics.withUnsafeBufferPointer { tcp in
-                    let hasSizeTiming = sizeTiming.count == records.count
-                    let hasTCP = tcp.count == records.count
-                    for i in records.indices {
-                        // i < records.count, and each group's array is as long when present: in bounds.
-                        let row = FlowRow(record: records.baseAddress! + i,
-                                          sizeTimingState: hasSizeTiming ? sizeTiming.baseAddress! + i : nil,
-                                          tcpAnalyticsState: hasTCP ? tcp.baseAddress! + i : nil)
-                        writer.write(row, file: file, to: out)
-                        out.endRow()
+                    flows.activeIdle.withUnsafeBufferPointer { activeIdle in
+                        flows.bulkSubflow.withUnsafeBufferPointer { bulk in
+                            let hasSizeTiming = sizeTiming.count == records.count
+                            let hasTCP = tcp.count == records.count
+                            let hasActiveIdle = activeIdle.count == records.count
+                            let hasBulk = bulk.count == records.count
+                            for i in records.indices {
+                                // i < records.count, and each group's array is as long when present: in bounds.
+                                let row = FlowRow(record: records.baseAddress! + i,
+                                                  sizeTimingState: hasSizeTiming ? sizeTiming.baseAddress! + i : nil,
+                                                  tcpAnalyticsState: hasTCP ? tcp.baseAddress! + i : nil,
+                                                  activeIdleState: hasActiveIdle ? activeIdle.baseAddress! + i : nil,
+                                                  bulkSubflowState: hasBulk ? bulk.baseAddress! + i : nil)
+                                writer.write(row, file: file, to: out)
+                                out.endRow()
+                            }
+                        }
                     }
                 }
             }

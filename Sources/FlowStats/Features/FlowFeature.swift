@@ -11,9 +11,13 @@ public struct FeatureSet: OptionSet, Sendable, Hashable {
     public static let tcpAnalytics = FeatureSet(rawValue: 1 << 1)
 
     // Bits 2–7 are reserved for issue 9's groups (see docs/architecture.md when they land).
+    /// Active and idle periods (``ActiveIdle``, `--activity-timeout`).
+    public static let activeIdle = FeatureSet(rawValue: 1 << 4)
+    /// Bulk transfers per direction and subflows (``BulkSubflow``).
+    public static let bulkSubflow = FeatureSet(rawValue: 1 << 5)
 
     /// Every group there is.
-    public static let all: FeatureSet = [.sizeTiming, .tcpAnalytics]
+    public static let all: FeatureSet = [.sizeTiming, .tcpAnalytics, .activeIdle, .bulkSubflow]
 }
 
 /// Settings that feature groups read (the same for every flow of a run). Passed to each
@@ -94,11 +98,15 @@ struct FlowFeatures {
     let enabled: FeatureSet
     var sizeTiming: FeatureTable<SizeTiming>?
     var tcpAnalytics: FeatureTable<TCPAnalytics>?
+    var activeIdle: FeatureTable<ActiveIdle>?
+    var bulkSubflow: FeatureTable<BulkSubflow>?
 
     init(_ required: FeatureSet, options: FeatureOptions) {
         enabled = required.intersection(.all)
         if enabled.contains(.sizeTiming) { sizeTiming = FeatureTable(options: options) }
         if enabled.contains(.tcpAnalytics) { tcpAnalytics = FeatureTable(options: options) }
+        if enabled.contains(.activeIdle) { activeIdle = FeatureTable(options: options) }
+        if enabled.contains(.bulkSubflow) { bulkSubflow = FeatureTable(options: options) }
     }
 
     var isEmpty: Bool { enabled.isEmpty }
@@ -106,22 +114,30 @@ struct FlowFeatures {
     mutating func start(slot: Int) {
         sizeTiming?.start(slot: slot)
         tcpAnalytics?.start(slot: slot)
+        activeIdle?.start(slot: slot)
+        bulkSubflow?.start(slot: slot)
     }
 
     @inline(__always)
     mutating func update(slot: Int, _ packet: borrowing PacketView) {
         sizeTiming?.update(slot: slot, packet)
         tcpAnalytics?.update(slot: slot, packet)
+        activeIdle?.update(slot: slot, packet)
+        bulkSubflow?.update(slot: slot, packet)
     }
 
     mutating func split(slot: Int) {
         sizeTiming?.split(slot: slot)
         tcpAnalytics?.split(slot: slot)
+        activeIdle?.split(slot: slot)
+        bulkSubflow?.split(slot: slot)
     }
 
     mutating func swapDirections(slot: Int) {
         sizeTiming?.swapDirections(slot: slot)
         tcpAnalytics?.swapDirections(slot: slot)
+        activeIdle?.swapDirections(slot: slot)
+        bulkSubflow?.swapDirections(slot: slot)
     }
 
     /// Hands the states of `slot` out with its row (call it where the record is appended to
@@ -129,15 +145,22 @@ struct FlowFeatures {
     func hand(slot: Int, to ended: inout FinishedFlows) {
         sizeTiming?.hand(slot: slot, to: &ended.sizeTiming)
         tcpAnalytics?.hand(slot: slot, to: &ended.tcpAnalytics)
+        activeIdle?.hand(slot: slot, to: &ended.activeIdle)
+        bulkSubflow?.hand(slot: slot, to: &ended.bulkSubflow)
     }
 
     mutating func removeAll() {
         sizeTiming?.removeAll()
         tcpAnalytics?.removeAll()
+        activeIdle?.removeAll()
+        bulkSubflow?.removeAll()
     }
 
     /// Live group tables allocated (for tests: a basic table has none).
-    var allocatedTables: Int { (sizeTiming == nil ? 0 : 1) + (tcpAnalytics == nil ? 0 : 1) }
+    var allocatedTables: Int {
+        (sizeTiming == nil ? 0 : 1) + (tcpAnalytics == nil ? 0 : 1)
+            + (activeIdle == nil ? 0 : 1) + (bulkSubflow == nil ? 0 : 1)
+    }
 }
 
 /// Flows that ended, in row order: the core records, and for each enabled group its states
@@ -148,6 +171,10 @@ public struct FinishedFlows: Sendable {
     public internal(set) var sizeTiming: [SizeTiming] = []
     /// ``TCPAnalytics`` of each row, when that group was enabled (else empty).
     public internal(set) var tcpAnalytics: [TCPAnalytics] = []
+    /// ``ActiveIdle`` of each row, when that group was enabled (else empty).
+    public internal(set) var activeIdle: [ActiveIdle] = []
+    /// ``BulkSubflow`` of each row, when that group was enabled (else empty).
+    public internal(set) var bulkSubflow: [BulkSubflow] = []
 
     public init() {}
 
@@ -158,11 +185,15 @@ public struct FinishedFlows: Sendable {
         records.append(contentsOf: other.records)
         sizeTiming.append(contentsOf: other.sizeTiming)
         tcpAnalytics.append(contentsOf: other.tcpAnalytics)
+        activeIdle.append(contentsOf: other.activeIdle)
+        bulkSubflow.append(contentsOf: other.bulkSubflow)
     }
 
     mutating func removeAll(keepingCapacity: Bool) {
         records.removeAll(keepingCapacity: keepingCapacity)
         sizeTiming.removeAll(keepingCapacity: keepingCapacity)
         tcpAnalytics.removeAll(keepingCapacity: keepingCapacity)
+        activeIdle.removeAll(keepingCapacity: keepingCapacity)
+        bulkSubflow.removeAll(keepingCapacity: keepingCapacity)
     }
 }

@@ -30,6 +30,10 @@ public struct RunningStats: Sendable, Equatable {
 
     /// Population standard deviation.
     public var std: Double { count > 1 ? (m2 / Double(count)).squareRoot() : 0 }
+
+    /// Sample standard deviation (divides by n − 1, as commons-math's `SummaryStatistics`
+    /// in CICFlowMeter); 0 for n < 2.
+    public var sampleStd: Double { count > 1 ? (m2 / Double(count - 1)).squareRoot() : 0 }
 }
 
 /// Packet-size and inter-arrival statistics of one direction.
