@@ -66,6 +66,9 @@ public struct BulkSubflow: FlowFeature, Equatable {
     /// Subflows: 1 + ``subflowGaps``.
     public var subflows: Int { 1 + subflowGaps }
 
+    /// `total` ÷ ``subflows`` (float division; the count is at least 1).
+    public func perSubflow(_ total: Int) -> Double { Double(total) / Double(subflows) }
+
     @inline(__always)
     mutating func update(_ p: borrowing PacketView, options: borrowing FeatureOptions) {
         let t = p.timeNs
