@@ -53,6 +53,9 @@ struct FlowCSVCommand: ParsableCommand {
     @Option(help: ArgumentHelp("End a flow this many seconds after its first packet and continue it as a new row with the same client and server; 0 disables. Default 1800 (preset zeek: 0).", valueName: "seconds"))
     var activeTimeout: Double?
 
+    @Option(help: ArgumentHelp("Active/idle columns: a gap longer than this many seconds between two packets of a flow ends an active period and is an idle period. Default 5 (CICFlowMeter's).", valueName: "seconds"))
+    var activityTimeout: Double?
+
     @Option(help: ArgumentHelp("Keep at most n flows open at once: when a new flow would exceed it, the least recently active flow (earliest last packet; ties by flow key) ends early with EndReason evicted, and a warning counts them per file. 0: no cap. Default 4000000 (about 2 GiB with --schema basic, at ~480 bytes per open flow).", valueName: "n"))
     var maxFlows: Int?
 
@@ -79,9 +82,6 @@ struct FlowCSVCommand: ParsableCommand {
 
     @Flag(help: "Leave out the columns that identify the capture rather than the traffic: addresses, ports, timestamps, flow ids, VLAN, tunnel parents and the source file (for training ML models).")
     var dropIdentifiers = false
-
-    @Option(help: ArgumentHelp("Active/idle features (full, cic): a gap longer than this between two packets of a flow ends an active period. Default 5 (CICFlowMeter's).", valueName: "seconds"))
-    var activityTimeout: Double?
 
     @Option(name: [.short, .long], help: ArgumentHelp("Use up to n threads (0: one per CPU core): files are read in parallel, and with at least twice as many jobs as files each file is read and decoded on one thread while its flows are tracked on another (so one large file uses two cores with --jobs 2). The output is byte for byte the same whatever the number.", valueName: "n"))
     var jobs: Int = 1
