@@ -5,7 +5,7 @@
 /// pipeline's decoded packets are accounted where they are, never copied.
 struct FileSession {
     let flow: FlowConfiguration
-    let decapsulate: Bool
+    let decodeOptions: DecodeOptions
     let onFlows: (FinishedFlows) -> Void
     var table: FlowTable
     var reassembler = FragmentReassembler()
@@ -14,7 +14,7 @@ struct FileSession {
     /// `features`: the feature groups the rows need (a schema's requirements).
     init(_ flow: FlowConfiguration, uidSalt: UInt64, features: FeatureSet, onFlows: @escaping (FinishedFlows) -> Void) {
         self.flow = flow
-        self.decapsulate = flow.tunnels != .outer
+        self.decodeOptions = DecodeOptions(tunnels: flow.tunnels == .outer ? [] : flow.decodedTunnels, rules: flow.headerRules)
         self.onFlows = onFlows
         self.table = FlowTable(configuration: flow, uidSalt: uidSalt, features: features)
     }
@@ -22,7 +22,7 @@ struct FileSession {
     /// Decodes one packet into `packet` and accounts it; returns the number of packets read so far.
     @discardableResult
     mutating func process(_ header: PacketHeader, _ bytes: UnsafeRawBufferPointer, _ packet: inout DecodedPacket) -> Int {
-        PacketDecoder.decode(bytes, linkType: header.linkType, decapsulate: decapsulate, into: &packet)
+        PacketDecoder.decode(bytes, linkType: header.linkType, options: decodeOptions, into: &packet)
         return account(header, bytes, &packet)
     }
 
@@ -82,7 +82,7 @@ struct FileSession {
                                      _ packet: inout DecodedPacket, at now: Int64) {
         let fragment = packet
         let result = reassembler.add(fragment, frame: bytes, at: now) { datagram in
-            PacketDecoder.decodeReassembled(datagram, decapsulate: decapsulate, into: &packet)
+            PacketDecoder.decodeReassembled(datagram, options: decodeOptions, into: &packet)
             let valid = !flow.verifyChecksums || Checksums.transportValid(datagram, packet)
             table.add(packet, wireLength: header.wireLength - fragment.ipLength + packet.ipLength,
                       capturedLength: datagram.count, at: now, checksumValid: valid)

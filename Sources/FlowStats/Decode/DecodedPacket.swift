@@ -2,7 +2,7 @@
 public enum Layer: String, Sendable {
     case link, vlan, mpls, pppoe, ppp, ipv4, ipv6, ipv6Extension = "ipv6-extension", tcp, udp, icmp, icmpv6
     /// Tunnel headers (GRE includes the PPTP and ERSPAN headers that follow it).
-    case gre, vxlan, geneve, gtpU = "gtp-u", teredo
+    case gre, vxlan, geneve, gtpU = "gtp-u", teredo, tzsp, capwap
 }
 
 /// A header that did not fit in the captured bytes (after etherparse's `LenError`):
@@ -151,6 +151,10 @@ public struct DecodedPacket: Sendable {
     /// decoding does not allocate once a few tunnelled packets have been seen (as long as no
     /// copy of this value is held while the next packet is decoded).
     public var tunnels: [TunnelLayer] = []
+
+    /// What the decoder decodes (set by ``PacketDecoder/decode(_:linkType:options:into:)``; kept
+    /// across packets, not part of the packet).
+    public var options = DecodeOptions()
 
     public init() {}
 

@@ -7,6 +7,11 @@ extension PacketDecoder {
                                 into p: inout DecodedPacket) {
         let available = end - start
         p.transportOffset = start - p.ipOffset
+        if p.options.rules == .nfstream, !nfstreamHasPorts(p.ipProtocol, transportLength: transportLength) {
+            // NFStream reads no transport header the IP length cannot hold: ports 0.
+            p.payloadLength = transportLength
+            return
+        }
         switch IPProtocol(rawValue: p.ipProtocol) {
         case .tcp:
             guard available >= 4 else { return truncated(&p, .tcp, at: start, need: 20, have: available) }
@@ -49,10 +54,28 @@ extension PacketDecoder {
                 ? ICMPPorts.counterpartV4(type: p.icmpType, code: p.icmpCode)
                 : ICMPPorts.counterpartV6(type: p.icmpType, code: p.icmpCode))
             p.payloadLength = max(0, transportLength - 8)
+            if p.options.rules == .nfstream {
+                // NFStream: no ICMP "ports", all ICMP between two hosts is one flow.
+                p.sourcePort = 0
+                p.destinationPort = 0
+            }
             if available < 8 { truncated(&p, layer, at: start, need: 8, have: available) }
         default:
             // Other protocols (SCTP, GRE, ESP, …) are flows with ports 0, as in Zeek.
             p.payloadLength = transportLength
+        }
+    }
+}
+
+extension PacketDecoder {
+    /// NFStream's `packet_get_ip_info` reads TCP and UDP headers only when the IP length
+    /// (not the captured bytes) holds them whole.
+    @inline(__always)
+    static func nfstreamHasPorts(_ ipProtocol: UInt8, transportLength: Int) -> Bool {
+        switch IPProtocol(rawValue: ipProtocol) {
+        case .tcp: transportLength >= 20
+        case .udp: transportLength >= 8
+        default: true
         }
     }
 }
