@@ -165,4 +165,25 @@ private let innerV4 = Build.udp("10.0.0.1", 1000, "10.0.0.2", 53, payload: [1, 2
         let stp = Build.ethernet(payload: [0x42, 0x42, 0x03] + innerV4, etherType: 43)
         #expect(decode(stp, nfstream).kind == .notIP)
     }
+
+    /// Random bytes after TZSP and CAPWAP headers and after unknown EtherTypes, under both
+    /// rules: never a crash or a read past the frame (arrays trap), and a tunnel layer only
+    /// with an IP packet inside.
+    @Test func garbageNeverCrashes() {
+        var generator = SplitMix64.forTest()
+        let starts: [[UInt8]] = [[1, 0, 0, 1], [1, 0, 0, 1, 0x0A, 0xFF], [0, 0x10, 0x03, 0], [0, 0x30, 0x03, 0x30, 0, 0, 0, 0], [0x40]]
+        for _ in 0..<3000 {
+            let junk = (0..<Int.random(in: 0..<120, using: &generator)).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            let start = starts.randomElement(using: &generator)!
+            let port = [TunnelPort.tzsp, TunnelPort.capwapData].randomElement(using: &generator)!
+            let udp = Build.ethernet(Build.udp("192.0.2.1", 40000, "192.0.2.2", port, payload: start + junk))
+            let other = Build.ethernet(payload: start + junk, etherType: UInt16.random(in: 0...0xFFFF, using: &generator))
+            for frame in [udp, other, Array(udp.prefix(Int.random(in: 0...udp.count, using: &generator)))] {
+                for options in [nfstream, DecodeOptions()] {
+                    let p = decode(frame, options)
+                    if !p.tunnels.isEmpty { #expect(p.kind == .ip) }
+                }
+            }
+        }
+    }
 }

@@ -163,7 +163,10 @@ extension PacketDecoder {
             p.vlanID = frameVLAN
             if tunnel.payload == .nfstreamGuess {
                 // NFStream never counts such a packet in the outer flow, nor checks the length.
-                if p.kind != .ip { p.kind = .notIP }
+                if p.kind != .ip {
+                    p.tunnels.removeLast()
+                    p.kind = .notIP
+                }
                 return
             }
             guard p.kind == .ip, innerLengthFits(b, p, tunnel, declaredEnd: declaredEnd) else {
