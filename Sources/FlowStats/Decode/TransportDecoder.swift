@@ -7,7 +7,7 @@ extension PacketDecoder {
                                 into p: inout DecodedPacket) {
         let available = end - start
         p.transportOffset = start - p.ipOffset
-        if p.options.rules == .nfstream, !nfstreamHasPorts(p.ipProtocol, transportLength: transportLength) {
+        if transportLength < 20, p.options.rules == .nfstream, !nfstreamHasPorts(p.ipProtocol, transportLength: transportLength) {
             // NFStream reads no transport header the IP length cannot hold: ports 0.
             p.payloadLength = transportLength
             return
