@@ -44,7 +44,7 @@ struct FlowCSVCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Only read packets that match this BPF expression (libpcap syntax, e.g. 'tcp port 443').", valueName: "expression"))
     var filter: String?
 
-    @Option(help: ArgumentHelp("Defaults that follow another tool: flowcsv (default), zeek (Zeek conn.log semantics: TCP 300 s / other 60 s inactivity, no active timeout, Zeek's originator rule, fragments reassembled), nfstream (idle 120 s, active 1800 s, no TCP lifecycle ending, VLAN in the key, inner tunnel flows). Other options override it.", valueName: "name"))
+    @Option(help: ArgumentHelp("Defaults that follow another tool: flowcsv (default), zeek (Zeek conn.log semantics: TCP 300 s / other 60 s inactivity, no active timeout, Zeek's originator rule, fragments reassembled), nfstream (NFStream 6.6's flows: idle 120 s, active 1800 s, no TCP lifecycle ending, the innermost 802.1Q id in the key, ICMP keyed without type/code, only IP-in-IP, GTP-U, TZSP and CAPWAP decoded, inner tunnel flows, non-first fragments ignored, headers read as NFStream reads them: docs/nfstream-conformance.md). Other options override it.", valueName: "name"))
     var preset: PresetOption = .flowcsv
 
     @Option(help: ArgumentHelp("End a flow after this many seconds without packets (capture time), for every protocol. Default 120 (preset zeek: TCP 300, others 60).", valueName: "seconds"))
@@ -62,10 +62,10 @@ struct FlowCSVCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Keep taking packets into a closed TCP flow (both FINs, or RST) for this many seconds. Default 5.", valueName: "seconds"))
     var linger: Double?
 
-    @Flag(inversion: .prefixedNo, help: "Make the outermost VLAN id part of the flow key (default: no; preset nfstream: yes).")
+    @Flag(inversion: .prefixedNo, help: "Make the outermost VLAN id part of the flow key (default: no; preset nfstream: yes, the innermost 802.1Q id as NFStream takes it).")
     var vlanKey: Bool?
 
-    @Option(help: ArgumentHelp("Flows of tunnelled packets (GRE, VXLAN, Geneve, GTP-U, Teredo, IP-in-IP): inner, outer or both (default; inner rows name their tunnel's flow).", valueName: "mode"))
+    @Option(help: ArgumentHelp("Flows of tunnelled packets (GRE, VXLAN, Geneve, GTP-U, Teredo, IP-in-IP, TZSP, CAPWAP data; preset nfstream: only IP-in-IP, GTP-U, TZSP, CAPWAP): inner, outer or both (default; inner rows name their tunnel's flow).", valueName: "mode"))
     var tunnels: TunnelOption?
 
     @Option(help: ArgumentHelp("IP fragments: count (every fragment is a packet of its datagram's flow; default), reassemble (a datagram counts once; preset zeek) or first-only (later fragments ignored; preset nfstream).", valueName: "mode"))
