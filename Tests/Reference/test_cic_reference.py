@@ -8,7 +8,9 @@ by hand from those packets, not taken from the script or from flowcsv.
 import io
 import math
 import os
+import shutil
 import struct
+import subprocess
 import sys
 import tempfile
 import unittest
@@ -312,6 +314,27 @@ class ReferenceTests(unittest.TestCase):
         self.assert_values(self.flows(self.path("b.pcap"))["2001:db8::1"], expected_udp6())
         self.assert_values(self.flows(self.path("b.pcapng"))["2001:db8::1"], expected_udp6())
 
+    def test_boundaries_exactly_one_and_five_seconds(self):
+        # one-way UDP, 10 payload bytes each, at 0, 0.1, 0.2, 1.2, 1.3, 1.4, 1.5 and 6.5 s:
+        # 0.2 -> 1.2 is exactly 1 s: it ends a bulk run (>= 1 s) but is no subflow gap (> 1 s);
+        # 1.5 -> 6.5 is exactly 5 s: no new active period (> 5 s), but a subflow gap.
+        # Bulk runs: [0, 0.1, 0.2] (3: none), [1.2 .. 1.5] (4: one bulk of 40 bytes, 0.3 s), [6.5].
+        times_ms = [0, 100, 200, 1200, 1300, 1400, 1500, 6500]
+        packets = [(T0_NS + ms * MS, udp4_frame(C4, S4, 7000, 8000, 10)) for ms in times_ms]
+        write_pcap(self.path("c.pcap"), packets)
+        decoded = [ref.decode(*frame) for frame in ref.read_capture(self.path("c.pcap"))]
+        key = (ref.ipaddress.ip_address(C4), 7000, ref.ipaddress.ip_address(S4), 8000, 17)
+        got = ref.compute(key, [(p, True) for p in decoded], 5_000_000_000)
+        self.assertEqual(got["Fwd Packet/Bulk Avg"], 4.0)
+        self.assertEqual(got["Fwd Bytes/Bulk Avg"], 40.0)
+        self.assertAlmostEqual(got["Fwd Bulk Rate Avg"], 40 / 0.3, places=9)
+        self.assertEqual(got["Subflow Fwd Packets"], 8 / 2)
+        self.assertEqual(got["Subflow Fwd Bytes"], 80 / 2)
+        self.assertEqual((got["Active Mean"], got["Active Min"], got["Active Max"]), (6_500_000, 6_500_000, 6_500_000))
+        self.assertEqual((got["Idle Mean"], got["Idle Max"]), (0, 0))
+        self.assertEqual(got["Bwd Init Win Bytes"], 0)
+        self.assertEqual(got["Down/Up Ratio"], 0.0)
+
     def test_comparison_passes_on_the_hand_values(self):
         write_pcap(self.path("a.pcap"), capture_a())
         status, report = self.check(self.path("a.pcap"), [expected_tcp(), expected_one_packet()])
@@ -352,12 +375,80 @@ class ReferenceTests(unittest.TestCase):
         status, report = self.check(self.path("a.pcap"), [expected_tcp(), ghost])
         self.assertEqual(status, 1)
         self.assertIn("no packet of the capture fits it", report)
+        status, report = self.check(self.path("a.pcap"), [expected_tcp(), expected_one_packet(), expected_one_packet()])
+        self.assertEqual(status, 1)
+        self.assertIn("1 packet(s) fit more than one row", report)
+        self.assertIn("another row: not compared", report)
 
     def test_timestamp_layout(self):
         self.assertEqual(ref.cic_timestamp(0), "01/01/1970 12:00:00.000000 AM")
         self.assertEqual(ref.cic_timestamp(43_200_000_000_999), "01/01/1970 12:00:00.000000 PM")
         self.assertEqual(ref.cic_timestamp(46_800_123_456_789), "01/01/1970 01:00:00.123456 PM")
         self.assertEqual(ref.parse_cic_timestamp("01/01/1970 01:00:00.123456 PM"), 46_800_123_456)
+
+
+CORPUS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "shared", "corpus", "captures")
+
+
+@unittest.skipUnless(shutil.which("tshark") and os.path.isdir(CORPUS), "needs tshark and ../shared/corpus")
+class TsharkCrossCheck(unittest.TestCase):
+    """The script's decoding of real captures against tshark's dissection: per 5-tuple and
+    direction, packets, payload bytes (tcp.len / udp.length - 8), L4 header bytes, PSH and
+    the first window. (Whole captures, one group per 5-tuple: no flow boundaries involved.)"""
+
+    CAPTURES = ["foxio__ssh-scp-1050.pcap", "zeek__ftp__ipv6.pcap", "zeek__tcp-http-with-padding.pcap",
+                "tcpdump__tcp-handshake-nano.pcap", "ndpi__quic-v2.pcapng", "zeek__tls__pop3-starttls.pcap"]
+
+    @staticmethod
+    def tshark(path):
+        fields = ["ip.src", "ipv6.src", "ip.dst", "ipv6.dst", "tcp.srcport", "tcp.dstport", "udp.srcport",
+                  "udp.dstport", "tcp.len", "tcp.hdr_len", "udp.length", "tcp.flags.push", "tcp.window_size_value"]
+        command = ["tshark", "-n", "-r", path, "-Y", "(tcp or udp) and not icmp and not icmpv6", "-T", "fields",
+                   "-E", "separator=|", "-o", "tcp.desegment_tcp_streams:FALSE"]
+        for field in fields:
+            command += ["-e", field]
+        output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+        groups = {}
+        for line in output.splitlines():
+            v = dict(zip(fields, line.split("|")))
+            src, dst = v["ip.src"] or v["ipv6.src"], v["ip.dst"] or v["ipv6.dst"]
+            if "," in src:  # a tunnel: not used here
+                continue
+            if v["tcp.srcport"]:
+                key = (str(ref.ipaddress.ip_address(src)), int(v["tcp.srcport"]),
+                       str(ref.ipaddress.ip_address(dst)), int(v["tcp.dstport"]), 6)
+                payload, header = int(v["tcp.len"]), int(v["tcp.hdr_len"])
+                push, window = int(v["tcp.flags.push"] in ("1", "True")), int(v["tcp.window_size_value"])
+            else:
+                key = (str(ref.ipaddress.ip_address(src)), int(v["udp.srcport"]),
+                       str(ref.ipaddress.ip_address(dst)), int(v["udp.dstport"]), 17)
+                payload, header, push, window = int(v["udp.length"]) - 8, 8, 0, 0
+            g = groups.setdefault(key, [0, 0, 0, 0, window])
+            g[0] += 1
+            g[1] += payload
+            g[2] += header
+            g[3] += push
+        return groups
+
+    @staticmethod
+    def script(path):
+        groups = {}
+        for frame in ref.read_capture(path):
+            p = ref.decode(*frame)
+            if isinstance(p, str) or p.proto not in (6, 17):
+                continue
+            g = groups.setdefault((str(p.src), p.sport, str(p.dst), p.dport, p.proto), [0, 0, 0, 0, p.window])
+            g[0] += 1
+            g[1] += p.payload
+            g[2] += p.l4_header
+            g[3] += 1 if p.flags & ref.PSH else 0
+        return groups
+
+    def test_per_direction_totals_equal_tshark(self):
+        for name in self.CAPTURES:
+            path = os.path.join(CORPUS, name)
+            with self.subTest(capture=name):
+                self.assertEqual(self.script(path), self.tshark(path))
 
 
 if __name__ == "__main__":
