@@ -4,7 +4,8 @@
     cic_reference.py CAPTURE FLOWCSV_CIC_CSV [--activity-timeout SECONDS] [--examples N]
 
 Reads CAPTURE itself (pcap and pcapng, any byte order, µs/ns/other resolutions; link types
-Ethernet with 802.1Q/802.1ad/QinQ tags, Linux SLL and SLL2, raw IP, BSD NULL and LOOP),
+Ethernet with 802.1Q/802.1ad/QinQ tags, PPPoE and MPLS, Linux SLL and SLL2, PPP, Cisco HDLC, raw IP,
+BSD NULL and LOOP),
 decodes IPv4/IPv6 (extension headers) + TCP/UDP, **stores every packet** of every flow, and
 computes each CIC column from those stored lists by issue 9's definitions ("CIC definitions
 to follow exactly"). Then it compares every column of every row of flowcsv's `--schema cic`
@@ -92,6 +93,21 @@ def read_capture(path):
     return list(_read_pcap(data, path))
 
 
+def monotonic(frames):
+    """The frames with capture time that never goes backwards: a timestamp earlier than the
+    latest one seen in the file is taken as that latest time (flowcsv's documented input rule,
+    FlowTable's capture clock; CIC would produce negative IATs). Returns (frames, how many
+    were moved)."""
+    latest, moved, result = None, 0, []
+    for linktype, time_ns, frame in frames:
+        if latest is not None and time_ns < latest:
+            time_ns = latest
+            moved += 1
+        latest = time_ns
+        result.append((linktype, time_ns, frame))
+    return result, moved
+
+
 def _read_pcap(data, path):
     magic = data[:4]
     table = {
@@ -174,13 +190,28 @@ class Packet:
                  "flags", "window")
 
 
+PPP_TO_ETHERTYPE = {0x0021: 0x0800, 0x0057: 0x86DD}
+
+
 def _network_start(linktype, frame):
     """(ethertype-like tag, offset of the IP header) or None."""
     def ether_payload(ethertype, offset):
-        while ethertype in (0x8100, 0x88A8, 0x9100) and offset + 4 <= len(frame):
-            ethertype = struct.unpack(">H", frame[offset + 2:offset + 4])[0]
-            offset += 4
-        return ethertype, offset
+        while True:
+            if ethertype in (0x8100, 0x88A8, 0x9100) and offset + 4 <= len(frame):  # VLAN tags
+                ethertype = struct.unpack(">H", frame[offset + 2:offset + 4])[0]
+                offset += 4
+            elif ethertype == 0x8864 and offset + 8 <= len(frame):  # PPPoE session + PPP
+                ethertype = PPP_TO_ETHERTYPE.get(struct.unpack(">H", frame[offset + 6:offset + 8])[0], 0)
+                offset += 8
+            elif ethertype == 0x8847:  # MPLS: labels up to bottom of stack, then IP by version
+                while offset + 4 <= len(frame) and not frame[offset + 2] & 0x01:
+                    offset += 4
+                offset += 4
+                if offset >= len(frame):
+                    return None
+                return {4: 0x0800, 6: 0x86DD}.get(frame[offset] >> 4, 0), offset
+            else:
+                return ethertype, offset
 
     if linktype == 1:  # Ethernet
         if len(frame) < 14:
@@ -194,6 +225,15 @@ def _network_start(linktype, frame):
         if len(frame) < 20:
             return None
         return ether_payload(struct.unpack(">H", frame[0:2])[0], 20)
+    if linktype == 104 or (linktype in (9, 50) and frame[:1] in (b"\x0f", b"\x8f")):  # Cisco HDLC
+        if len(frame) < 4:
+            return None
+        return struct.unpack(">H", frame[2:4])[0], 4
+    if linktype in (9, 50):  # PPP, PPP in HDLC framing: [FF 03] protocol
+        offset = 2 if frame[:2] == b"\xff\x03" else 0
+        if len(frame) < offset + 2:
+            return None
+        return PPP_TO_ETHERTYPE.get(struct.unpack(">H", frame[offset:offset + 2])[0], 0), offset + 2
     if linktype in (101, 12, 14):  # raw IP
         if not frame:
             return None
@@ -526,7 +566,7 @@ def same(column, ours, text):
 
 
 def run(capture, csv_path, timeout_s, examples, out):
-    frames = read_capture(capture)
+    frames, moved = monotonic(read_capture(capture))
     with open(csv_path, newline="", encoding="utf-8") as handle:
         table = list(csv.reader(handle))
     problems = []
@@ -629,6 +669,8 @@ def run(capture, csv_path, timeout_s, examples, out):
     print(f"rows: {len(rows)} in the CSV, {compared_rows} compared; "
           f"columns compared: {len(CIC_COLUMNS) - len(NOT_COMPARED)} per row "
           f"({compared_cells} values; Label not compared)", file=out)
+    if moved:
+        print(f"timestamps earlier than the latest seen, taken as the latest: {moved}", file=out)
     if skipped:
         print("packets not decoded (not flow packets here): "
               + ", ".join(f"{reason} {count}" for reason, count in sorted(skipped.items())), file=out)

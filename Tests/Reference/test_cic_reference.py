@@ -380,6 +380,11 @@ class ReferenceTests(unittest.TestCase):
         self.assertIn("1 packet(s) fit more than one row", report)
         self.assertIn("another row: not compared", report)
 
+    def test_backwards_timestamps_take_the_latest_time(self):
+        frames, moved = ref.monotonic([(1, 10, b""), (1, 30, b""), (1, 20, b""), (1, 40, b"")])
+        self.assertEqual([t for _, t, _ in frames], [10, 30, 30, 40])
+        self.assertEqual(moved, 1)
+
     def test_timestamp_layout(self):
         self.assertEqual(ref.cic_timestamp(0), "01/01/1970 12:00:00.000000 AM")
         self.assertEqual(ref.cic_timestamp(43_200_000_000_999), "01/01/1970 12:00:00.000000 PM")
