@@ -77,6 +77,9 @@ struct FlowCSVCommand: ParsableCommand {
     @Option(help: ArgumentHelp("CSV layout: basic (default), extended (basic + IP/payload bytes, size and timing statistics, TCP analytics) or zeek (Zeek's conn.log fields). See docs/columns.md or --list-columns.", valueName: "name"))
     var schema: SchemaOption = .basic
 
+    @Option(help: ArgumentHelp("Add the first n packets of each flow (0...255; default 0): columns SPLT1Size ... SPLTnSize, the wire length signed + client to server, - server to client, 0 where the flow has fewer packets; then SPLT1IAT ... SPLTnIAT, seconds since the flow's previous packet, 0 for the first and missing ones. Only these n packets are kept per flow.", valueName: "n"))
+    var splt: Int?
+
     @Option(name: [.short, .long], help: ArgumentHelp("Use up to n threads (0: one per CPU core): files are read in parallel, and with at least twice as many jobs as files each file is read and decoded on one thread while its flows are tracked on another (so one large file uses two cores with --jobs 2). The output is byte for byte the same whatever the number.", valueName: "n"))
     var jobs: Int = 1
 
@@ -89,6 +92,9 @@ struct FlowCSVCommand: ParsableCommand {
     func validate() throws {
         if inputs.isEmpty && !listColumns {
             throw ValidationError("Missing expected argument '<input> ...'")
+        }
+        if let splt, !(0...255).contains(splt) {
+            throw ValidationError("--splt must be a number of packets from 0 to 255")
         }
         if jobs < 0 { throw ValidationError("--jobs must be 0 (one per core) or a positive number") }
         if let idleTimeout, !(idleTimeout > 0 && idleTimeout.isFinite) {
@@ -120,10 +126,16 @@ struct FlowCSVCommand: ParsableCommand {
         }
     }
 
+    var columnOptions: ColumnOptions {
+        var columns = ColumnOptions()
+        columns.firstPackets = splt
+        return columns
+    }
+
     func run() throws {
         if listColumns {
             print("| Column | Meaning |\n|---|---|")
-            for column in schema.schema.columns {
+            for column in schema.schema.layout(columnOptions).columns {
                 print("| `\(column.name)` | \(column.meaning) |")
             }
             return
@@ -132,6 +144,8 @@ struct FlowCSVCommand: ParsableCommand {
         options.filter = filter
         options.schema = schema.schema
         options.flow = FlowConfiguration(preset: preset.preset)
+        options.columns = columnOptions
+        if let splt { options.flow.features.firstPackets = splt }
         if let idleTimeout { options.flow.idle = IdleTimeouts(all: FlowConfiguration.seconds(idleTimeout)) }
         if let activeTimeout { options.flow.activeTimeoutNs = FlowConfiguration.seconds(activeTimeout) }
         if let linger { options.flow.lingerNs = FlowConfiguration.seconds(linger) }

@@ -27,6 +27,7 @@ struct FlowRow {
     let record: UnsafePointer<FlowRecord>
     let sizeTimingState: UnsafePointer<SizeTiming>?
     let tcpAnalyticsState: UnsafePointer<TCPAnalytics>?
+    var firstPacketsState: UnsafePointer<FirstPackets>? = nil
 
     var flow: FlowRecord {
         @inline(__always) unsafeAddress { record }
@@ -38,6 +39,10 @@ struct FlowRow {
     /// Present whenever a column of the schema requires ``FeatureSet/tcpAnalytics``.
     var tcpAnalytics: TCPAnalytics {
         @inline(__always) unsafeAddress { tcpAnalyticsState! }
+    }
+    /// Present whenever a column of the schema requires ``FeatureSet/firstPackets``.
+    var firstPackets: FirstPackets {
+        @inline(__always) unsafeAddress { firstPacketsState! }
     }
 }
 

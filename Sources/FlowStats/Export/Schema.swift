@@ -26,8 +26,8 @@ public enum Schema: String, Sendable, CaseIterable {
     /// The columns of this schema under `options`, before `dropIdentifiers` is applied.
     func columns(_ options: ColumnOptions) -> [Column] {
         switch self {
-        case .basic: Self.basicColumns
-        case .extended: Self.extendedColumns
+        case .basic: Self.basicColumns + FirstPackets.fullColumns(count: options.firstPackets ?? 0)
+        case .extended: Self.extendedColumns + FirstPackets.fullColumns(count: options.firstPackets ?? 0)
         case .zeek: Self.zeekColumns
         }
     }
@@ -84,21 +84,27 @@ public struct OutputLayout: Sendable {
                      "the flows lack the size/timing statistics the schema writes")
         precondition(!needs.contains(.tcpAnalytics) || flows.tcpAnalytics.count == flows.count,
                      "the flows lack the TCP analytics the schema writes")
+        precondition(!needs.contains(.firstPackets) || flows.firstPackets.count == flows.count,
+                     "the flows lack the first packets the schema writes")
         let writer = writer
         // By address: `for flow in flows` or `flows[i]` would copy each record.
         flows.records.withUnsafeBufferPointer { records in
             flows.sizeTiming.withUnsafeBufferPointer { sizeTiming in
                 flows.tcpAnalytics.withUnsafeBufferPointer { tcp in
+                  flows.firstPackets.withUnsafeBufferPointer { first in
                     let hasSizeTiming = sizeTiming.count == records.count
                     let hasTCP = tcp.count == records.count
+                    let hasFirst = first.count == records.count
                     for i in records.indices {
                         // i < records.count, and each group's array is as long when present: in bounds.
                         let row = FlowRow(record: records.baseAddress! + i,
                                           sizeTimingState: hasSizeTiming ? sizeTiming.baseAddress! + i : nil,
-                                          tcpAnalyticsState: hasTCP ? tcp.baseAddress! + i : nil)
+                                          tcpAnalyticsState: hasTCP ? tcp.baseAddress! + i : nil,
+                                          firstPacketsState: hasFirst ? first.baseAddress! + i : nil)
                         writer.write(row, file: file, to: out)
                         out.endRow()
                     }
+                  }
                 }
             }
         }

@@ -11,9 +11,11 @@ public struct FeatureSet: OptionSet, Sendable, Hashable {
     public static let tcpAnalytics = FeatureSet(rawValue: 1 << 1)
 
     // Bits 2–7 are reserved for issue 9's groups (see docs/architecture.md when they land).
+    /// The first N packets of each flow: direction, wire length, time (``FirstPackets``, `--splt N`).
+    public static let firstPackets = FeatureSet(rawValue: 1 << 6)
 
     /// Every group there is.
-    public static let all: FeatureSet = [.sizeTiming, .tcpAnalytics]
+    public static let all: FeatureSet = [.sizeTiming, .tcpAnalytics, .firstPackets]
 }
 
 /// Settings that feature groups read (the same for every flow of a run). Passed to each
@@ -94,11 +96,13 @@ struct FlowFeatures {
     let enabled: FeatureSet
     var sizeTiming: FeatureTable<SizeTiming>?
     var tcpAnalytics: FeatureTable<TCPAnalytics>?
+    var firstPackets: FeatureTable<FirstPackets>?
 
     init(_ required: FeatureSet, options: FeatureOptions) {
         enabled = required.intersection(.all)
         if enabled.contains(.sizeTiming) { sizeTiming = FeatureTable(options: options) }
         if enabled.contains(.tcpAnalytics) { tcpAnalytics = FeatureTable(options: options) }
+        if enabled.contains(.firstPackets) { firstPackets = FeatureTable(options: options) }
     }
 
     var isEmpty: Bool { enabled.isEmpty }
@@ -106,22 +110,26 @@ struct FlowFeatures {
     mutating func start(slot: Int) {
         sizeTiming?.start(slot: slot)
         tcpAnalytics?.start(slot: slot)
+        firstPackets?.start(slot: slot)
     }
 
     @inline(__always)
     mutating func update(slot: Int, _ packet: borrowing PacketView) {
         sizeTiming?.update(slot: slot, packet)
         tcpAnalytics?.update(slot: slot, packet)
+        firstPackets?.update(slot: slot, packet)
     }
 
     mutating func split(slot: Int) {
         sizeTiming?.split(slot: slot)
         tcpAnalytics?.split(slot: slot)
+        firstPackets?.split(slot: slot)
     }
 
     mutating func swapDirections(slot: Int) {
         sizeTiming?.swapDirections(slot: slot)
         tcpAnalytics?.swapDirections(slot: slot)
+        firstPackets?.swapDirections(slot: slot)
     }
 
     /// Hands the states of `slot` out with its row (call it where the record is appended to
@@ -129,15 +137,18 @@ struct FlowFeatures {
     func hand(slot: Int, to ended: inout FinishedFlows) {
         sizeTiming?.hand(slot: slot, to: &ended.sizeTiming)
         tcpAnalytics?.hand(slot: slot, to: &ended.tcpAnalytics)
+        firstPackets?.hand(slot: slot, to: &ended.firstPackets)
     }
 
     mutating func removeAll() {
         sizeTiming?.removeAll()
         tcpAnalytics?.removeAll()
+        firstPackets?.removeAll()
     }
 
     /// Live group tables allocated (for tests: a basic table has none).
-    var allocatedTables: Int { (sizeTiming == nil ? 0 : 1) + (tcpAnalytics == nil ? 0 : 1) }
+    var allocatedTables: Int { (sizeTiming == nil ? 0 : 1) + (tcpAnalytics == nil ? 0 : 1)
+        + (firstPackets == nil ? 0 : 1) }
 }
 
 /// Flows that ended, in row order: the core records, and for each enabled group its states
@@ -148,6 +159,8 @@ public struct FinishedFlows: Sendable {
     public internal(set) var sizeTiming: [SizeTiming] = []
     /// ``TCPAnalytics`` of each row, when that group was enabled (else empty).
     public internal(set) var tcpAnalytics: [TCPAnalytics] = []
+    /// ``FirstPackets`` of each row, when that group was enabled (else empty).
+    public internal(set) var firstPackets: [FirstPackets] = []
 
     public init() {}
 
@@ -158,11 +171,13 @@ public struct FinishedFlows: Sendable {
         records.append(contentsOf: other.records)
         sizeTiming.append(contentsOf: other.sizeTiming)
         tcpAnalytics.append(contentsOf: other.tcpAnalytics)
+        firstPackets.append(contentsOf: other.firstPackets)
     }
 
     mutating func removeAll(keepingCapacity: Bool) {
         records.removeAll(keepingCapacity: keepingCapacity)
         sizeTiming.removeAll(keepingCapacity: keepingCapacity)
         tcpAnalytics.removeAll(keepingCapacity: keepingCapacity)
+        firstPackets.removeAll(keepingCapacity: keepingCapacity)
     }
 }
