@@ -74,7 +74,7 @@ struct FlowCSVCommand: ParsableCommand {
     @Option(help: ArgumentHelp("How AppName and AppAction are read from each file's path: fields separated by '_' in the file name, '/' for folders. Placeholders {AppName}, {AppAction}; '*' is any one field. Examples: '{AppName}_{AppAction}' (default: facebook_chat_4a.pcap), '*_*_{AppName}_*_{AppAction}' (fields 3 and 5), '{AppName}/*' (folder per app).", valueName: "template"))
     var labelTemplate: String = LabelTemplate.defaultTemplate
 
-    @Option(help: ArgumentHelp("CSV layout: basic (default), extended (basic + IP/payload bytes, size and timing statistics, TCP analytics) or zeek (Zeek's conn.log fields). See docs/columns.md or --list-columns.", valueName: "name"))
+    @Option(help: ArgumentHelp("CSV layout: basic (default), extended (basic + IP/payload bytes, size and timing statistics, TCP analytics) zeek (Zeek's conn.log fields) or nfstream (NFStream 6.6's columns; with --preset nfstream its values; --splt n adds its splt lists). See docs/columns.md or --list-columns.", valueName: "name"))
     var schema: SchemaOption = .basic
 
     @Option(help: ArgumentHelp("Add the first n packets of each flow (0...255; default 0): columns SPLT1Size ... SPLTnSize, the wire length signed + client to server, - server to client, 0 where the flow has fewer packets; then SPLT1IAT ... SPLTnIAT, seconds since the flow's previous packet, 0 for the first and missing ones. Only these n packets are kept per flow.", valueName: "n"))
@@ -230,9 +230,10 @@ enum TunnelOption: String, ExpressibleByArgument, CaseIterable {
 }
 
 enum SchemaOption: String, ExpressibleByArgument, CaseIterable {
-    case basic, extended, zeek
+    case basic, extended, zeek, nfstream
     var schema: Schema {
         switch self {
+        case .nfstream: .nfstream
         case .basic: .basic
         case .extended: .extended
         case .zeek: .zeek

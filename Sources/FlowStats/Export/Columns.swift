@@ -28,6 +28,7 @@ struct FlowRow {
     let sizeTimingState: UnsafePointer<SizeTiming>?
     let tcpAnalyticsState: UnsafePointer<TCPAnalytics>?
     var firstPacketsState: UnsafePointer<FirstPackets>? = nil
+    var nfstreamState: UnsafePointer<NFStreamValues>? = nil
 
     var flow: FlowRecord {
         @inline(__always) unsafeAddress { record }
@@ -43,6 +44,10 @@ struct FlowRow {
     /// Present whenever a column of the schema requires ``FeatureSet/firstPackets``.
     var firstPackets: FirstPackets {
         @inline(__always) unsafeAddress { firstPacketsState! }
+    }
+    /// Present whenever a column of the schema requires ``FeatureSet/nfstream``.
+    var nfstream: NFStreamValues {
+        @inline(__always) unsafeAddress { nfstreamState! }
     }
 }
 

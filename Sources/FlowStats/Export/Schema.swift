@@ -6,6 +6,8 @@ public enum Schema: String, Sendable, CaseIterable {
     case extended
     /// Zeek's conn.log fields (use with `--preset zeek` to match Zeek).
     case zeek
+    /// NFStream 6.6's columns (`statistical_analysis=True, splt_analysis=N`; use with `--preset nfstream`).
+    case nfstream
 
     /// The columns under default options.
     public var columns: [Column] { columns(ColumnOptions()) }
@@ -29,6 +31,7 @@ public enum Schema: String, Sendable, CaseIterable {
         case .basic: Self.basicColumns + FirstPackets.fullColumns(count: options.firstPackets ?? 0)
         case .extended: Self.extendedColumns + FirstPackets.fullColumns(count: options.firstPackets ?? 0)
         case .zeek: Self.zeekColumns
+        case .nfstream: Self.nfstreamColumns(splt: options.firstPackets ?? 0)
         }
     }
 
@@ -86,24 +89,30 @@ public struct OutputLayout: Sendable {
                      "the flows lack the TCP analytics the schema writes")
         precondition(!needs.contains(.firstPackets) || flows.firstPackets.count == flows.count,
                      "the flows lack the first packets the schema writes")
+        precondition(!needs.contains(.nfstream) || flows.nfstream.count == flows.count,
+                     "the flows lack the NFStream values the schema writes")
         let writer = writer
         // By address: `for flow in flows` or `flows[i]` would copy each record.
         flows.records.withUnsafeBufferPointer { records in
             flows.sizeTiming.withUnsafeBufferPointer { sizeTiming in
                 flows.tcpAnalytics.withUnsafeBufferPointer { tcp in
                   flows.firstPackets.withUnsafeBufferPointer { first in
+                   flows.nfstream.withUnsafeBufferPointer { nfs in
                     let hasSizeTiming = sizeTiming.count == records.count
                     let hasTCP = tcp.count == records.count
                     let hasFirst = first.count == records.count
+                    let hasNFS = nfs.count == records.count
                     for i in records.indices {
                         // i < records.count, and each group's array is as long when present: in bounds.
                         let row = FlowRow(record: records.baseAddress! + i,
                                           sizeTimingState: hasSizeTiming ? sizeTiming.baseAddress! + i : nil,
                                           tcpAnalyticsState: hasTCP ? tcp.baseAddress! + i : nil,
-                                          firstPacketsState: hasFirst ? first.baseAddress! + i : nil)
+                                          firstPacketsState: hasFirst ? first.baseAddress! + i : nil,
+                                          nfstreamState: hasNFS ? nfs.baseAddress! + i : nil)
                         writer.write(row, file: file, to: out)
                         out.endRow()
                     }
+                   }
                   }
                 }
             }

@@ -13,9 +13,11 @@ public struct FeatureSet: OptionSet, Sendable, Hashable {
     // Bits 2–7 are reserved for issue 9's groups (see docs/architecture.md when they land).
     /// The first N packets of each flow: direction, wire length, time (``FirstPackets``, `--splt N`).
     public static let firstPackets = FeatureSet(rawValue: 1 << 6)
+    /// NFStream 6.6's ms-based values and directions (``NFStreamValues``, `--schema nfstream`).
+    public static let nfstream = FeatureSet(rawValue: 1 << 7)
 
     /// Every group there is.
-    public static let all: FeatureSet = [.sizeTiming, .tcpAnalytics, .firstPackets]
+    public static let all: FeatureSet = [.sizeTiming, .tcpAnalytics, .firstPackets, .nfstream]
 }
 
 /// Settings that feature groups read (the same for every flow of a run). Passed to each
@@ -97,12 +99,14 @@ struct FlowFeatures {
     var sizeTiming: FeatureTable<SizeTiming>?
     var tcpAnalytics: FeatureTable<TCPAnalytics>?
     var firstPackets: FeatureTable<FirstPackets>?
+    var nfstream: FeatureTable<NFStreamValues>?
 
     init(_ required: FeatureSet, options: FeatureOptions) {
         enabled = required.intersection(.all)
         if enabled.contains(.sizeTiming) { sizeTiming = FeatureTable(options: options) }
         if enabled.contains(.tcpAnalytics) { tcpAnalytics = FeatureTable(options: options) }
         if enabled.contains(.firstPackets) { firstPackets = FeatureTable(options: options) }
+        if enabled.contains(.nfstream) { nfstream = FeatureTable(options: options) }
     }
 
     var isEmpty: Bool { enabled.isEmpty }
@@ -111,6 +115,7 @@ struct FlowFeatures {
         sizeTiming?.start(slot: slot)
         tcpAnalytics?.start(slot: slot)
         firstPackets?.start(slot: slot)
+        nfstream?.start(slot: slot)
     }
 
     @inline(__always)
@@ -118,18 +123,21 @@ struct FlowFeatures {
         sizeTiming?.update(slot: slot, packet)
         tcpAnalytics?.update(slot: slot, packet)
         firstPackets?.update(slot: slot, packet)
+        nfstream?.update(slot: slot, packet)
     }
 
     mutating func split(slot: Int) {
         sizeTiming?.split(slot: slot)
         tcpAnalytics?.split(slot: slot)
         firstPackets?.split(slot: slot)
+        nfstream?.split(slot: slot)
     }
 
     mutating func swapDirections(slot: Int) {
         sizeTiming?.swapDirections(slot: slot)
         tcpAnalytics?.swapDirections(slot: slot)
         firstPackets?.swapDirections(slot: slot)
+        nfstream?.swapDirections(slot: slot)
     }
 
     /// Hands the states of `slot` out with its row (call it where the record is appended to
@@ -138,17 +146,19 @@ struct FlowFeatures {
         sizeTiming?.hand(slot: slot, to: &ended.sizeTiming)
         tcpAnalytics?.hand(slot: slot, to: &ended.tcpAnalytics)
         firstPackets?.hand(slot: slot, to: &ended.firstPackets)
+        nfstream?.hand(slot: slot, to: &ended.nfstream)
     }
 
     mutating func removeAll() {
         sizeTiming?.removeAll()
         tcpAnalytics?.removeAll()
         firstPackets?.removeAll()
+        nfstream?.removeAll()
     }
 
     /// Live group tables allocated (for tests: a basic table has none).
     var allocatedTables: Int { (sizeTiming == nil ? 0 : 1) + (tcpAnalytics == nil ? 0 : 1)
-        + (firstPackets == nil ? 0 : 1) }
+        + (firstPackets == nil ? 0 : 1) + (nfstream == nil ? 0 : 1) }
 }
 
 /// Flows that ended, in row order: the core records, and for each enabled group its states
@@ -161,6 +171,8 @@ public struct FinishedFlows: Sendable {
     public internal(set) var tcpAnalytics: [TCPAnalytics] = []
     /// ``FirstPackets`` of each row, when that group was enabled (else empty).
     public internal(set) var firstPackets: [FirstPackets] = []
+    /// ``NFStreamValues`` of each row, when that group was enabled (else empty).
+    public internal(set) var nfstream: [NFStreamValues] = []
 
     public init() {}
 
@@ -172,6 +184,7 @@ public struct FinishedFlows: Sendable {
         sizeTiming.append(contentsOf: other.sizeTiming)
         tcpAnalytics.append(contentsOf: other.tcpAnalytics)
         firstPackets.append(contentsOf: other.firstPackets)
+        nfstream.append(contentsOf: other.nfstream)
     }
 
     mutating func removeAll(keepingCapacity: Bool) {
@@ -179,5 +192,6 @@ public struct FinishedFlows: Sendable {
         sizeTiming.removeAll(keepingCapacity: keepingCapacity)
         tcpAnalytics.removeAll(keepingCapacity: keepingCapacity)
         firstPackets.removeAll(keepingCapacity: keepingCapacity)
+        nfstream.removeAll(keepingCapacity: keepingCapacity)
     }
 }
