@@ -56,14 +56,8 @@ import Testing
     /// Zeek flips the roles on the third packet (the ACK after an unflipped SYN-ACK, no
     /// likely server port): b becomes the client, so the kept signs flip with it.
     @Test func signsFollowARoleSwap() throws {
-        let a = "10.0.0.1", b = "10.0.0.2"
-        let records = [
-            PcapRecord(seconds: 0.0, Build.ethernet(Build.tcp(a, 40000, b, 50000, flags: [.syn, .ack], seq: 900, ack: 101))),
-            PcapRecord(seconds: 0.1, Build.ethernet(Build.tcp(b, 50000, a, 40000, flags: [.ack], seq: 101, ack: 901,
-                                                              payload: Array(repeating: 1, count: 10)))),
-            PcapRecord(seconds: 0.3, Build.ethernet(Build.tcp(a, 40000, b, 50000, flags: [.ack], seq: 901, ack: 111,
-                                                              payload: Array(repeating: 2, count: 20)))),
-        ]
+        let b = "10.0.0.2"
+        let records = FeatureGroupTests.roleSwapRecords
         let (flows, first) = try Self.run(records, n: 10) { $0.flow = FlowConfiguration(preset: .zeek); $0.flow.features.firstPackets = 10 }
         try #require(flows.count == 1)
         #expect(flows.records[0].client.address.description == b)
