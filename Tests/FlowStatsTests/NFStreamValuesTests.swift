@@ -45,6 +45,12 @@ import Testing
         #expect(v.dst2src.size.sampleStd == 0 && v.dst2src.piat.count == 0 && v.dst2src.piat.sampleStd == 0)
     }
 
+    /// Bytes per live flow the group adds (side table; no heap).
+    @Test func storage() {
+        print("MemoryLayout: NFStreamValues \(MemoryLayout<NFStreamValues>.stride) B")
+        #expect(MemoryLayout<NFStreamValues>.stride <= 480)
+    }
+
     @Test func millisecondsAreTruncated() {
         #expect(NFStreamValues.milliseconds(1_999_999) == 1)
         #expect(NFStreamValues.milliseconds(2_000_000) == 2)
