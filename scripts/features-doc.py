@@ -4,8 +4,8 @@
     scripts/features-doc.py [FLOWCSV]   (default .build/debug/flowcsv)
 
 Each section headed "## `--schema NAME`..." whose first table is "| Column | Meaning |" gets
-that table replaced by `flowcsv --schema NAME --list-columns`; every other line of the file is
-kept. DocumentationTests checks the result against the column tables.
+that table replaced by `flowcsv --schema NAME --list-columns` (nfstream: `--splt 10`); every
+other line of the file is kept. DocumentationTests checks the result against the column tables.
 """
 import re
 import subprocess
@@ -28,7 +28,8 @@ while i < len(lines):
         i += 1
     if i >= len(lines) or lines[i].startswith("## "):
         continue
-    table = subprocess.run([flowcsv, "--schema", m.group(1), "--list-columns"], check=True,
+    extra = ["--splt", "10"] if m.group(1) == "nfstream" else []  # with its splt lists
+    table = subprocess.run([flowcsv, "--schema", m.group(1), "--list-columns"] + extra, check=True,
                            capture_output=True, text=True).stdout.rstrip("\n").split("\n")
     out.extend(table)
     while i < len(lines) and lines[i].startswith("|"):

@@ -77,11 +77,14 @@ struct FlowCSVCommand: ParsableCommand {
     @Option(help: ArgumentHelp("How AppName and AppAction are read from each file's path: fields separated by '_' in the file name, '/' for folders. Placeholders {AppName}, {AppAction}; '*' is any one field. Examples: '{AppName}_{AppAction}' (default: facebook_chat_4a.pcap), '*_*_{AppName}_*_{AppAction}' (fields 3 and 5), '{AppName}/*' (folder per app).", valueName: "template"))
     var labelTemplate: String = LabelTemplate.defaultTemplate
 
-    @Option(help: ArgumentHelp("CSV layout: basic (default), extended (basic + IP/payload bytes, size and timing statistics, TCP analytics), zeek (Zeek's conn.log fields), full (every ML feature flowcsv has, its own names, seconds, population std), cic (CICFlowMeter master's 84 columns: µs, L4 payload lengths, sample std, its bugs fixed), cic2017 or cic2018 (the cic values under the CIC-IDS2017 / CSE-CIC-IDS2018 header names). See docs/columns.md, docs/features.md or --list-columns.", valueName: "name"))
+    @Option(help: ArgumentHelp("CSV layout: basic (default), extended (basic + IP/payload bytes, size and timing statistics, TCP analytics), zeek (Zeek's conn.log fields), full (every ML feature flowcsv has, its own names, seconds, population std), cic (CICFlowMeter master's 84 columns: µs, L4 payload lengths, sample std, its bugs fixed), cic2017 or cic2018 (the cic values under the CIC-IDS2017 / CSE-CIC-IDS2018 header names), nfstream (NFStream 6.6's columns; with --preset nfstream its values; --splt n adds its splt lists). See docs/columns.md, docs/features.md or --list-columns.", valueName: "name"))
     var schema: SchemaOption = .basic
 
     @Flag(help: "Leave out the columns that identify the capture rather than the traffic: addresses, ports, timestamps, flow ids, VLAN, tunnel parents and the source file (for training ML models).")
     var dropIdentifiers = false
+
+    @Option(help: ArgumentHelp("Add the first n packets of each flow (0...255; default 0, full: 10) to basic, extended and full: columns SPLT1Size ... SPLTnSize, the wire length signed + client to server, - server to client, 0 where the flow has fewer packets; then SPLT1IAT ... SPLTnIAT, seconds since the flow's previous packet, 0 for the first and missing ones. Only these n packets are kept per flow.", valueName: "n"))
+    var splt: Int?
 
     @Option(name: [.short, .long], help: ArgumentHelp("Use up to n threads (0: one per CPU core): files are read in parallel, and with at least twice as many jobs as files each file is read and decoded on one thread while its flows are tracked on another (so one large file uses two cores with --jobs 2). The output is byte for byte the same whatever the number.", valueName: "n"))
     var jobs: Int = 1
@@ -95,6 +98,9 @@ struct FlowCSVCommand: ParsableCommand {
     func validate() throws {
         if inputs.isEmpty && !listColumns {
             throw ValidationError("Missing expected argument '<input> ...'")
+        }
+        if let splt, !(0...255).contains(splt) {
+            throw ValidationError("--splt must be a number of packets from 0 to 255")
         }
         if jobs < 0 { throw ValidationError("--jobs must be 0 (one per core) or a positive number") }
         if let idleTimeout, !(idleTimeout > 0 && idleTimeout.isFinite) {
@@ -129,11 +135,16 @@ struct FlowCSVCommand: ParsableCommand {
         }
     }
 
+    var columnOptions: ColumnOptions {
+        var columns = ColumnOptions()
+        columns.firstPackets = splt
+        columns.dropIdentifiers = dropIdentifiers
+        return columns
+    }
+
     func run() throws {
         if listColumns {
             print("| Column | Meaning |\n|---|---|")
-            var columnOptions = ColumnOptions()
-            columnOptions.dropIdentifiers = dropIdentifiers
             for column in schema.schema.layout(columnOptions).columns {
                 print("| `\(column.name)` | \(column.meaning) |")
             }
@@ -142,9 +153,9 @@ struct FlowCSVCommand: ParsableCommand {
         var options = ProcessingOptions(labelTemplate: try LabelTemplate(labelTemplate))
         options.filter = filter
         options.schema = schema.schema
-        options.columns.dropIdentifiers = dropIdentifiers
         options.flow = FlowConfiguration(preset: preset.preset)
         if let activityTimeout { options.flow.features.activityTimeoutNs = FlowConfiguration.seconds(activityTimeout) }
+        options.columns = columnOptions
         if let idleTimeout { options.flow.idle = IdleTimeouts(all: FlowConfiguration.seconds(idleTimeout)) }
         if let activeTimeout { options.flow.activeTimeoutNs = FlowConfiguration.seconds(activeTimeout) }
         if let linger { options.flow.lingerNs = FlowConfiguration.seconds(linger) }
@@ -229,6 +240,6 @@ enum TunnelOption: String, ExpressibleByArgument, CaseIterable {
 }
 
 enum SchemaOption: String, ExpressibleByArgument, CaseIterable {
-    case basic, extended, zeek, full, cic, cic2017, cic2018
+    case basic, extended, zeek, full, cic, cic2017, cic2018, nfstream
     var schema: Schema { Schema(rawValue: rawValue)! }
 }

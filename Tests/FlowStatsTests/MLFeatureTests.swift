@@ -271,11 +271,11 @@ import Testing
 
     /// full and cic keep the packet-fields group (and the activity groups); basic, extended and zeek don't.
     @Test func requirementsAndSizes() {
-        #expect(Schema.full.requirements == [.sizeTiming, .tcpAnalytics, .packetFields, .activeIdle, .bulkSubflow])
+        #expect(Schema.full.requirements == [.sizeTiming, .tcpAnalytics, .packetFields, .activeIdle, .bulkSubflow, .firstPackets])
         #expect(Schema.cic.requirements == [.sizeTiming, .packetFields, .activeIdle, .bulkSubflow])
         for schema in [Schema.basic, .extended, .zeek] { #expect(!schema.requirements.contains(.packetFields)) }
         let table = FlowTable(configuration: FlowConfiguration(), features: Schema.full.requirements)
-        #expect(table.allocatedFeatureTables == 5)
+        #expect(table.allocatedFeatureTables == 6)
         print("MemoryLayout: PacketFields \(MemoryLayout<PacketFields>.stride) B (DirectionFields \(MemoryLayout<DirectionFields>.stride) B), full per flow: slot \(FlowTable.slotStride) + SizeTiming \(MemoryLayout<SizeTiming>.stride) + TCPAnalytics \(MemoryLayout<TCPAnalytics>.stride) + PacketFields \(MemoryLayout<PacketFields>.stride) B")
     }
 

@@ -103,6 +103,8 @@ public enum FileProcessor {
                                   appName: labels?.appName ?? "",
                                   appAction: labels?.appAction ?? "")
         let layout = options.layout
+        var options = options
+        options.flow.features.firstPackets = layout.firstPackets  // as many as the columns show
         // Feature groups cost per packet and per flow: keep exactly those the columns read.
         var report = readFlows(input, options: options, features: layout.requirements) { flows in
             layout.writeRows(flows, file: context, to: out)

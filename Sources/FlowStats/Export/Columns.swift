@@ -30,6 +30,8 @@ struct FlowRow {
     var packetFieldsState: UnsafePointer<PacketFields>? = nil
     var activeIdleState: UnsafePointer<ActiveIdle>? = nil
     var bulkSubflowState: UnsafePointer<BulkSubflow>? = nil
+    var firstPacketsState: UnsafePointer<FirstPackets>? = nil
+    var nfstreamState: UnsafePointer<NFStreamValues>? = nil
 
     var flow: FlowRecord {
         @inline(__always) unsafeAddress { record }
@@ -53,6 +55,14 @@ struct FlowRow {
     /// Present whenever a column of the schema requires ``FeatureSet/bulkSubflow``.
     var bulkSubflow: BulkSubflow {
         @inline(__always) unsafeAddress { bulkSubflowState! }
+    }
+    /// Present whenever a column of the schema requires ``FeatureSet/firstPackets``.
+    var firstPackets: FirstPackets {
+        @inline(__always) unsafeAddress { firstPacketsState! }
+    }
+    /// Present whenever a column of the schema requires ``FeatureSet/nfstream``.
+    var nfstream: NFStreamValues {
+        @inline(__always) unsafeAddress { nfstreamState! }
     }
 }
 

@@ -14,6 +14,8 @@ public enum Schema: String, Sendable, CaseIterable {
     case cic2017
     /// The `cic` values under CSE-CIC-IDS2018's 84 header names.
     case cic2018
+    /// NFStream 6.6's columns (`statistical_analysis=True, splt_analysis=N`; use with `--preset nfstream`).
+    case nfstream
 
     /// The columns under default options.
     public var columns: [Column] { columns(ColumnOptions()) }
@@ -31,16 +33,25 @@ public enum Schema: String, Sendable, CaseIterable {
         OutputLayout(schema: self, options: options)
     }
 
+    /// `full`'s first-packet columns when `--splt` is not given.
+    static let fullFirstPackets = 10
+
+    /// How many first packets the columns under `options` show (`--splt N`, else the schema's default).
+    func firstPackets(_ options: ColumnOptions) -> Int {
+        options.firstPackets ?? (self == .full ? Self.fullFirstPackets : 0)
+    }
+
     /// The columns of this schema under `options`, before `dropIdentifiers` is applied.
     func columns(_ options: ColumnOptions) -> [Column] {
         switch self {
-        case .basic: Self.basicColumns
-        case .extended: Self.extendedColumns
+        case .basic: Self.basicColumns + FirstPackets.fullColumns(count: options.firstPackets ?? 0)
+        case .extended: Self.extendedColumns + FirstPackets.fullColumns(count: options.firstPackets ?? 0)
         case .zeek: Self.zeekColumns
-        case .full: Self.fullColumns
+        case .full: Self.fullColumns + FirstPackets.fullColumns(count: options.firstPackets ?? Self.fullFirstPackets)
         case .cic: Self.cicColumns
         case .cic2017: Self.cicVariant(Self.cic2017Names)
         case .cic2018: Self.cicVariant(Self.cic2018Names)
+        case .nfstream: Self.nfstreamColumns(splt: options.firstPackets ?? 0)
         }
     }
 
@@ -71,19 +82,22 @@ public struct OutputLayout: Sendable {
     public let columns: [Column]
     /// The feature groups the columns read: the flow table keeps exactly these.
     public let requirements: FeatureSet
+    /// The first packets per flow the columns show (the first-packets group keeps this many).
+    public let firstPackets: Int
     let writer: RowWriter
 
     init(schema: Schema, options: ColumnOptions) {
         var columns = schema.columns(options)
         if options.dropIdentifiers { columns.removeAll { $0.isIdentifier } }
-        self.init(schema: schema, columns: columns)
+        self.init(schema: schema, columns: columns, firstPackets: schema.firstPackets(options))
     }
 
     /// A layout of exactly `columns` (tests: columns no schema writes yet); `schema` is only a tag.
-    init(schema: Schema, columns: [Column]) {
+    init(schema: Schema, columns: [Column], firstPackets: Int = 0) {
         self.schema = schema
         self.columns = columns
         requirements = Schema.requirements(of: columns)
+        self.firstPackets = firstPackets
         writer = RowWriter(columns)
     }
 

@@ -19,8 +19,14 @@ public struct FeatureSet: OptionSet, Sendable, Hashable {
     /// Bulk transfers per direction and subflows (``BulkSubflow``).
     public static let bulkSubflow = FeatureSet(rawValue: 1 << 5)
 
+    /// The first N packets of each flow: direction, wire length, time (``FirstPackets``, `--splt N`).
+    public static let firstPackets = FeatureSet(rawValue: 1 << 6)
+    /// NFStream 6.6's ms-based values and directions (``NFStreamValues``, `--schema nfstream`).
+    public static let nfstream = FeatureSet(rawValue: 1 << 7)
+
     /// Every group there is.
-    public static let all: FeatureSet = [.sizeTiming, .tcpAnalytics, .packetFields, .activeIdle, .bulkSubflow]
+    public static let all: FeatureSet = [.sizeTiming, .tcpAnalytics, .packetFields, .activeIdle, .bulkSubflow,
+                                           .firstPackets, .nfstream]
 }
 
 /// Settings that feature groups read (the same for every flow of a run). Passed to each
@@ -106,6 +112,8 @@ struct FlowFeatures {
     var packetFields: FeatureTable<PacketFields>?
     var activeIdle: FeatureTable<ActiveIdle>?
     var bulkSubflow: FeatureTable<BulkSubflow>?
+    var firstPackets: FeatureTable<FirstPackets>?
+    var nfstream: FeatureTable<NFStreamValues>?
 
     init(_ required: FeatureSet, options: FeatureOptions) {
         enabled = required.intersection(.all)
@@ -114,6 +122,8 @@ struct FlowFeatures {
         if enabled.contains(.packetFields) { packetFields = FeatureTable(options: options) }
         if enabled.contains(.activeIdle) { activeIdle = FeatureTable(options: options) }
         if enabled.contains(.bulkSubflow) { bulkSubflow = FeatureTable(options: options) }
+        if enabled.contains(.firstPackets) { firstPackets = FeatureTable(options: options) }
+        if enabled.contains(.nfstream) { nfstream = FeatureTable(options: options) }
     }
 
     var isEmpty: Bool { enabled.isEmpty }
@@ -124,6 +134,8 @@ struct FlowFeatures {
         packetFields?.start(slot: slot)
         activeIdle?.start(slot: slot)
         bulkSubflow?.start(slot: slot)
+        firstPackets?.start(slot: slot)
+        nfstream?.start(slot: slot)
     }
 
     @inline(__always)
@@ -133,6 +145,8 @@ struct FlowFeatures {
         packetFields?.update(slot: slot, packet)
         activeIdle?.update(slot: slot, packet)
         bulkSubflow?.update(slot: slot, packet)
+        firstPackets?.update(slot: slot, packet)
+        nfstream?.update(slot: slot, packet)
     }
 
     mutating func split(slot: Int) {
@@ -141,6 +155,8 @@ struct FlowFeatures {
         packetFields?.split(slot: slot)
         activeIdle?.split(slot: slot)
         bulkSubflow?.split(slot: slot)
+        firstPackets?.split(slot: slot)
+        nfstream?.split(slot: slot)
     }
 
     mutating func swapDirections(slot: Int) {
@@ -149,6 +165,8 @@ struct FlowFeatures {
         packetFields?.swapDirections(slot: slot)
         activeIdle?.swapDirections(slot: slot)
         bulkSubflow?.swapDirections(slot: slot)
+        firstPackets?.swapDirections(slot: slot)
+        nfstream?.swapDirections(slot: slot)
     }
 
     /// Hands the states of `slot` out with its row (call it where the record is appended to
@@ -159,6 +177,8 @@ struct FlowFeatures {
         packetFields?.hand(slot: slot, to: &ended.packetFields)
         activeIdle?.hand(slot: slot, to: &ended.activeIdle)
         bulkSubflow?.hand(slot: slot, to: &ended.bulkSubflow)
+        firstPackets?.hand(slot: slot, to: &ended.firstPackets)
+        nfstream?.hand(slot: slot, to: &ended.nfstream)
     }
 
     mutating func removeAll() {
@@ -167,12 +187,15 @@ struct FlowFeatures {
         packetFields?.removeAll()
         activeIdle?.removeAll()
         bulkSubflow?.removeAll()
+        firstPackets?.removeAll()
+        nfstream?.removeAll()
     }
 
     /// Live group tables allocated (for tests: a basic table has none).
     var allocatedTables: Int {
         (sizeTiming == nil ? 0 : 1) + (tcpAnalytics == nil ? 0 : 1) + (packetFields == nil ? 0 : 1)
             + (activeIdle == nil ? 0 : 1) + (bulkSubflow == nil ? 0 : 1)
+            + (firstPackets == nil ? 0 : 1) + (nfstream == nil ? 0 : 1)
     }
 }
 
@@ -190,6 +213,10 @@ public struct FinishedFlows: Sendable {
     public internal(set) var activeIdle: [ActiveIdle] = []
     /// ``BulkSubflow`` of each row, when that group was enabled (else empty).
     public internal(set) var bulkSubflow: [BulkSubflow] = []
+    /// ``FirstPackets`` of each row, when that group was enabled (else empty).
+    public internal(set) var firstPackets: [FirstPackets] = []
+    /// ``NFStreamValues`` of each row, when that group was enabled (else empty).
+    public internal(set) var nfstream: [NFStreamValues] = []
 
     public init() {}
 
@@ -203,6 +230,8 @@ public struct FinishedFlows: Sendable {
         packetFields.append(contentsOf: other.packetFields)
         activeIdle.append(contentsOf: other.activeIdle)
         bulkSubflow.append(contentsOf: other.bulkSubflow)
+        firstPackets.append(contentsOf: other.firstPackets)
+        nfstream.append(contentsOf: other.nfstream)
     }
 
     mutating func removeAll(keepingCapacity: Bool) {
@@ -212,6 +241,8 @@ public struct FinishedFlows: Sendable {
         packetFields.removeAll(keepingCapacity: keepingCapacity)
         activeIdle.removeAll(keepingCapacity: keepingCapacity)
         bulkSubflow.removeAll(keepingCapacity: keepingCapacity)
+        firstPackets.removeAll(keepingCapacity: keepingCapacity)
+        nfstream.removeAll(keepingCapacity: keepingCapacity)
     }
 }
 
@@ -221,7 +252,8 @@ extension FinishedFlows {
         func has(_ group: FeatureSet, _ states: Int) -> Bool { !groups.contains(group) || states == count }
         return has(.sizeTiming, sizeTiming.count) && has(.tcpAnalytics, tcpAnalytics.count)
             && has(.packetFields, packetFields.count) && has(.activeIdle, activeIdle.count)
-            && has(.bulkSubflow, bulkSubflow.count)
+            && has(.bulkSubflow, bulkSubflow.count) && has(.firstPackets, firstPackets.count)
+            && has(.nfstream, nfstream.count)
     }
 
     /// Calls `body` with each row in order, every state by address (`for flow in records` or
@@ -234,6 +266,8 @@ extension FinishedFlows {
         packetFields.withRowBase(n) { fields in
         activeIdle.withRowBase(n) { activeIdle in
         bulkSubflow.withRowBase(n) { bulk in
+        firstPackets.withRowBase(n) { first in
+        nfstream.withRowBase(n) { nfs in
             for i in records.indices {
                 // i < count, and each present group's array has `count` states: in bounds.
                 body(FlowRow(record: records.baseAddress! + i,
@@ -241,9 +275,11 @@ extension FinishedFlows {
                              tcpAnalyticsState: tcp.map { $0 + i },
                              packetFieldsState: fields.map { $0 + i },
                              activeIdleState: activeIdle.map { $0 + i },
-                             bulkSubflowState: bulk.map { $0 + i }))
+                             bulkSubflowState: bulk.map { $0 + i },
+                             firstPacketsState: first.map { $0 + i },
+                             nfstreamState: nfs.map { $0 + i }))
             }
-        }}}}}}
+        }}}}}}}}
     }
 }
 

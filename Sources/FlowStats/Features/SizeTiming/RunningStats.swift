@@ -10,7 +10,7 @@ public struct RunningStats: Sendable, Equatable {
     public private(set) var min = 0.0
     public private(set) var max = 0.0
     public private(set) var mean = 0.0
-    private var m2 = 0.0
+    private(set) var m2 = 0.0
 
     public init() {}
 
