@@ -4,6 +4,8 @@ public struct ProcessingOptions: Sendable {
     public var filter: String?
     public var schema = Schema.basic
     public var labelTemplate: LabelTemplate
+    /// The other label options (regex, table, constants, rules); see ``LabelOptions``.
+    public var labels = LabelOptions()
     /// Called every 65,536 packets of a file with its packets read so far and the bytes of
     /// the file read so far (for a progress line); nil for no reports.
     public var progress: (@Sendable (_ packets: Int, _ position: Int64) -> Void)?
@@ -42,17 +44,19 @@ public struct FileReport: Sendable {
     /// What fragment reassembly did (when enabled).
     public var reassembly = ReassemblyStats()
     public var flows = 0
-    /// The labels from the file name; nil when the name did not fit the template.
-    public var labels: LabelTemplate.Labels?
-    /// Set when the file name did not fit the label template.
+    /// The file's labels (AppName, AppAction and the extra columns).
+    public var labels = FileLabels()
+    /// Set when the file name fitted none of the label options that read it.
     public var labelsMissing = false
+    /// Flows per `--label-rules` outcome (``LabelRules/label(ofOutcome:)``); empty without rules.
+    public var ruleCounts: [Int] = []
     public var usedFallbackReader = false
 
     /// One-line warnings about this file (without the file name).
     public var warnings: [String] {
         var lines: [String] = []
         if labelsMissing && error == nil {
-            lines.append("file name does not match the label template; AppName and AppAction left empty")
+            lines.append(labels.missing ?? "file name does not match the label template; AppName and AppAction left empty")
         }
         switch readEnd {
         case .complete: break
@@ -88,20 +92,25 @@ public enum FileProcessor {
     /// in the report.
     public static func process(_ input: CaptureInput, options: ProcessingOptions,
                                out: inout CSVBuffer, flush: (inout CSVBuffer) -> Void) -> FileReport {
-        let labels = options.labelTemplate.labels(forPath: input.absolutePath)
-        let context = FileContext(sourceFile: input.displayPath,
-                                  appName: labels?.appName ?? "",
-                                  appAction: labels?.appAction ?? "")
+        let labels = options.labels.labels(for: input, template: options.labelTemplate)
+        let context = FileContext(sourceFile: input.displayPath, appName: labels.appName, appAction: labels.appAction)
         let schema = options.schema
         // Statistics and TCP analytics cost per packet: keep them only when the rows show them.
         var reading = options
         reading.flow.detailedStatistics = options.flow.detailedStatistics && schema.usesDetailedStatistics
+        // Label columns after the schema's (--label-regex groups, --labels columns, --label, --label-rules).
+        var labelled = options.labels.extraColumns.isEmpty ? nil : LabelledRows(labels, rules: options.labels.rules)
         var report = readFlows(input, options: reading) { flows in
-            schema.writeRows(flows, file: context, to: out)
+            if labelled != nil {
+                labelled!.writeRows(schema, flows, file: context, to: out)
+            } else {
+                schema.writeRows(flows, file: context, to: out)
+            }
             if out.count >= 1 << 20 { flush(&out) }
         }
         report.labels = labels
-        report.labelsMissing = labels == nil
+        report.labelsMissing = labels.missing != nil
+        report.ruleCounts = labelled?.counts ?? []
         return report
     }
 
