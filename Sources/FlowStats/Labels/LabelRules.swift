@@ -156,12 +156,16 @@ public struct LabelRules: Sendable {
             }
             let effectiveZone = ruleZone ?? zone
             if start == nil && end == nil && ruleZone != nil { throw fail("tz= without start= or end=") }
-            do throws(ISOTimeError) {
-                if let start { rule.startNs = try ISOTime.nanoseconds(start, zone: effectiveZone?.zone, zoneGiven: ruleZone != nil) }
-                if let end { rule.endNs = try ISOTime.nanoseconds(end, zone: effectiveZone?.zone, zoneGiven: ruleZone != nil) }
-            } catch {
-                throw fail(error.message)
+            func time(_ key: String, _ text: String?) throws(LabelOptionError) -> Int64? {
+                guard let text else { return nil }
+                do throws(ISOTimeError) {
+                    return try ISOTime.nanoseconds(text, zone: effectiveZone?.zone, zoneGiven: ruleZone != nil)
+                } catch {
+                    throw fail("\(key)=" + error.message)
+                }
             }
+            rule.startNs = try time("start", start)
+            rule.endNs = try time("end", end)
             if let s = rule.startNs, let e = rule.endNs, e <= s { throw fail("end= is not after start=") }
             rules.append(rule)
         }
