@@ -123,6 +123,11 @@ import Testing
         #expect(try ISOTime.nanoseconds("2017-07-05T14:30+0230", zone: nil, zoneGiven: false) == noon)
         #expect(try ISOTime.nanoseconds("2017-07-05T09:00", zone: halifax, zoneGiven: true) == noon)  // ADT −3
         #expect(try ISOTime.nanoseconds("2017-07-05T12:00:00.000250001Z", zone: nil, zoneGiven: false) == noon + 250_001)
+        // 02:30 happened twice in Berlin on 2017-10-29: the first, at +02:00, is 00:30Z
+        // (date -u -d '2017-10-29 00:30:00Z' +%s).
+        let berlin = TimeZone(identifier: "Europe/Berlin")!
+        #expect(try ISOTime.nanoseconds("2017-10-29T02:30", zone: berlin, zoneGiven: true) == 1_509_237_000 * 1_000_000_000)
+        #expect(try ISOTime.nanoseconds("2017-07-05T17:00+05", zone: nil, zoneGiven: false) == noon)
     }
 
     /// Each kind of mistake: a usage error naming the file, the line and what is wrong.
