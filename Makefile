@@ -23,10 +23,14 @@ fixtures:
 
 # Benchmark (Benchmarks/run.sh, docs/performance.md): generates captures under bench-data/,
 # runs flowcsv and a C ceiling, prints a table of medians. BENCH_RUNS=5 make bench for more runs.
+# As root it also makes the real-traffic capture (Benchmarks/capture-real-traffic.sh: a network
+# namespace with nginx, ab, curl, dig, socat; BENCH_REAL=0 skips it, BENCH_REAL=1 requires it);
+# the hostile key shapes (scan, SYN flood, NAT) and bytes per live flow need nothing special.
 .PHONY: bench bench-smoke
 bench: deps
 	Benchmarks/run.sh
 
-# The tiny version CI runs: proves the benchmark still works end to end (no timing targets).
+# The tiny version CI runs: proves the benchmark still works end to end (no timing targets);
+# it skips the real-traffic capture, with a note, where there is no root or no `ip netns`.
 bench-smoke: deps
 	Benchmarks/run.sh --smoke

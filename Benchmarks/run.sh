@@ -28,6 +28,31 @@
 #   BENCH_SKIP_BUILD=1    use the binaries already in .build/release
 #   BENCH_FLOWCSV=PATH    measure this flowcsv binary (for example a build of an older commit)
 #                         instead of .build/release/flowcsv
+#   BENCH_SCHEMAS         the schemas measured (default: every value `flowcsv --help` lists for
+#                         --schema); `zeek` runs with `--preset zeek` in the issue-8 rows
+#   BENCH_REAL            the real-traffic capture (Benchmarks/capture-real-traffic.sh, needs root
+#                         and `ip netns`): auto (default: made when root and netns are there, else
+#                         skipped with a note), 1 (required: fail without it), 0 (skipped)
+#   BENCH_REAL_SCALE      its CAPTURE_SCALE (default 1: ~1.2 M packets; smoke 0.01, with a 1 MiB
+#                         large file instead of 48 MiB; CAPTURE_LARGE_MIB overrides)
+#   BENCH_HOSTILE_PACKETS packets of the scan and NAT shapes (default 1048560 = 8 scan passes;
+#                         smoke 20000)
+#   BENCH_FLOOD_FLOWS     spoofed sources (= packets = live flows) of the SYN flood (default
+#                         1000000; smoke 20000)
+#   BENCH_TINY_FLOWS      flows of the tiny SYN flood that bytes per flow subtracts (default 1000)
+#
+# Issue 8 rows (after the issue-4 rows above): the real-traffic capture (C ceiling, then every
+# schema) and the hostile key shapes of flowcsv-benchgen --shape (scan: one pair, every port, SYN
+# then RST; synflood: one SYN from each of N spoofed sources, all live at the end; nat: one
+# address, sequential ports, full connections): C ceiling, then basic; the SYN flood in every
+# schema. Each file's ratio is to the C ceiling on the same file, measured in the same run.
+# Bytes per live flow, for the ceiling and every schema:
+#   (peak RSS on the SYN flood - peak RSS on a tiny SYN flood of BENCH_TINY_FLOWS sources)
+#     / (live flows at the end of the flood - BENCH_TINY_FLOWS)
+# The flood's flows are all live at its last packet (5 us apart, far below every timeout), so
+# this is what the flow table costs per flow when it is full: record, index and key, including
+# the slack of its growth policy at that size; the tiny flood removes the fixed cost (binary,
+# libraries, buffers).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -44,12 +69,22 @@ if [[ $mode == smoke ]]; then
   packets=${BENCH_PACKETS:-20000}
   live=${BENCH_LIVE:-256}
   data=${BENCH_DATA:-bench-data/smoke}
+  real_scale=${BENCH_REAL_SCALE:-0.01}
+  real_large_mib=${CAPTURE_LARGE_MIB:-1}
+  hostile_packets=${BENCH_HOSTILE_PACKETS:-20000}
+  flood_flows=${BENCH_FLOOD_FLOWS:-20000}
 else
   runs=${BENCH_RUNS:-3}
   packets=${BENCH_PACKETS:-1040000}
   live=${BENCH_LIVE:-4096}
   data=${BENCH_DATA:-bench-data}
+  real_scale=${BENCH_REAL_SCALE:-1}
+  real_large_mib=${CAPTURE_LARGE_MIB:-48}
+  hostile_packets=${BENCH_HOSTILE_PACKETS:-1048560}
+  flood_flows=${BENCH_FLOOD_FLOWS:-1000000}
 fi
+tiny_flows=${BENCH_TINY_FLOWS:-1000}
+real_mode=${BENCH_REAL:-auto}
 long_factor=${BENCH_LONG_FACTOR:-10}
 folder_files=${BENCH_FOLDER_FILES:-4}
 folder_packets=${BENCH_FOLDER_PACKETS:-$((packets / 2))}
@@ -144,6 +179,50 @@ for extra in "$folder"/capture_part*.pcap; do
   if ((n > folder_files)); then rm -f "$extra" "$extra.info"; fi
 done
 
+# Issue 8: the hostile key shapes (two generators at a time), and the real-traffic capture.
+scan_file=$data/hostile/scan_ports.pcap
+flood_file=$data/hostile/synflood_spoofed.pcap
+nat_file=$data/hostile/nat_sequential.pcap
+tiny_file=$data/hostile/synflood_tiny.pcap
+gen "$scan_file" --shape scan --packets "$hostile_packets" --seed 1 &
+pids=($!)
+gen "$flood_file" --shape synflood --packets "$flood_flows" --seed 1 &
+pids+=($!)
+for pid in "${pids[@]}"; do wait "$pid"; done
+gen "$nat_file" --shape nat --packets "$hostile_packets" --seed 1 &
+pids=($!)
+gen "$tiny_file" --shape synflood --packets "$tiny_flows" --seed 2 &
+pids+=($!)
+for pid in "${pids[@]}"; do wait "$pid"; done
+
+# The real-traffic capture: made by Benchmarks/capture-real-traffic.sh (root, network
+# namespaces), kept while its scale and the script are unchanged. real_note says why it is absent.
+real_file=$data/real/real_traffic.pcap
+real_note=""
+real_want="args: scale=$real_scale large_mib=$real_large_mib script: $(sha256sum <Benchmarks/capture-real-traffic.sh | cut -c1-12)"
+if [[ $real_mode == 0 ]]; then
+  real_note="BENCH_REAL=0: the real-traffic capture is skipped"
+elif [[ -f $real_file && -f $real_file.info && "$(head -n1 "$real_file.info")" == "$real_want" ]]; then
+  :
+else
+  rm -f "$real_file" "$real_file.info"
+  log "making the real-traffic capture (Benchmarks/capture-real-traffic.sh, scale $real_scale)"
+  real_status=0
+  real_summary=$(CAPTURE_SCALE=$real_scale CAPTURE_LARGE_MIB=$real_large_mib Benchmarks/capture-real-traffic.sh "$real_file") || real_status=$?
+  if ((real_status == 0)); then
+    printf '%s\n%s\n' "$real_want" "$real_summary" >"$real_file.info"
+  elif ((real_status == 77)); then
+    real_note="the real-traffic capture needs root and network namespaces (ip netns), which this machine does not give: its rows are skipped"
+  else
+    real_note="Benchmarks/capture-real-traffic.sh failed (status $real_status, see above): the real-traffic rows are skipped"
+  fi
+  if [[ -n $real_note ]]; then
+    log "$real_note"
+    if [[ $real_mode == 1 ]]; then log "FAILED: BENCH_REAL=1 but no real-traffic capture"; exit 1; fi
+    if [[ $real_status != 77 && $mode == full ]]; then exit 1; fi
+  fi
+fi
+
 info() { # info FILE KEY: a value from the generator's summary line
   tail -n1 "$1.info" | tr ' ' '\n' | sed -n "s/^$2=//p"
 }
@@ -208,7 +287,7 @@ add_row() { # add_row NAME FILE-LABEL PACKETS
 }
 
 # Page cache: read every capture once, so runs measure flowcsv, not the disk.
-cat "$main_file" "$long_file" "$folder"/*.pcap >/dev/null
+cat "$main_file" "$long_file" "$folder"/*.pcap "$data"/hostile/*.pcap >/dev/null
 
 main_packets=$(info "$main_file" packets)
 long_packets_actual=$(info "$long_file" packets)
@@ -227,6 +306,9 @@ help=$("$flowcsv" --help)
 schemas=$(tr '\n' ' ' <<<"$help" | tr -s ' ' | grep -o -- '--schema <[^>]*>.*' | grep -o '(values: [^;)]*' | head -n1 |
   sed 's/^(values: //' | tr -d ' ' | tr ',' ' ' || true)
 [[ -n $schemas ]] || schemas=basic
+schemas=${BENCH_SCHEMAS:-$schemas}
+# The issue-8 rows run the zeek schema with Zeek's semantics, as a Zeek user would.
+schema_args() { if [[ $1 == zeek ]]; then echo "--preset zeek --schema zeek"; else echo "--schema $1"; fi; }
 richest=basic richest_columns=0 richest_wall=0 richest_cpu=0 basic_wall=0 basic_cpu=0 basic_rss=0
 for schema in $schemas; do
   measure "flowcsv --schema $schema" "$main_label" "$main_packets" /dev/null "$flowcsv" --schema "$schema" "$main_file"
@@ -276,6 +358,45 @@ else
 fi
 
 # ---------------------------------------------------------------------------------------------
+# Issue 8: real traffic and hostile key shapes, each side by side with the C ceiling on the same
+# file (ceiling_s_per_packet is reset, so each file's ratios are to its own ceiling row).
+declare -A r_wall r_cpu r_rss r_ratio
+measure_file() { # measure_file KEY FILE LABEL SCHEMAS...: the ceiling, then flowcsv in each schema
+  local key=$1 file=$2 label=$3
+  shift 3
+  local count schema
+  count=$(info "$file" packets)
+  ceiling_s_per_packet=""
+  measure "C ceiling" "$label" "$count" /dev/null "$ceiling" "$file"
+  add_row "C ceiling (gcc -O2)" "$label" "$count"
+  ceiling_s_per_packet=$(awk -v n="$count" -v t="$m_wall" 'BEGIN { printf "%.12g", t / n }')
+  r_wall[$key/ceiling]=$m_wall r_cpu[$key/ceiling]=$m_cpu r_rss[$key/ceiling]=$m_rss
+  for schema in "$@"; do
+    # shellcheck disable=SC2046
+    measure "flowcsv $(schema_args "$schema")" "$label" "$count" /dev/null "$flowcsv" $(schema_args "$schema") "$file"
+    add_row "flowcsv $(schema_args "$schema")" "$label" "$count"
+    r_wall[$key/$schema]=$m_wall r_cpu[$key/$schema]=$m_cpu r_rss[$key/$schema]=$m_rss
+  done
+}
+if [[ -f $real_file.info ]]; then
+  cat "$real_file" >/dev/null
+  # shellcheck disable=SC2086
+  measure_file real "$real_file" "real traffic ($(basename "$real_file"))" $schemas
+fi
+measure_file scan "$scan_file" "scan ($(basename "$scan_file"))" basic
+# shellcheck disable=SC2086
+measure_file flood "$flood_file" "SYN flood ($(basename "$flood_file"))" $schemas
+measure_file nat "$nat_file" "NAT ($(basename "$nat_file"))" basic
+# shellcheck disable=SC2086
+measure_file tiny "$tiny_file" "tiny SYN flood ($(basename "$tiny_file"))" $schemas
+flood_live=$(info "$flood_file" live_end)
+tiny_live=$(info "$tiny_file" live_end)
+bytes_per_flow() { # bytes_per_flow SCHEMA-OR-ceiling
+  awk -v a="${r_rss[flood/$1]}" -v b="${r_rss[tiny/$1]}" -v n="$flood_live" -v t="$tiny_live" \
+    'BEGIN { printf "%.0f", (a - b) * 1024 / (n - t) }'
+}
+
+# ---------------------------------------------------------------------------------------------
 # Report
 report() {
   echo "## flowcsv benchmark ($mode, median of $runs run(s))"
@@ -295,7 +416,8 @@ report() {
   echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"
   printf '%s\n' "${rows[@]}"
   echo
-  echo "Medians. Ratio to ceiling: wall time per packet divided by the C ceiling's on the main capture;" \
+  echo "Medians. Ratio to ceiling: wall time per packet divided by the C ceiling's on the main capture (issue-4 rows)," \
+    "or on the same file (issue-8 rows: real traffic, scan, SYN flood, NAT, tiny flood);" \
     "Mpps from the wall time. Wall: \$EPOCHREALTIME around \`/usr/bin/time -f '%e %M %U %S'\`; cpu: its" \
     "user + system seconds; peak RSS: its %M. Output to /dev/null, the folder runs to $data/folder-jobs*.csv." \
     "Others' CPU: what all other processes used meanwhile (/proc/stat), in cores; 0 on a quiet machine."
@@ -319,6 +441,52 @@ report() {
   if [[ -n $single_jobs2_wall ]]; then
     awk -v a="$single_jobs2_wall" -v b="$basic_wall" -v s="$single_cmp_result" 'BEGIN { printf "- one file (main capture, basic), --jobs 2 / --jobs 1 wall time: %.3f (no target); outputs %s\n", a / b, s }'
   fi
+  echo
+  echo "Issue 8 captures:"
+  if [[ -f $real_file.info ]]; then
+    echo "- \`$real_file\` (Benchmarks/capture-real-traffic.sh): $(tail -n1 "$real_file.info" | sed 's/^file=[^ ]* //')"
+  else
+    echo "- real traffic: **not measured**: $real_note"
+  fi
+  for f in "$scan_file" "$flood_file" "$nat_file" "$tiny_file"; do
+    echo "- \`$f\`: $(tail -n1 "$f.info" | sed 's/^file=[^ ]* //')"
+  done
+  echo
+  echo "Bytes per live flow: (peak RSS on the SYN flood - peak RSS on the tiny SYN flood) / ($flood_live - $tiny_live live flows)."
+  echo
+  echo "| program | peak RSS MiB, SYN flood | peak RSS MiB, tiny flood | bytes per live flow |"
+  echo "|---|---:|---:|---:|"
+  local schema
+  for schema in ceiling $schemas; do
+    local name="C ceiling (gcc -O2)"
+    [[ $schema == ceiling ]] || name="flowcsv $(schema_args "$schema")"
+    awk -v n="$name" -v a="${r_rss[flood/$schema]}" -v b="${r_rss[tiny/$schema]}" -v f="$(bytes_per_flow "$schema")" \
+      'BEGIN { printf "| %s | %.1f | %.1f | %s |\n", n, a / 1024, b / 1024, f }'
+  done
+  echo
+  echo "Targets (issue 8), wall time (CPU time in brackets) against the C ceiling on the same file:"
+  target_ratio() { # target_ratio KEY SCHEMA LIMIT TEXT
+    awk -v w="${r_wall[$1/$2]}" -v c="${r_wall[$1/ceiling]}" -v wc="${r_cpu[$1/$2]}" -v cc="${r_cpu[$1/ceiling]}" -v l="$3" -v t="$4" \
+      'BEGIN { r = w / c; printf "- %s: %.2fx (cpu %.2fx) (target <= %.1fx): %s\n", t, r, (cc > 0 ? wc / cc : 0), l, (r <= l ? "met" : "NOT met") }'
+  }
+  if [[ -f $real_file.info ]]; then
+    target_ratio real basic 1.5 "real traffic, basic"
+    [[ -z ${r_wall[real/zeek]:-} ]] || target_ratio real zeek 1.7 "real traffic, zeek (--preset zeek --schema zeek)"
+    [[ -z ${r_wall[real/extended]:-} ]] || target_ratio real extended 2.0 "real traffic, extended"
+  else
+    echo "- real traffic: not measured ($real_note)"
+  fi
+  target_ratio scan basic 2.0 "scan (one pair, every port), basic"
+  target_ratio flood basic 2.0 "SYN flood ($flood_live spoofed sources), basic"
+  target_ratio nat basic 2.0 "NAT (one address, sequential ports), basic"
+  awk -v a="${r_rss[flood/basic]}" -v c="${r_rss[flood/ceiling]}" \
+    'BEGIN { r = a / c; printf "- peak RSS, basic, SYN flood: %.1f MiB = %.2fx the ceiling'"'"'s %.1f MiB (target <= 2x): %s\n", a / 1024, r, c / 1024, (r <= 2 ? "met" : "NOT met") }'
+  if [[ -f $real_file.info ]]; then
+    awk -v k="${r_rss[real/basic]}" 'BEGIN { m = k / 1024; printf "- peak RSS, basic, real traffic: %.1f MiB (target <= 64 MiB): %s\n", m, (m <= 64 ? "met" : "NOT met") }'
+  fi
+  local line="- bytes per live flow (no target; reported):"
+  for schema in ceiling $schemas; do line+=" $schema $(bytes_per_flow "$schema");"; done
+  echo "${line%;}"
 }
 report | tee "$data/results.md"
 

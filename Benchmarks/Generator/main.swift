@@ -68,12 +68,15 @@ struct Options {
     var startSeconds: Int64 = 1_700_000_000
     var seed: UInt64 = 1
     var quiet = false
+    /// A hostile key shape instead of the traffic model (Hostile.swift).
+    var shape: HostileShape?
 }
 
 func usage() -> Never {
     print("""
         usage: flowcsv-benchgen OUTPUT.pcap [--packets N] [--live L] [--long-flows K]
                                 [--time-scale X] [--start SECONDS] [--seed S] [--quiet]
+               flowcsv-benchgen OUTPUT.pcap --shape scan|synflood|nat [--packets N] [--start SECONDS] [--seed S]
 
           --packets N      about N packets in all (default 1040000; the result is at most a few packets fewer)
           --live L         concurrent short flows at any moment (default 4096); the total number of
@@ -83,6 +86,10 @@ func usage() -> Never {
                            with --live 4096); the capture's duration scales with it
           --start SECONDS  capture start, Unix seconds (default 1700000000)
           --seed S         PRNG seed (default 1); same arguments give the same bytes
+          --shape SHAPE    a hostile key shape of about N packets instead (Hostile.swift): scan (one
+                           address pair, every port, SYN then RST), synflood (N spoofed sources, one
+                           SYN each, all live at the end), nat (one address, sequential ports, full
+                           connections)
         Prints one summary line: key=value pairs (packets, bytes, flows, duration, live flows: the
         maximum and the median of a sample taken every 1 % of the packets).
         """)
@@ -117,6 +124,13 @@ func parseOptions() -> Options {
         case "--start": options.startSeconds = number(argument, Int64.self)
         case "--seed": options.seed = number(argument, UInt64.self)
         case "--quiet", "-q": options.quiet = true
+        case "--shape":
+            let text = value(argument)
+            guard let shape = HostileShape(rawValue: text) else {
+                print("flowcsv-benchgen: unknown shape \(text) (values: \(HostileShape.allCases.map(\.rawValue).joined(separator: ", ")))")
+                usage()
+            }
+            options.shape = shape
         case "-h", "--help": usage()
         default:
             if argument.hasPrefix("-") || !options.output.isEmpty {
@@ -538,6 +552,15 @@ struct EventHeap {
 // MARK: - Main
 
 let options = parseOptions()
+if let shape = options.shape {
+    do {
+        print(try writeHostile(shape, options: options))
+        exit(0)
+    } catch {
+        print("flowcsv-benchgen: writing \(options.output): \(error)")
+        exit(1)
+    }
+}
 var generator = Generator(options: options)
 let startNs = options.startSeconds * 1_000_000_000
 let writer: PcapFileWriter

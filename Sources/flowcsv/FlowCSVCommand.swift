@@ -31,6 +31,9 @@ struct FlowCSVCommand: ParsableCommand {
             Exit status: 0 when every input was read; 1 when some could not be read (their rows \
             are absent, the rest are written); 64 for usage errors.
 
+            Environment: FLOWCSV_HASH_SEED fixes the flow table's hash seed (random per run \
+            otherwise, so traffic cannot be crafted to collide in it); the output never depends on it.
+
             The CSV columns are documented in docs/columns.md.
             """,
         version: "flowcsv 0.1.0 (\(libpcapVersion))"
@@ -53,6 +56,9 @@ struct FlowCSVCommand: ParsableCommand {
 
     @Option(help: ArgumentHelp("End a flow this many seconds after its first packet and continue it as a new row with the same client and server; 0 disables. Default 1800 (preset zeek: 0).", valueName: "seconds"))
     var activeTimeout: Double?
+
+    @Option(help: ArgumentHelp("Keep at most n flows open at once: when a new flow would exceed it, the least recently active flow (earliest last packet; ties by flow key) ends early with EndReason evicted, and a warning counts them per file. 0: no cap. Default 4000000 (about 2 GiB with --schema basic, at ~480 bytes per open flow).", valueName: "n"))
+    var maxFlows: Int?
 
     @Option(help: ArgumentHelp("Keep taking packets into a closed TCP flow (both FINs, or RST) for this many seconds. Default 5.", valueName: "seconds"))
     var linger: Double?
@@ -115,6 +121,12 @@ struct FlowCSVCommand: ParsableCommand {
         if let linger, !(linger >= 0 && linger.isFinite) {
             throw ValidationError("--linger must be 0 or a positive number of seconds")
         }
+        if let maxFlows, maxFlows < 0 {
+            throw ValidationError("--max-flows must be 0 (no cap) or a positive number of flows")
+        }
+        if let seed = getenv(FlowHashSeed.environmentVariable), FlowHashSeed.parse(String(cString: seed)) == nil {
+            throw ValidationError("\(FlowHashSeed.environmentVariable) must be an unsigned 64-bit number (decimal, or hexadecimal after 0x)")
+        }
         if let filter {
             do {
                 try CaptureReader.validateFilter(filter)
@@ -139,6 +151,7 @@ struct FlowCSVCommand: ParsableCommand {
             labels.constants = try labelConstants.map { text throws(LabelOptionError) in try LabelOptions.constant(text) }
             if let labelRules { labels.rules = try LabelRules(contentsOf: labelRules) }
             labels.useTemplate = labelTemplate != nil || (labelRegex == nil && labelTable == nil)
+            labels.countRules = explainLabels
             try labels.validate(schemaColumns: schema.schema.columns.map(\.name))
             return labels
         } catch {
@@ -162,6 +175,7 @@ struct FlowCSVCommand: ParsableCommand {
         if let idleTimeout { options.flow.idle = IdleTimeouts(all: FlowConfiguration.seconds(idleTimeout)) }
         if let activeTimeout { options.flow.activeTimeoutNs = FlowConfiguration.seconds(activeTimeout) }
         if let linger { options.flow.lingerNs = FlowConfiguration.seconds(linger) }
+        if let maxFlows { options.flow.maxFlows = maxFlows }
         if let vlanKey { options.flow.vlanInKey = vlanKey }
         if let tunnels { options.flow.tunnels = tunnels.mode }
         if verifyChecksums { options.flow.verifyChecksums = true }

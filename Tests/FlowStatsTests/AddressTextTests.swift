@@ -1,4 +1,5 @@
 @testable import FlowStats
+import FlowStatsTestSupport
 import Testing
 #if canImport(Glibc)
 import Glibc
@@ -74,7 +75,7 @@ import Darwin
 
     @Test func manyAddressesMatchInetNtop() {
         // Groups drawn mostly from zero so that runs of every length and position occur.
-        var generator = SystemRandomNumberGenerator()
+        var generator = SplitMix64.forTest()
         let choices: [() -> UInt16] = [{ 0 }, { 0 }, { 0 }, { 1 }, { 0xffff }, { UInt16.random(in: 0...0xff, using: &generator) },
                                        { UInt16.random(in: 0...UInt16.max, using: &generator) }]
         for _ in 0..<50_000 {
@@ -89,7 +90,7 @@ import Darwin
             let a = IPAddress(ipv4: value)
             #expect(a.description == Self.libcText(a, family: AF_INET))
         }
-        var generator = SystemRandomNumberGenerator()
+        var generator = SplitMix64.forTest()
         for _ in 0..<20_000 {
             let a = IPAddress(ipv4: UInt32.random(in: 0...UInt32.max, using: &generator))
             #expect(a.description == Self.libcText(a, family: AF_INET))

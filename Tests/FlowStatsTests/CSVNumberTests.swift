@@ -1,4 +1,5 @@
 import FlowStats
+import FlowStatsTestSupport
 import Testing
 
 /// The CSV buffer writes numbers digit by digit; these compare it with the same values
@@ -18,7 +19,7 @@ import Testing
             values += [power - 1, power, power + 1, -power, 2 * power, 9 * power]
             power = power.multipliedReportingOverflow(by: 10).overflow ? power : power * 10
         }
-        var generator = SystemRandomNumberGenerator()
+        var generator = SplitMix64.forTest()
         for bits in 1..<63 {
             for _ in 0..<200 { values.append(Int.random(in: 0..<(1 << bits), using: &generator)) }
         }
@@ -45,7 +46,7 @@ import Testing
     @Test func secondsMatchStringFormatting() {
         var values: [Int64] = [0, 1, 999, 1000, 1_000_000, 999_999_999, 1_000_000_000, -1, -1_500_000_000,
                                1_700_000_000_024_040_000, 1_700_000_000_024_040_001, Int64.max, Int64.min + 1]
-        var generator = SystemRandomNumberGenerator()
+        var generator = SplitMix64.forTest()
         for _ in 0..<20_000 {
             values.append(Int64.random(in: 0..<4_000_000_000_000_000_000, using: &generator))
             values.append(Int64.random(in: 0..<4_000_000_000_000_000_000, using: &generator) / 1000 * 1000)
@@ -69,7 +70,7 @@ import Testing
     @Test func doublesMatchStringFormatting() {
         var values: [Double] = [0, -0.0, 0.5, 0.0000005, 0.0000015, -0.0000005, 0.0000004999, 1, 104, 253.5, 1e-7,
                                 85.333333333, 2.0 / 3.0, 8.999999e12, -8.999999e12, 4503599627.3705, 123456.7890125]
-        var generator = SystemRandomNumberGenerator()
+        var generator = SplitMix64.forTest()
         for _ in 0..<20_000 {
             values.append(Double.random(in: 0..<2, using: &generator))
             values.append(Double.random(in: 0..<2000, using: &generator))
@@ -104,7 +105,7 @@ import Testing
         #expect(FlowUID.text(839_299_365_868_340_224) == "C10000000000")
         #expect(FlowUID.text(UInt64.max) == "CLygHa16AHYF")
         var values: [UInt64] = [0, 1, 61, 62, 63, 3843, 3844, 839_299_365_868_340_223, 839_299_365_868_340_224, UInt64.max]
-        var generator = SystemRandomNumberGenerator()
+        var generator = SplitMix64.forTest()
         for bits in 1...64 {
             for _ in 0..<100 { values.append(UInt64.random(in: 0...UInt64.max, using: &generator) >> (64 - bits)) }
         }

@@ -1,6 +1,7 @@
 import FlowStats
 import FlowStatsTestSupport
 import Foundation
+import Testing
 
 /// Client and server used by the hand-worked flow scenarios.
 let clientIP = "10.0.0.1"
@@ -49,3 +50,37 @@ func runFlows(_ records: [PcapRecord], linkType: UInt32 = 1, nanosecond: Bool = 
 
 /// Nanoseconds from seconds, for comparing times.
 func ns(_ seconds: Double) -> Int64 { Int64((seconds * 1e9).rounded()) }
+
+/// A flow with the states of every feature group, as the `extended` schema's rows see it.
+struct FlowWithGroups {
+    let record: FlowRecord
+    let sizeTiming: SizeTiming
+    let tcp: TCPAnalytics
+}
+
+/// As ``runFlows(_:linkType:nanosecond:configure:)``, keeping every feature group: the rows
+/// as the flow table hands them out.
+func runFinishedFlows(_ records: [PcapRecord], configure: (inout ProcessingOptions) -> Void = { _ in }) throws
+    -> (flows: FinishedFlows, report: FileReport) {
+    let folder = try temporaryDirectory()
+    let path = folder + "/capture.pcap"
+    try PcapWriter.classic(records).write(toFile: path)
+    var options = ProcessingOptions(labelTemplate: try LabelTemplate(LabelTemplate.defaultTemplate))
+    configure(&options)
+    var flows = FinishedFlows()
+    let report = FileProcessor.readFlows(CaptureInput(path: path, displayPath: "capture.pcap"), options: options,
+                                         features: .all) { flows.append(contentsOf: $0) }
+    try? FileManager.default.removeItem(atPath: folder)
+    return (flows, report)
+}
+
+/// As ``runFinishedFlows(_:configure:)``, each row with its groups' states.
+func runFlowsWithGroups(_ records: [PcapRecord], configure: (inout ProcessingOptions) -> Void = { _ in }) throws
+    -> (flows: [FlowWithGroups], report: FileReport) {
+    let (flows, report) = try runFinishedFlows(records, configure: configure)
+    #expect(flows.sizeTiming.count == flows.count && flows.tcpAnalytics.count == flows.count)
+    let rows = flows.records.indices.map {
+        FlowWithGroups(record: flows.records[$0], sizeTiming: flows.sizeTiming[$0], tcp: flows.tcpAnalytics[$0])
+    }
+    return (rows, report)
+}

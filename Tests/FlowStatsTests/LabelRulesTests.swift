@@ -15,8 +15,10 @@ import Testing
          PcapRecord(seconds: t + 0.001, Build.ethernet(Build.udp(dst, dport, src, sport, payload: [UInt8](repeating: 2, count: 20))))]
     }
 
-    static func labels(_ rules: LabelRules, _ flows: [FlowRecord]) -> [String] {
-        flows.sorted { $0.firstNs < $1.firstNs }.map { rules.label(for: $0) }
+    /// The label of each flow, flows in order of their first packet.
+    static func labels(_ rules: LabelRules, _ flows: FinishedFlows) -> [String] {
+        let labels = rules.labels(of: flows)
+        return flows.records.indices.sorted { flows.records[$0].firstNs < flows.records[$1].firstNs }.map { labels[$0] }
     }
 
     @Test func addressesPortsProtocolsFirstMatchAndDefault() throws {
@@ -35,14 +37,14 @@ import Testing
             + Self.udp(3, "10.0.0.1", 5353, "10.0.0.2", 100)                    // dport 100: not Low, not TCP → Any
             + Self.udp(4, "192.0.2.1", 5353, "10.0.0.2", 100)                   // src outside 10/8 → default
             + Self.udp(5, "10.0.0.1", 5353, "10.0.0.5", 53)                     // 10.0.0.5 outside 10.0.0.0/30 → Any
-        let flows = try runFlows(records).flows
+        let flows = try runFinishedFlows(records).flows
         // The TCP flow matches rule 5 and rule 6: the first wins.
         #expect(Self.labels(r, flows) == ["Web", "Low", "Any", "BENIGN", "Any"])
     }
 
     @Test func hostAndPortMatchEitherSide() throws {
         let r = try Self.rules("host=192.0.2.9 -> H\nport=7000-7001 -> P\n")
-        let flows = try runFlows(Self.udp(1, "192.0.2.9", 1000, "198.51.100.1", 2000)   // host is the client
+        let flows = try runFinishedFlows(Self.udp(1, "192.0.2.9", 1000, "198.51.100.1", 2000)   // host is the client
                                  + Self.udp(2, "198.51.100.1", 1000, "192.0.2.9", 2000) // host is the server
                                  + Self.udp(3, "198.51.100.1", 7001, "198.51.100.2", 53) // client port in range
                                  + Self.udp(4, "198.51.100.1", 40000, "198.51.100.2", 53)).flows
@@ -56,7 +58,7 @@ import Testing
             src=2001:db8::/32 dst=2001:db8:0:1::/64 -> Net6
             src=0.0.0.0/0 -> Any4
             """)
-        let flows = try runFlows(Self.udp(1, "2001:db8::1", 6000, "2001:db8:0:1::2", 443)   // both in → Net6
+        let flows = try runFinishedFlows(Self.udp(1, "2001:db8::1", 6000, "2001:db8:0:1::2", 443)   // both in → Net6
                                  + Self.udp(2, "2001:db8::1", 6000, "2001:db8:0:2::2", 443) // dst outside the /64
                                  + Self.udp(3, "192.0.2.1", 6000, "192.0.2.2", 443)).flows  // IPv4: 0.0.0.0/0
         // 0.0.0.0/0 is every IPv4 address and no IPv6 one.
@@ -80,7 +82,7 @@ import Testing
 
     @Test func attemptedIsTCPWithoutClientPayload() throws {
         let r = try Self.rules("dst=10.0.0.2 attempted -> DoS\n")
-        let flows = try runFlows([
+        let flows = try runFinishedFlows([
             tcpFrame(1, fromClient: true, [.syn]),                               // SYN only: Attempted
             tcpFrame(2, fromClient: true, [.syn], sport: 40001),                 // client payload 100: DoS
             tcpFrame(2.1, fromClient: false, [.syn, .ack], sport: 40001),
@@ -107,7 +109,7 @@ import Testing
         let end = 1_490_491_800.0    // date -u -d '2017-03-26 01:30:00Z' +%s
         #expect(r.rules[0].startNs == Int64(start) * 1_000_000_000)
         #expect(r.rules[0].endNs == Int64(end) * 1_000_000_000)
-        let flows = try runFlows(Self.udp(start - 0.5, "10.0.0.1", 1, "10.0.0.2", 2)
+        let flows = try runFinishedFlows(Self.udp(start - 0.5, "10.0.0.1", 1, "10.0.0.2", 2)
                                  + Self.udp(start, "10.0.0.1", 3, "10.0.0.2", 4)
                                  + Self.udp(end - 0.5, "10.0.0.1", 5, "10.0.0.2", 6)
                                  + Self.udp(end, "10.0.0.1", 7, "10.0.0.2", 8)).flows

@@ -282,14 +282,10 @@ private func writeTemporary(_ bytes: [UInt8], name: String) throws -> (folder: S
 
     /// Every capture of the shared corpus (../shared/corpus), under the default and the Zeek
     /// settings. Skipped when the corpus is absent.
-    @Test(arguments: ["flowcsv", "zeek"])
+    @Test(.enabled(if: SharedCorpus.isPresent, "needs ../shared/corpus next to the package"), arguments: ["flowcsv", "zeek"])
     func corpus(_ preset: String) throws {
-        let captures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("../shared/corpus/captures").standardizedFileURL.path
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: captures) else {
-            print("skipped: ../shared/corpus not found (looked in \(captures))")
-            return
-        }
+        let captures = SharedCorpus.captures
+        let names = try FileManager.default.contentsOfDirectory(atPath: captures)
         for name in names.sorted() where !name.hasPrefix(".") {
             try expectSameBothWays(captures + "/" + name) { options in
                 if preset == "zeek" {

@@ -495,21 +495,16 @@ private let sllFrame = Build.linuxSLL(udpPacket)                                
     }
 }
 
-// MARK: - Corpus (../shared/corpus, next to the package; skipped when absent)
+// MARK: - Corpus (../shared/corpus, next to the package; the suite is skipped when absent)
 
-private let corpusDirectory: String = {
-    let packageRoot = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent()  // FlowStatsTests
-        .deletingLastPathComponent()  // Tests
-        .deletingLastPathComponent()  // package root
-    return packageRoot.appendingPathComponent("../shared/corpus").standardizedFileURL.path
-}()
+private let corpusDirectory = SharedCorpus.path
 
-/// The corpus's pcapng captures (full paths), or nil when the corpus is absent.
+/// The corpus's pcapng captures (full paths), told by content as flowcsv tells them
+/// (``CaptureFormat/sniff(path:)``), not by file name; nil when the corpus is absent.
 private func corpusPcapngFiles() -> [String]? {
     let captures = corpusDirectory + "/captures"
     guard let names = try? FileManager.default.contentsOfDirectory(atPath: captures) else { return nil }
-    return names.filter { $0.hasSuffix(".pcapng") }.sorted().map { captures + "/" + $0 }
+    return names.sorted().map { captures + "/" + $0 }.filter { (try? CaptureFormat.sniff(path: $0)) == .pcapng }
 }
 
 private func collect(_ read: ((PacketHeader, UnsafeRawBufferPointer) -> Void) -> ReadEnd) -> ([ReadPacket], ReadEnd) {
@@ -518,13 +513,11 @@ private func collect(_ read: ((PacketHeader, UnsafeRawBufferPointer) -> Void) ->
     return (packets, end)
 }
 
-@Suite struct PcapngReaderCorpusTests {
+@Suite(.enabled(if: SharedCorpus.isPresent, "needs ../shared/corpus next to the package"))
+struct PcapngReaderCorpusTests {
     /// Packet by packet, the pcapng reader must agree with libpcap wherever libpcap reads.
     @Test func agreesWithLibpcapOnTheCorpus() throws {
-        guard let files = corpusPcapngFiles() else {
-            print("skipped: \(corpusDirectory) absent")
-            return
-        }
+        let files = try #require(corpusPcapngFiles())
         #expect(!files.isEmpty)
         var compared = 0
         for path in files {
@@ -560,10 +553,7 @@ private func collect(_ read: ((PacketHeader, UnsafeRawBufferPointer) -> Void) ->
 
     /// The packet counts capinfos (Wireshark) reports for the corpus's pcapng files.
     @Test func packetCountsMatchCapinfos() throws {
-        guard let files = corpusPcapngFiles() else {
-            print("skipped: \(corpusDirectory) absent")
-            return
-        }
+        let files = try #require(corpusPcapngFiles())
         var checked = 0
         for path in files {
             let name = (path as NSString).lastPathComponent

@@ -20,15 +20,19 @@ import Testing
     // VXLAN adds 8, outer UDP 8, outer IPv4 20, outer Ethernet 14: 92-byte frames, outer IP 78.
 
     @Test func bothModeWritesTheTunnelFlowsAndTheInnerFlowWithItsParents() throws {
-        let (flows, _) = try runFlows(Self.vxlanPing())
-        try #require(flows.count == 3)
-        let inner = try #require(flows.first { $0.key.ipProtocol == 1 })
-        #expect(inner.packets == 2 && inner.wireBytes == 2 * 92 && inner.forward.ipBytes == 28)
+        let (rows, _) = try runFlowsWithGroups(Self.vxlanPing())
+        try #require(rows.count == 3)
+        let innerRow = try #require(rows.first { $0.record.key.ipProtocol == 1 })
+        let inner = innerRow.record
+        #expect(inner.packets == 2 && inner.wireBytes == 2 * 92 && innerRow.sizeTiming.forwardIPBytes == 28)
         #expect(inner.client.address.description == "10.1.0.1")
         #expect(inner.tunnelParents.map(\.description).sorted() == ["UDP 192.0.2.1:40001>192.0.2.2:4789",
                                                                     "UDP 192.0.2.2:40002>192.0.2.1:4789"])
-        let outer = flows.filter { $0.key.ipProtocol == 17 }
-        #expect(outer.count == 2 && outer.allSatisfy { $0.packets == 1 && $0.forward.ipBytes == 78 && $0.tunnelParents.isEmpty })
+        let outerRows = rows.filter { $0.record.key.ipProtocol == 17 }
+        let outer = outerRows.map(\.record)
+        #expect(outer.count == 2 && outerRows.allSatisfy {
+            $0.record.packets == 1 && $0.sizeTiming.forwardIPBytes == 78 && $0.record.tunnelParents.isEmpty
+        })
         #expect(Set(inner.tunnelParents.map(\.uid)) == Set(outer.map(\.uid)))
     }
 

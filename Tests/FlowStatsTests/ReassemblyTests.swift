@@ -133,7 +133,7 @@ private func v4Fragment(_ datagram: [UInt8], _ from: Int, _ to: Int, more: Bool,
     /// Random covers of the datagram by overlapping, duplicated fragments in random order
     /// always give the datagram back.
     @Test func randomOverlappingCoversReassemble() {
-        var generator = SystemRandomNumberGenerator()
+        var generator = SplitMix64.forTest()
         for round in 0..<200 {
             var frames: [[UInt8]] = []
             var covered = 0
@@ -251,7 +251,7 @@ private func v4Fragment(_ datagram: [UInt8], _ from: Int, _ to: Int, more: Bool,
 
     /// Random headers and lengths: no crash, no memory past the limit.
     @Test func randomFragmentsNeverCrash() {
-        var generator = SystemRandomNumberGenerator()
+        var generator = SplitMix64.forTest()
         var limits = ReassemblyLimits()
         limits.maxBytes = 1 << 20
         limits.maxDatagrams = 64
@@ -342,10 +342,7 @@ private func v4Fragment(_ datagram: [UInt8], _ from: Int, _ to: Int, more: Bool,
 
 // MARK: - Corpus: fragmented DNS answers
 
-private let reassemblyCorpus: String = {
-    let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    return packageRoot.appendingPathComponent("../shared/corpus").standardizedFileURL.path
-}()
+private let reassemblyCorpus = SharedCorpus.path
 
 /// Whether a whole IPv4/IPv6 UDP datagram (no extension headers) has a right UDP checksum
 /// and a UDP length equal to its IP payload length.
@@ -416,13 +413,10 @@ private func tsharkUDPConversations(_ name: String) throws -> [TunnelFlowKey: In
     return flows
 }
 
-@Suite struct ReassemblyCorpusTests {
+@Suite(.enabled(if: SharedCorpus.isPresent, "needs ../shared/corpus next to the package"))
+struct ReassemblyCorpusTests {
     @Test(arguments: ["ndpi__dns_fragmented.pcap", "zeek__ipv6-fragmented-dns.pcap"])
     func fragmentedDNSMatchesTshark(_ name: String) throws {
-        guard FileManager.default.fileExists(atPath: reassemblyCorpus + "/captures") else {
-            print("skipped: ../shared/corpus not found (looked in \(reassemblyCorpus))")
-            return
-        }
         let scan = try scanWithReassembly(name)
         let reference = try tsharkUDPConversations(name)
         #expect(!reference.isEmpty && !scan.datagrams.isEmpty)
@@ -442,10 +436,6 @@ private func tsharkUDPConversations(_ name: String) throws -> [TunnelFlowKey: In
     /// packet of payload length 3238 with no extension headers left.
     @Test func ipv6FragmentsMatchZeek() throws {
         let name = "zeek__ipv6-fragmented-dns.pcap"
-        guard FileManager.default.fileExists(atPath: reassemblyCorpus + "/captures") else {
-            print("skipped: ../shared/corpus not found (looked in \(reassemblyCorpus))")
-            return
-        }
         let output = try String(contentsOfFile: reassemblyCorpus + "/refs/" + name + ".zeek-core.ipv6-frag.output", encoding: .utf8)
         let zeekLengths = output.split(separator: "\n").compactMap { line -> Int? in
             guard let range = line.range(of: #"len=\d+"#, options: .regularExpression) else { return nil }

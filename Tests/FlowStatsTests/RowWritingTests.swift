@@ -5,13 +5,13 @@ import Testing
 /// Rows written from the column tables: one at a time or in batches, every schema.
 @Suite struct RowWritingTests {
     /// One packet per protocol, each its own flow, in time order.
-    static func flows() throws -> [FlowRecord] {
+    static func flows() throws -> FinishedFlows {
         let protocols: [UInt8] = [2, 50, 137, 253]
         let records = protocols.enumerated().map { i, proto in
             PcapRecord(seconds: 1_700_000_000 + Double(i), Build.ethernet(Build.ipv4(src: "192.0.2.\(i + 1)", dst: "198.51.100.7",
                                                                                  protocol: proto, payload: [1, 2, 3, 4])))
         }
-        return try runFlows(records).flows
+        return try runFinishedFlows(records).flows
     }
 
     static let file = FileContext(sourceFile: "capture.pcap", appName: "app", appAction: "act")

@@ -41,6 +41,20 @@ import Testing
         #expect(a.retransmittedPackets == 0)
     }
 
+    @Test func fillInsideAHoleSplitsItAndOneSegmentCanFillTwo() {
+        var a = TCPDirectionAnalytics()
+        a.observe(flags: psh, sequence: 1, acknowledgment: 1, window: 10, payload: 100)    // 1..100
+        a.observe(flags: psh, sequence: 201, acknowledgment: 1, window: 10, payload: 100)  // hole 101..200
+        a.observe(flags: psh, sequence: 401, acknowledgment: 1, window: 10, payload: 100)  // hole 301..400
+        #expect(a.missingBytes == 200)
+        a.observe(flags: psh, sequence: 141, acknowledgment: 1, window: 10, payload: 20)   // 141..160: 101..140, 161..200 left
+        #expect(a.outOfOrderPackets == 1 && a.missingBytes == 180)
+        a.observe(flags: psh, sequence: 181, acknowledgment: 1, window: 10, payload: 140)  // 181..320: 20 + 20 filled
+        #expect(a.outOfOrderPackets == 2 && a.missingBytes == 140)                       // 101..140, 161..180, 321..400
+        a.observe(flags: psh, sequence: 101, acknowledgment: 1, window: 10, payload: 300)  // 101..400: all the rest
+        #expect(a.outOfOrderPackets == 3 && a.missingBytes == 0 && a.retransmittedPackets == 0)
+    }
+
     @Test func gapThatIsNeverFilledStaysMissing() {
         var a = TCPDirectionAnalytics()
         a.observe(flags: psh, sequence: 5000, acknowledgment: 1, window: 10, payload: 10)
@@ -84,20 +98,10 @@ import Testing
         #expect(h.synAckToAckNs == 1_500_000)
     }
 
-    @Test func analyticsAreSkippedWithoutDetailedStatistics() throws {
-        // What FileProcessor.process asks for when the schema (basic, zeek) writes none of them.
-        let (flows, _) = try runFlows([
-            tcpFrame(0.0, fromClient: true, [.psh, .ack], seq: 1, ack: 1, payload: 100),
-            tcpFrame(0.1, fromClient: true, [.psh, .ack], seq: 1, ack: 1, payload: 100),
-        ]) { $0.flow.detailedStatistics = false }
-        #expect(flows.first?.forwardTCP.retransmittedPackets == 0)  // not computed
-        #expect(flows.first?.forwardStats.size.count == 0)
-        #expect(flows.first?.forward.packets == 2)
-    }
 
     @Test func analyticsReachTheFlowRecord() throws {
         // Client sends 100 bytes, resends them, then 100 more after a 100-byte hole.
-        let (flows, _) = try runFlows([
+        let (rows, _) = try runFlowsWithGroups([
             tcpFrame(0.0, fromClient: true, [.syn], seq: 0),
             tcpFrame(0.1, fromClient: false, [.syn, .ack], seq: 5000, ack: 1),
             tcpFrame(0.2, fromClient: true, [.ack], seq: 1, ack: 5001),
@@ -105,11 +109,11 @@ import Testing
             tcpFrame(0.4, fromClient: true, [.psh, .ack], seq: 1, ack: 5001, payload: 100),
             tcpFrame(0.5, fromClient: true, [.psh, .ack], seq: 201, ack: 5001, payload: 100),
         ])
-        try #require(flows.count == 1)
-        let f = flows[0]
-        #expect(f.forwardTCP.retransmittedPackets == 1 && f.forwardTCP.retransmittedBytes == 100)
-        #expect(f.forwardTCP.missingBytes == 100)
-        #expect(noAnomalies(f.backwardTCP))
+        try #require(rows.count == 1)
+        let f = rows[0].tcp
+        #expect(f.forward.retransmittedPackets == 1 && f.forward.retransmittedBytes == 100)
+        #expect(f.forward.missingBytes == 100)
+        #expect(noAnomalies(f.backward))
         #expect(f.handshake.synToSynAckNs == ns(0.1) && f.handshake.synAckToAckNs == ns(0.1))
     }
 }

@@ -19,11 +19,12 @@ import Testing
     }
 
     @Test func handshakeDataAndTeardownIsOneFlowEndingInFin() throws {
-        let (flows, report) = try runFlows(Self.fullConnection(startingAt: 100))
+        let (rows, report) = try runFlowsWithGroups(Self.fullConnection(startingAt: 100))
         #expect(report.error == nil)
         #expect(report.packets == 8)
-        try #require(flows.count == 1)
-        let f = flows[0]
+        try #require(rows.count == 1)
+        let f = rows[0].record
+        let sizes = rows[0].sizeTiming
         #expect(f.endReason == .fin)
         #expect(f.client.address.description == clientIP && f.client.port == clientPort)
         #expect(f.server.address.description == serverIP && f.server.port == serverPort)
@@ -35,8 +36,8 @@ import Testing
         #expect(f.wireBytes == 832)
         #expect(f.firstNs == ns(100))
         #expect(f.durationNs == ns(0.070))
-        #expect(f.forward.payloadBytes == 100 && f.backward.payloadBytes == 300)
-        #expect(f.forward.ipBytes == 4 * 40 + 140 && f.backward.ipBytes == 2 * 40 + 340)
+        #expect(sizes.forwardPayloadBytes == 100 && sizes.backwardPayloadBytes == 300)
+        #expect(sizes.forwardIPBytes == 4 * 40 + 140 && sizes.backwardIPBytes == 2 * 40 + 340)
         // Zeek: both endpoints closed → SF; letters in order of first occurrence, upper case
         // for the client: SYN, SYN-ACK, pure ACK, data, server data, FIN, server FIN.
         #expect(f.zeek.connState == "SF")

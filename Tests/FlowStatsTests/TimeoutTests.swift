@@ -184,12 +184,13 @@ import Foundation
         let fragments = Build.ipv4Fragments(datagram, fragmentSize: 1480)
         try #require(fragments.count == 3)
         let records = fragments.enumerated().map { PcapRecord(seconds: Double($0.offset) * 0.001, Build.ethernet($0.element)) }
-        let (flows, _) = try runFlows(records)
-        try #require(flows.count == 1)
-        #expect(flows[0].client.port == 5000 && flows[0].server.port == 6000)
-        #expect(flows[0].packets == 3)
+        let (rows, _) = try runFlowsWithGroups(records)
+        try #require(rows.count == 1)
+        let flow = rows[0].record
+        #expect(flow.client.port == 5000 && flow.server.port == 6000)
+        #expect(flow.packets == 3)
         // IP bytes: 3 headers of 20 + 3008 bytes of UDP (header + payload).
-        #expect(flows[0].forward.ipBytes == 3 * 20 + 3008)
+        #expect(rows[0].sizeTiming.forwardIPBytes == 3 * 20 + 3008)
     }
 
     @Test func fragmentsWithoutTheFirstGoToAPortsZeroFlow() throws {

@@ -357,7 +357,7 @@ let tunnelCases: [TunnelCase] = [
 
     /// Garbage after tunnel headers never crashes the decoder.
     @Test func randomPayloadsOnTunnelPortsNeverCrash() {
-        var generator = SystemRandomNumberGenerator()
+        var generator = SplitMix64.forTest()
         let headers: [[UInt8]] = [
             Build.vxlan([], vni: 1), Build.geneve([], vni: 1), [0x34, 0xFF, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0x85],
             [0, 1, 2, 3], [0, 0, 0, 0, 0, 0, 0, 0],
@@ -379,18 +379,8 @@ let tunnelCases: [TunnelCase] = [
 
 // MARK: - Corpus: inner flows against Zeek and nDPI
 
-private let tunnelCorpus: String = {
-    let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    return packageRoot.appendingPathComponent("../shared/corpus").standardizedFileURL.path
-}()
+private let tunnelCorpus = SharedCorpus.path
 
-private func tunnelCorpusOrSkip() -> Bool {
-    guard FileManager.default.fileExists(atPath: tunnelCorpus + "/captures") else {
-        print("skipped: ../shared/corpus not found (looked in \(tunnelCorpus))")
-        return false
-    }
-    return true
-}
 
 /// A flow's identity without direction: protocol and both (address, port) ends, lower first.
 struct TunnelFlowKey: Hashable, Comparable, CustomStringConvertible {
@@ -490,7 +480,8 @@ func ndpiFlows(_ name: String) throws -> [TunnelFlowKey: Int] {
     return flows
 }
 
-@Suite struct TunnelCorpusTests {
+@Suite(.enabled(if: SharedCorpus.isPresent, "needs ../shared/corpus next to the package"))
+struct TunnelCorpusTests {
     @Test(arguments: [
         ("zeek__tunnels__gre-sample.pcap", [TunnelKind.gre]),
         ("zeek__tunnels__gre-within-gre.pcap", [.gre, .gre]),
@@ -498,7 +489,6 @@ func ndpiFlows(_ name: String) throws -> [TunnelFlowKey: Int] {
         ("zeek__tunnels__geneve.pcap", [.geneve]),
     ])
     func innerFlowsMatchZeek(_ name: String, _ kinds: [TunnelKind]) throws {
-        guard tunnelCorpusOrSkip() else { return }
         let scan = try scanTunnels(name)
         let rows = try zeekConnRows(name)
         var zeekInner: [TunnelFlowKey: Int] = [:]
@@ -516,12 +506,85 @@ func ndpiFlows(_ name: String) throws -> [TunnelFlowKey: Int] {
         ("ndpi__ipv6_in_gtp.pcap", [.gtpU]),
     ])
     func innerFlowsMatchNDPI(_ name: String, _ kinds: [TunnelKind]) throws {
-        guard tunnelCorpusOrSkip() else { return }
         let scan = try scanTunnels(name)
         let reference = try ndpiFlows(name)
         #expect(!reference.isEmpty)
         #expect(scan.kinds == [kinds], "\(name): tunnel stacks \(scan.kinds)")
         #expect(scan.inner == reference, "\(name): inner flows\n ours: \(scan.inner)\n nDPI: \(reference)")
         #expect(scan.notTunnelled == 0, "\(name): packets left undecapsulated: \(scan.other)")
+    }
+}
+
+/// Packets that look like tunnels (tunnel port or protocol, a valid tunnel header) but whose
+/// inner packet is of no use: the decoder must put the outer layer back exactly as a decode
+/// without decapsulation finds it, every field (``LayerFields`` is compared whole).
+@Suite struct RejectedTunnelTests {
+    struct Candidate: CustomStringConvertible, Sendable {
+        var name: String
+        var frame: [UInt8]
+        /// The UDP length field, worked out from the bytes built (-1 when not UDP).
+        var udpLength: Int
+        var description: String { name }
+    }
+
+    // Inner payloads: an ARP frame (not IP), bytes with IP version 5 or 0, and IP packets whose
+    // lengths contradict the tunnel's.
+    static let arpFrame = Build.ethernet(payload: [UInt8](repeating: 0, count: 28), etherType: 0x0806)
+    static let version5 = [UInt8](repeating: 0x55, count: 24)
+    static let version0 = [UInt8](repeating: 0x00, count: 20)
+    static let candidates: [Candidate] = [
+        // UDP 8 + VXLAN 8 + Ethernet 14 + ARP 28 = 58.
+        Candidate(name: "VXLAN carrying ARP",
+                  frame: Build.ethernet(Build.udp("192.0.2.1", 40000, "192.0.2.2", 4789, payload: Build.vxlan(arpFrame, vni: 1))),
+                  udpLength: 58),
+        // UDP 8 + Geneve 8 + 24 = 40.
+        Candidate(name: "Geneve IPv4 with version 5",
+                  frame: Build.ethernet(Build.udp("192.0.2.1", 40000, "192.0.2.2", 6081,
+                                                  payload: Build.geneve(version5, protocolType: 0x0800, vni: 1))),
+                  udpLength: 40),
+        // UDP 8 + GTP-U 8 + 20 = 36.
+        Candidate(name: "GTP-U T-PDU with IP version 0",
+                  frame: Build.ethernet(Build.udp("192.0.2.1", 2152, "192.0.2.2", 2152, payload: Build.gtpU(version0, teid: 1))),
+                  udpLength: 36),
+        // UDP 8 + GTP-U 8 + IPv4 32 + 4 extra bytes = 52: the inner packet does not fill the T-PDU.
+        Candidate(name: "GTP-U T-PDU longer than its IPv4 packet",
+                  frame: Build.ethernet(Build.udp("192.0.2.1", 2152, "192.0.2.2", 2152,
+                                                  payload: Build.gtpU(innerV4Packet + [0, 0, 0, 0], teid: 1))),
+                  udpLength: 52),
+        // UDP 8 + IPv6 52 + 3 extra bytes = 63: the IPv6 payload length (12) does not fill the datagram.
+        Candidate(name: "Teredo with a short IPv6 payload length",
+                  frame: Build.ethernet(Build.udp("192.0.2.1", 3544, "192.0.2.2", 50000,
+                                                  payload: Build.teredo(innerV6Packet + [1, 2, 3]))),
+                  udpLength: 63),
+        Candidate(name: "GRE IPv4 with header length 12",
+                  frame: Build.ethernet(Build.greTunnel("192.0.2.1", "192.0.2.2",
+                                                        gre: Build.gre([0x43] + [UInt8](repeating: 0, count: 19), protocolType: 0x0800))),
+                  udpLength: -1),
+        Candidate(name: "IP-in-IP shorter than the outer payload",
+                  frame: Build.ethernet(Build.ipInIP("192.0.2.1", "192.0.2.2", inner: innerV4Packet + [0, 0, 0, 0])),
+                  udpLength: -1),
+    ]
+    static let innerV4Packet = Build.icmp("10.0.0.1", "10.0.0.2", type: 8, identifier: 7, sequence: 1, payload: [1, 2, 3, 4])
+    static let innerV6Packet = Build.udp("2001:db8::1", 5000, "2001:db8::2", 5001, payload: [9, 9, 9, 9])
+
+    @Test(arguments: candidates)
+    func theOuterLayerIsRestoredWhole(_ c: Candidate) {
+        let decapsulated = decodeFrame(c.frame)
+        let plain = decodeFrame(c.frame, decapsulate: false)
+        #expect(decapsulated.tunnels.isEmpty)
+        #expect(decapsulated.kind == .ip && plain.kind == .ip && plain.truncation == nil)
+        #expect(decapsulated.layer == plain.layer)
+        #expect(decapsulated.vlanID == plain.vlanID)
+        #expect(decapsulated.udpLength == c.udpLength)
+    }
+
+    /// Zeek sizes UDP from the length field: the rejected VXLAN candidate's outer flow has
+    /// orig_bytes 58 - 8 = 50, one packet, history "D".
+    @Test func theOuterUDPFlowKeepsItsLength() throws {
+        let (flows, _) = try runFlows([PcapRecord(seconds: 1, Self.candidates[0].frame)]) {
+            $0.flow = FlowConfiguration(preset: .zeek)
+        }
+        try #require(flows.count == 1)
+        #expect(flows[0].zeek.origBytes == 50 && flows[0].zeek.origPackets == 1 && flows[0].zeek.history == "D")
     }
 }

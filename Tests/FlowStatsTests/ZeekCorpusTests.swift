@@ -1,4 +1,5 @@
 import FlowStats
+import FlowStatsTestSupport
 import Foundation
 import Testing
 
@@ -8,13 +9,7 @@ import Testing
 // table (5-tuple, Zeek's flip, ZeekConnection's own expiry and reuse answers). Skipped
 // with a message when the corpus is absent; nothing is copied from it.
 
-private let zeekCorpusPath: String = {
-    let packageRoot = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent()  // FlowStatsTests
-        .deletingLastPathComponent()  // Tests
-        .deletingLastPathComponent()  // package root
-    return packageRoot.appendingPathComponent("../shared/corpus").standardizedFileURL.path
-}()
+private let zeekCorpusPath = SharedCorpus.path
 
 /// One capture and its baseline. `verifyChecksums` is true when Zeek ran without `-C`.
 struct ZeekBaselineCase: Sendable, CustomStringConvertible {
@@ -227,21 +222,19 @@ func pairZeekRows(_ rows: [[String: String]], _ replayed: [ReplayedConnection]) 
 let zeekComparedFields = ["id.orig_h", "id.orig_p", "orig_pkts", "resp_pkts", "orig_ip_bytes", "resp_ip_bytes", "conn_state",
                           "history", "orig_bytes", "resp_bytes", "missed_bytes", "duration"]
 
-@Suite struct ZeekCorpusTests {
+@Suite(.enabled(if: SharedCorpus.isPresent, "needs ../shared/corpus next to the package"))
+struct ZeekCorpusTests {
     @Test func replayedCapturesAgreeWithZeekBaselines() throws {
-        guard FileManager.default.fileExists(atPath: zeekCorpusPath + "/captures") else {
-            print("ZeekCorpusTests: skipped, no shared corpus at \(zeekCorpusPath)")
-            return
-        }
         var agree: [String: Int] = [:]
         var total: [String: Int] = [:]
         var rowCount = 0
         var missingRows = 0
+        var differingRows: [String] = []
         for item in zeekBaselineCases {
             let capture = zeekCorpusPath + "/captures/" + item.capture
             let reference = zeekCorpusPath + "/refs/" + item.reference
             guard FileManager.default.fileExists(atPath: capture), FileManager.default.fileExists(atPath: reference) else {
-                print("ZeekCorpusTests: \(item.capture) or its baseline is missing, skipped")
+                Issue.record("\(item.capture) or its baseline is missing from the corpus")
                 continue
             }
             let replayed = try replayZeek(capturePath: capture, verifyChecksums: item.verifyChecksums)
@@ -268,6 +261,7 @@ let zeekComparedFields = ["id.orig_h", "id.orig_p", "orig_pkts", "resp_pkts", "o
                     }
                 }
                 if !differences.isEmpty {
+                    differingRows.append("\(item.capture) \(mine.origHost):\(mine.origPort) → \(mine.respHost):\(mine.respPort)")
                     print("  \(item.capture) \(mine.origHost):\(mine.origPort) → \(mine.respHost):\(mine.respPort): "
                           + differences.joined(separator: ", "))
                 }
@@ -281,10 +275,20 @@ let zeekComparedFields = ["id.orig_h", "id.orig_p", "orig_pkts", "resp_pkts", "o
             let t = total[name, default: 0]
             print(String(format: "  %-14@ %4d/%-4d %6.1f %%", name as NSString, a, t, 100 * Double(a) / Double(t)))
         }
-        for name in ["orig_pkts", "resp_pkts", "orig_ip_bytes", "resp_ip_bytes", "conn_state"] {
-            #expect(agree[name, default: 0] == total[name, default: 0], "\(name) must agree with Zeek on every row")
+        // Exact counts: every field compared agrees on every row, and how many rows compare
+        // each field is fixed too (a baseline without a column compares fewer): any change fails.
+        let expectedCompared: [String: Int] = [
+            "id.orig_h": 66, "id.orig_p": 66, "orig_pkts": 69, "resp_pkts": 69, "orig_ip_bytes": 66, "resp_ip_bytes": 66,
+            "conn_state": 66, "history": 69, "orig_bytes": 64, "resp_bytes": 64, "missed_bytes": 64, "duration": 65,
+        ]
+        for name in zeekComparedFields {
+            #expect(total[name, default: 0] == expectedCompared[name, default: 0] && agree[name, default: 0] == total[name, default: 0],
+                    "\(name): \(agree[name, default: 0])/\(total[name, default: 0]) agree, expected \(expectedCompared[name, default: 0]) of \(expectedCompared[name, default: 0])")
         }
-        #expect(missingRows == 0)
+        #expect(Set(zeekComparedFields) == Set(expectedCompared.keys))
+        #expect(rowCount == 69 && missingRows == 0, "\(rowCount) baseline rows, \(missingRows) without a replayed connection")
+        // Known differences, by capture and connection: none.
+        #expect(differingRows == [])
     }
 
     /// rst-after-syn.zeek prints each side's record at connection_state_remove: an injected RST
@@ -292,10 +296,8 @@ let zeekComparedFields = ["id.orig_h", "id.orig_p", "orig_pkts", "resp_pkts", "o
     @Test func injectedResetAfterSYNStaysOneConnection() throws {
         let capture = zeekCorpusPath + "/captures/zeek__tcp__rst-inject-rae.pcap"
         let reference = zeekCorpusPath + "/refs/zeek__tcp__rst-inject-rae.pcap.zeek-core.tcp.rst-after-syn.stdout"
-        guard FileManager.default.fileExists(atPath: capture), FileManager.default.fileExists(atPath: reference) else {
-            print("ZeekCorpusTests: skipped, rst-inject-rae.pcap or its baseline is absent")
-            return
-        }
+        try #require(FileManager.default.fileExists(atPath: capture) && FileManager.default.fileExists(atPath: reference),
+                     "rst-inject-rae.pcap or its baseline is missing from the corpus")
         // Zeek's endpoint record: [size=175, state=1, num_pkts=4, num_bytes_ip=395, ...]
         func side(_ prefix: String) throws -> (size: UInt64, state: UInt8, packets: Int, bytes: Int) {
             let text = try String(contentsOfFile: reference, encoding: .utf8)

@@ -242,7 +242,6 @@ private struct ReferenceSpans {
 }
 
 private func contents(_ list: ZeekSpanList) -> [[UInt64]] {
-    var list = list
     return (0..<Int(list.count)).map { [list.lower($0), list.upper($0)] }
 }
 
@@ -276,5 +275,115 @@ private func contents(_ list: ZeekSpanList) -> [[UInt64]] {
                 #expect(list.allEnd(atOrBefore: cut) == (reference.ranges.count <= 1 && reference.ranges.allSatisfy { $0.hi <= cut }))
             }
         }
+    }
+}
+
+/// The engine's state is inline in every flow of every schema, so its size is bounded
+/// (``ZeekConnection/inlineSizeBound``); what is rarely large lives out of line.
+@Suite struct ZeekLayoutTests {
+    @Test func stateStaysWithinItsBound() {
+        print("ZeekConnection \(MemoryLayout<ZeekConnection>.size) B, ZeekTCPEndpoint \(MemoryLayout<ZeekTCPEndpoint>.size) B,",
+              "ZeekSpanList \(MemoryLayout<ZeekSpanList>.size) B, ZeekHistory \(MemoryLayout<ZeekHistory>.size) B,",
+              "ZeekScaledCounter \(MemoryLayout<ZeekScaledCounter>.size) B")
+        #expect(MemoryLayout<ZeekConnection>.size <= ZeekConnection.inlineSizeBound)
+        #expect(MemoryLayout<ZeekScaledCounter>.size == 4)
+        // One range and 16 letters inline, the rest behind one reference each.
+        #expect(MemoryLayout<ZeekSpanList>.size <= 2 * 8 + 8 + 1)
+        #expect(MemoryLayout<ZeekHistory>.size <= 16 + 8 + 4 + 1)
+    }
+
+    /// Zeek's `ScaledHistoryEntry` with base 10 on a `(count, threshold)` pair of `uint32`s.
+    private struct ReferenceCounter {
+        var count: UInt32
+        var threshold: UInt32
+        mutating func tick() -> Bool {
+            count &+= 1
+            guard count == threshold else { return false }
+            let next = threshold &* 10
+            if next <= threshold { count = 0 } else { threshold = next }
+            return true
+        }
+    }
+
+    @Test func scaledCounterFollowsZeeksThresholds() {
+        // From the start, and from just below each threshold Zeek reaches, including the
+        // wrapped ones (10^10 mod 2^32 = 1 410 065 408, after which the count restarts).
+        let thresholds: [UInt32] = [10, 100, 1000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000,
+                                    1_000_000_000, 1_410_065_408]
+        let starts: [(UInt32, UInt32)] = [(0, 1)] + thresholds.map { ($0 - 5, $0) }
+        for (count, threshold) in starts {
+            var counter = ZeekScaledCounter(count: count, threshold: threshold)
+            var reference = ReferenceCounter(count: count, threshold: threshold)
+            for step in 0..<(count == 0 ? 20_000 : 40) {
+                #expect(counter.tick() == reference.tick(), "from \(count)/\(threshold), step \(step)")
+                #expect(counter.count == reference.count && counter.threshold == reference.threshold)
+            }
+        }
+    }
+
+    /// The endpoint's rare values (the last SYN/FIN/RST numbers, three of its counters) sit
+    /// in 32 bits inline or in spare words out of line: every value reads back, and a copy
+    /// keeps its own.
+    @Test func endpointRareValuesReadBackAndCopiesStayApart() {
+        let values: [UInt64] = [0, 1, 2, 0x7FFF_FFFF, 0x8000_0000, 0xFFFF_FFFF, 1 << 32, 1 << 40,
+                                UInt64(bitPattern: -1), UInt64(bitPattern: Int64(Int32.min)),
+                                UInt64(bitPattern: Int64(Int32.min) - 1), UInt64.max - (1 << 40)]
+        for value in values {
+            var e = ZeekTCPEndpoint(isOrig: true)
+            #expect(e.histLastSYN == 0 && e.histLastFIN == 0 && e.histLastRST == 0)
+            e.histLastSYN = value
+            e.histLastFIN = value &+ 1
+            e.histLastRST = value &+ 2
+            #expect(e.histLastSYN == value && e.histLastFIN == value &+ 1 && e.histLastRST == value &+ 2)
+            let copy = e
+            e.histLastSYN = 7
+            e.histLastFIN = value &+ 3
+            e.histLastRST = 9
+            #expect(copy.histLastSYN == value && copy.histLastFIN == value &+ 1 && copy.histLastRST == value &+ 2)
+            #expect(e.histLastSYN == 7 && e.histLastFIN == value &+ 3 && e.histLastRST == 9)
+        }
+        // The three counters share spare words: each keeps its own count.
+        var e = ZeekTCPEndpoint(isOrig: false)
+        var history = ZeekHistory()
+        for _ in 0..<12 { history.scaled(UInt8(ascii: "c"), &e.checksumErrors) }
+        for _ in 0..<105 { history.scaled(UInt8(ascii: "w"), &e.zeroWindows) }
+        for _ in 0..<3 { history.scaled(UInt8(ascii: "g"), &e.gaps) }
+        #expect(e.checksumErrors.count == 12 && e.checksumErrors.threshold == 100)
+        #expect(e.zeroWindows.count == 105 && e.zeroWindows.threshold == 1000)
+        #expect(e.gaps.count == 3 && e.gaps.threshold == 10)
+        #expect(history.string == "ccwwwg")
+        // No spare word is allocated while the values stay 0 (or fit inline).
+        var quiet = ZeekTCPEndpoint(isOrig: true)
+        quiet.histLastSYN = 0
+        quiet.histLastFIN = 12345
+        quiet.histLastRST = UInt64(bitPattern: -5)
+        #expect(!quiet.reassembler.spans.hasOutOfLineStorage)
+    }
+
+    @Test func longHistoryMovesOutOfLineAndCopiesStayApart() {
+        var history = ZeekHistory()
+        var expected: [UInt8] = []
+        for i in 0..<70 {
+            let letter = UInt8(ascii: "a") + UInt8(i % 26)
+            history.add(letter)
+            if expected.count < ZeekHistory.capacity { expected.append(letter) }
+            #expect(history.isOutOfLine == (expected.count > ZeekHistory.inlineCapacity))
+            if i == 20 {
+                // A copy keeps its letters when the original grows or flips.
+                let copy = history
+                let before = Array(expected)
+                history.add(UInt8(ascii: "Z"))
+                history.flipRoles()
+                #expect(copy.withBytes { Array($0) } == before)
+                history = copy
+            }
+            #expect(history.withBytes { Array($0) } == expected)
+        }
+        // A flip of a 16-letter history makes it 17 letters: out of line.
+        var sixteen = ZeekHistory()
+        for _ in 0..<16 { sixteen.add(UInt8(ascii: "D")) }
+        #expect(!sixteen.isOutOfLine)
+        sixteen.flipRoles()
+        #expect(sixteen.isOutOfLine && sixteen.string == "^" + String(repeating: "d", count: 16))
     }
 }

@@ -38,7 +38,7 @@ public enum BatchRunner {
     public static func run(_ inputs: [CaptureInput], options: ProcessingOptions, output: OutputFile, jobs: Int = 1,
                            onFile: @Sendable (FileReport) -> Void) -> BatchSummary {
         var header = CSVBuffer()
-        options.labels.writeHeader(options.schema, to: &header)  // the schema's columns, then the label columns
+        options.layout.writeHeader(to: &header)
         output.write(header.bytes)
         var options = options
         if jobs >= 2 * inputs.count { options.pipeline = true }

@@ -3,6 +3,10 @@ public struct ProcessingOptions: Sendable {
     public var flow = FlowConfiguration()
     public var filter: String?
     public var schema = Schema.basic
+    /// Column choices within the schema (`--splt`, `--drop-identifiers`).
+    public var columns = ColumnOptions()
+    /// The schema's columns under ``columns``, then the label columns (``LabelOptions/layout(_:)``).
+    public var layout: OutputLayout { labels.layout(schema.layout(columns)) }
     public var labelTemplate: LabelTemplate
     /// The other label options (regex, table, constants, rules); see ``LabelOptions``.
     public var labels = LabelOptions()
@@ -51,6 +55,9 @@ public struct FileReport: Sendable {
     /// Flows per `--label-rules` outcome (``LabelRules/label(ofOutcome:)``); empty without rules.
     public var ruleCounts: [Int] = []
     public var usedFallbackReader = false
+    /// Flows ended early (`evicted`) to stay within ``maxFlows`` live flows (`--max-flows`).
+    public var evictedFlows = 0
+    public var maxFlows = 0
 
     /// One-line warnings about this file (without the file name).
     public var warnings: [String] {
@@ -78,6 +85,9 @@ public struct FileReport: Sendable {
         if badChecksumPackets > 0 {
             lines.append("\(badChecksumPackets) packets with a wrong IPv4 header checksum were dropped (--verify-checksums)")
         }
+        if evictedFlows > 0 {
+            lines.append("\(evictedFlows) flows evicted (--max-flows \(maxFlows))")
+        }
         if undecodablePackets > 0 {
             lines.append("\(undecodablePackets) packets could not be decoded up to the IP header and are in no flow")
         }
@@ -93,31 +103,37 @@ public enum FileProcessor {
     public static func process(_ input: CaptureInput, options: ProcessingOptions,
                                out: inout CSVBuffer, flush: (inout CSVBuffer) -> Void) -> FileReport {
         let labels = options.labels.labels(for: input, template: options.labelTemplate)
-        let context = FileContext(sourceFile: input.displayPath, appName: labels.appName, appAction: labels.appAction)
-        let schema = options.schema
-        // Statistics and TCP analytics cost per packet: keep them only when the rows show them.
-        var reading = options
-        reading.flow.detailedStatistics = options.flow.detailedStatistics && schema.usesDetailedStatistics
-        // Label columns after the schema's (--label-regex groups, --labels columns, --label, --label-rules).
-        var labelled = options.labels.extraColumns.isEmpty ? nil : LabelledRows(labels, rules: options.labels.rules)
-        var report = readFlows(input, options: reading) { flows in
-            if labelled != nil {
-                labelled!.writeRows(schema, flows, file: context, to: out)
-            } else {
-                schema.writeRows(flows, file: context, to: out)
-            }
+        let context = FileContext(sourceFile: input.displayPath, appName: labels.appName, appAction: labels.appAction,
+                                  labels: options.labels.isEmpty ? FileLabelFields() : FileLabelFields(labels, options: options.labels))
+        let layout = options.layout
+        // --explain-labels: flows per rule (only then are the rules applied a second time).
+        let counted = options.labels.countRules ? options.labels.rules : nil
+        var ruleCounts = [Int](repeating: 0, count: counted.map { 2 * $0.rules.count + 1 } ?? 0)
+        // Feature groups cost per packet and per flow: keep exactly those the columns read.
+        var report = readFlows(input, options: options, features: layout.requirements) { flows in
+            layout.writeRows(flows, file: context, to: out)
+            counted?.count(flows, into: &ruleCounts)
             if out.count >= 1 << 20 { flush(&out) }
         }
         report.labels = labels
         report.labelsMissing = labels.missing != nil
-        report.ruleCounts = labelled?.counts ?? []
+        report.ruleCounts = ruleCounts
         return report
     }
 
-    /// Reads `input` into flows. `onFlows` receives the flows that ended, in output order,
-    /// as they end (after the packet that ended them, and at the end of the file).
+    /// Reads `input` into flows (core records only, no feature groups). `onFlows` receives the
+    /// flows that ended, in output order, as they end (after the packet that ended them, and
+    /// at the end of the file).
     public static func readFlows(_ input: CaptureInput, options: ProcessingOptions,
                                  onFlows: ([FlowRecord]) -> Void) -> FileReport {
+        readFlows(input, options: options, features: []) { onFlows($0.records) }
+    }
+
+    /// Reads `input` into flows, keeping the feature groups `features` (e.g. a schema's
+    /// ``Schema/requirements``). `onFlows` receives the flows that ended, in output order, with
+    /// the groups' states, as they end.
+    public static func readFlows(_ input: CaptureInput, options: ProcessingOptions, features: FeatureSet,
+                                 onFlows: (FinishedFlows) -> Void) -> FileReport {
         var report = FileReport(input: input)
         let reader: CaptureReader
         do {
@@ -129,11 +145,12 @@ public enum FileProcessor {
         // All per-packet state lives in one value whose method runs per packet, so the hot
         // path touches its fields in place instead of through closure-captured boxes.
         withoutActuallyEscaping(onFlows) { onFlows in
-            var session = FileSession(options.flow, uidSalt: FlowUID.salt(input.displayPath), onFlows: onFlows)
+            var session = FileSession(options.flow, uidSalt: FlowUID.salt(input.displayPath), features: features,
+                                      onFlows: onFlows)
             let progress = options.progress
             let end: ReadEnd
             if options.pipeline {
-                end = PacketPipeline.read(reader, decapsulate: session.decapsulate, positions: progress != nil) { batch in
+                end = PacketPipeline.read(reader, decapsulate: session.decapsulate, details: session.details, positions: progress != nil) { batch in
                     session.account(batch, progress: progress)
                 }
             } else {

@@ -6,22 +6,26 @@
 struct FileSession {
     let flow: FlowConfiguration
     let decapsulate: Bool
-    let onFlows: ([FlowRecord]) -> Void
+    /// Decode what only feature groups read (some group is enabled).
+    let details: Bool
+    let onFlows: (FinishedFlows) -> Void
     var table: FlowTable
     var reassembler = FragmentReassembler()
     var report = FileReport(input: CaptureInput(path: "", displayPath: ""))
 
-    init(_ flow: FlowConfiguration, uidSalt: UInt64, onFlows: @escaping ([FlowRecord]) -> Void) {
+    /// `features`: the feature groups the rows need (a schema's requirements).
+    init(_ flow: FlowConfiguration, uidSalt: UInt64, features: FeatureSet, onFlows: @escaping (FinishedFlows) -> Void) {
         self.flow = flow
         self.decapsulate = flow.tunnels != .outer
+        self.details = !features.intersection(.all).isEmpty
         self.onFlows = onFlows
-        self.table = FlowTable(configuration: flow, uidSalt: uidSalt)
+        self.table = FlowTable(configuration: flow, uidSalt: uidSalt, features: features)
     }
 
     /// Decodes one packet into `packet` and accounts it; returns the number of packets read so far.
     @discardableResult
     mutating func process(_ header: PacketHeader, _ bytes: UnsafeRawBufferPointer, _ packet: inout DecodedPacket) -> Int {
-        PacketDecoder.decode(bytes, linkType: header.linkType, decapsulate: decapsulate, into: &packet)
+        PacketDecoder.decode(bytes, linkType: header.linkType, decapsulate: decapsulate, details: details, into: &packet)
         return account(header, bytes, &packet)
     }
 
@@ -99,11 +103,17 @@ struct FileSession {
         table.finished.removeAll(keepingCapacity: true)
     }
 
+    /// Rows handed out per batch at the end of the capture: the live flows' records are copied
+    /// out this many at a time, not all at once beside the table.
+    static let finishBatch = 4096
+
     mutating func finish() {
         reassembler.expireAll()
         report.reassembly = reassembler.stats
-        table.finish()
+        while table.finish(atMost: Self.finishBatch) { drain() }
         drain()
         report.backwardsTimestamps = table.backwardsTimestamps
+        report.evictedFlows = table.evictedFlows
+        report.maxFlows = flow.maxFlows
     }
 }

@@ -16,10 +16,10 @@ enum PacketPipeline {
     /// possibly empty, has `end` set). With `positions`, each batch also tells how far into
     /// the file the reader was (for progress reports; it costs a system call a batch).
     /// Returns how reading ended. `reader` must not be used by the caller until this returns.
-    static func read(_ reader: CaptureReader, decapsulate: Bool, positions: Bool,
+    static func read(_ reader: CaptureReader, decapsulate: Bool, details: Bool = false, positions: Bool,
                      consume: (PacketBatch) -> Void) -> ReadEnd {
         let ring = Ring()
-        let producer = Producer(reader: reader, ring: ring, decapsulate: decapsulate, positions: positions)
+        let producer = Producer(reader: reader, ring: ring, decapsulate: decapsulate, details: details, positions: positions)
         Thread.detachNewThread { producer.run() }
         var index = 0
         while true {
@@ -77,9 +77,11 @@ enum PacketPipeline {
         let reader: CaptureReader
         let ring: Ring
         let decapsulate: Bool
+        let details: Bool
         let positions: Bool
 
-        init(reader: CaptureReader, ring: Ring, decapsulate: Bool, positions: Bool) {
+        init(reader: CaptureReader, ring: Ring, decapsulate: Bool, details: Bool, positions: Bool) {
+            self.details = details
             self.reader = reader
             self.ring = ring
             self.decapsulate = decapsulate
@@ -100,7 +102,7 @@ enum PacketPipeline {
                 }
                 let i = batch.append(header, bytes)
                 // In bounds: `append` returned an index below packetCapacity.
-                PacketDecoder.decode(batch.bytes(at: i), linkType: header.linkType, decapsulate: decapsulate,
+                PacketDecoder.decode(batch.bytes(at: i), linkType: header.linkType, decapsulate: decapsulate, details: details,
                                      into: &batch.packets[i])
             }
             batch.position = position  // the reader has closed the file: its last known position

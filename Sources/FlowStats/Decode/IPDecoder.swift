@@ -5,21 +5,23 @@ extension PacketDecoder {
         }
         // In bounds: the 20-byte fixed header fits.
         let versionIHL = b.u8(o)
-        guard versionIHL >> 4 == 4 else { return malformed(&p, "IPv4 header with version \(versionIHL >> 4)") }
+        guard versionIHL >> 4 == 4 else { return malformed(&p, .ipv4Version(versionIHL >> 4)) }
         let headerLength = Int(versionIHL & 0x0F) * 4
-        guard headerLength >= 20 else { return malformed(&p, "IPv4 header length \(headerLength) < 20") }
+        guard headerLength >= 20 else { return malformed(&p, .ipv4HeaderLength(headerLength)) }
         var totalLength = Int(b.be16(o + 2))
         let captured = b.count - o
         // Total length 0 happens with TCP segmentation offload: use what was captured.
         if totalLength == 0 { totalLength = captured }
         guard totalLength >= headerLength else {
-            return malformed(&p, "IPv4 total length \(totalLength) < header length \(headerLength)")
+            return malformed(&p, .ipv4TotalLength(totalLength, headerLength: headerLength))
         }
         let flagsOffset = b.be16(o + 6)
         p.kind = .ip
         p.ipVersion = 4
         p.ipOffset = o
         p.ipLength = totalLength
+        p.fixedIPHeaderLength = headerLength
+        p.ttl = b.u8(o + 8)
         p.fragmentID = UInt32(b.be16(o + 4))
         p.ipProtocol = b.u8(o + 9)
         p.source = IPAddress(ipv4: b.be32(o + 12))
@@ -44,7 +46,7 @@ extension PacketDecoder {
         }
         // In bounds: the 40-byte fixed header fits.
         let version = b.u8(o) >> 4
-        guard version == 6 else { return malformed(&p, "IPv6 header with version \(version)") }
+        guard version == 6 else { return malformed(&p, .ipv6Version(version)) }
         let captured = b.count - o
         var payloadLength = Int(b.be16(o + 4))
         if payloadLength == 0 { payloadLength = captured - 40 }  // jumbogram or offload
@@ -52,6 +54,8 @@ extension PacketDecoder {
         p.ipVersion = 6
         p.ipOffset = o
         p.ipLength = 40 + payloadLength
+        p.fixedIPHeaderLength = 40
+        p.ttl = b.u8(o + 7)
         p.source = IPAddress(high: b.be64(o + 8), low: b.be64(o + 16))
         p.destination = IPAddress(high: b.be64(o + 24), low: b.be64(o + 32))
         p.ipCapturedLength = min(p.ipLength, captured)
@@ -100,7 +104,7 @@ extension PacketDecoder {
                 return decodeTransport(b, from: offset, to: end, transportLength: transportLength, into: &p)
             }
         }
-        malformed(&p, "more than \(maxNesting) IPv6 extension headers")
+        malformed(&p, .tooManyIPv6ExtensionHeaders)
     }
 
     /// An IPv6 extension header that does not fit: the packet keeps its addresses and is

@@ -57,8 +57,17 @@ extension PacketDecoder {
         truncated(&p, layer, at: offset, need: need, have: have - offset)
     }
 
+    /// The Ethernet addresses of the header at the start of `b` (at least 14 bytes).
+    @inline(__always)
+    static func readMACs(_ b: UnsafeRawBufferPointer, into p: inout DecodedPacket) {
+        p.destinationMAC = b.be64(0) >> 16
+        p.sourceMAC = b.be64(6) >> 16
+    }
+
     static func decodeEthernet(_ b: UnsafeRawBufferPointer, at offset: Int, into p: inout DecodedPacket) {
         guard b.count >= offset + 14 else { return linkTruncated(&p, need: 14, have: b.count, at: offset) }
+        // The captured frame's own header, not a tunnelled one.
+        if offset == 0 && p.readsDetails { readMACs(b, into: &p) }
         decodeEtherType(b.be16(offset + 12), b, at: offset + 14, into: &p)
     }
 
@@ -88,7 +97,7 @@ extension PacketDecoder {
                 return
             }
         }
-        malformed(&p, "more than \(maxNesting) VLAN tags")
+        malformed(&p, .tooManyVLANTags)
     }
 
     static func decodeMPLS(_ b: UnsafeRawBufferPointer, at start: Int, into p: inout DecodedPacket) {
@@ -101,7 +110,7 @@ extension PacketDecoder {
                 return decodeIPByVersion(b, at: offset, into: &p)
             }
         }
-        malformed(&p, "more than \(maxNesting) MPLS labels")
+        malformed(&p, .tooManyMPLSLabels)
     }
 
     /// PPP (DLT_PPP / DLT_PPP_SERIAL): optional 0xFF 0x03 address/control, a 1- or 2-byte
@@ -139,7 +148,7 @@ extension PacketDecoder {
         while offset + 4 <= b.count {
             let length = Int(b.le16(offset))
             let type = b.le16(offset + 2) & 0x7FFF
-            guard length >= 4 else { return malformed(&p, "NFLOG TLV length \(length) < 4") }
+            guard length >= 4 else { return malformed(&p, .nflogTLVLength(length)) }
             if type == 9 {
                 let end = min(offset + length, b.count)
                 let payload = UnsafeRawBufferPointer(rebasing: b[(offset + 4)..<end])
@@ -164,7 +173,7 @@ extension PacketDecoder {
         case 4: decodeIPv4(b, at: offset, into: &p)
         case 6: decodeIPv6(b, at: offset, into: &p)
         default:
-            if mustBeIP { malformed(&p, "IP version \(version) on a raw-IP link") } else { p.kind = .notIP }
+            if mustBeIP { malformed(&p, .rawLinkIPVersion(version)) } else { p.kind = .notIP }
         }
     }
 }

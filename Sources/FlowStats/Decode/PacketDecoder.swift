@@ -14,14 +14,21 @@ public enum PacketDecoder {
     /// (IP-in-IP, GRE, VXLAN, Geneve, GTP-U, Teredo) is decoded down to the innermost packet:
     /// the outer layers go to `packet.tunnels`, outermost first, and the main fields describe
     /// the inner packet. See ``TunnelLayer`` for which packets count as tunnelled.
+    ///
+    /// With `details`, it also reads what only feature groups use (the frame's MAC addresses,
+    /// a SYN's MSS and window scale options), which the core path does not pay for.
     public static func decode(_ bytes: UnsafeRawBufferPointer, linkType: LinkType, decapsulate: Bool = true,
-                              into packet: inout DecodedPacket) {
+                              details: Bool = false, into packet: inout DecodedPacket) {
         packet.reset()
+        packet.readsDetails = details
         if linkType == .ethernet, bytes.count >= 14, bytes.be16(12) == EtherType.ipv4.rawValue {
             // The commonest frame, untagged Ethernet carrying IPv4, straight to its IPv4
             // header: what decodeLink → decodeEthernet → decodeEtherType would do, minus three calls.
+            if details { readMACs(bytes, into: &packet) }
             decodeIPv4(bytes, at: 14, into: &packet)
         } else {
+            packet.destinationMAC = 0
+            packet.sourceMAC = 0
             decodeLink(bytes, linkType: linkType, into: &packet)
         }
         if decapsulate && mayCarryTunnel(packet) { decapsulateTunnels(bytes, into: &packet) }
@@ -48,8 +55,8 @@ public enum PacketDecoder {
     }
 
     @inline(__always)
-    static func malformed(_ packet: inout DecodedPacket, _ reason: String) {
+    static func malformed(_ packet: inout DecodedPacket, _ reason: Malformation) {
         packet.kind = .malformed
-        packet.malformedReason = reason
+        packet.malformation = reason
     }
 }

@@ -19,9 +19,17 @@ extension PacketDecoder {
             p.sequence = b.be32(start + 4)
             p.acknowledgment = b.be32(start + 8)
             let dataOffset = Int(b.u8(start + 12) >> 4) * 4
+            p.tcpHeaderLength = dataOffset
+            // Zeek's `len` is the IP payload, `remaining` the bytes captured from the TCP header
+            // on; Ethernet padding (clipped from `available`) adds to it only when the whole IP
+            // packet was captured, where `transportLength` decides.
+            p.tcpHeaderUsable = dataOffset >= 20 && dataOffset <= transportLength && dataOffset <= available
             p.tcpFlags = b.u8(start + 13)
             p.window = b.be16(start + 14)
             p.payloadLength = max(0, transportLength - max(dataOffset, 20))
+            if p.readsDetails && p.tcpFlags & TCPFlag.syn != 0 && dataOffset > 20 {
+                readSYNOptions(b, from: start + 20, to: start + min(dataOffset, available), into: &p)
+            }
             if dataOffset > available {
                 truncated(&p, .tcp, at: start, need: dataOffset, have: available)
             }
@@ -48,6 +56,25 @@ extension PacketDecoder {
         default:
             // Other protocols (SCTP, GRE, ESP, …) are flows with ports 0, as in Zeek.
             p.payloadLength = transportLength
+        }
+    }
+
+    /// Reads the MSS and window scale options of a SYN from the option bytes `b[start..<end]`
+    /// (`end` within the captured bytes). Stops at End of Options, at an option whose length
+    /// is below 2 or runs past `end`; a malformed option leaves the later ones unread.
+    static func readSYNOptions(_ b: UnsafeRawBufferPointer, from start: Int, to end: Int, into p: inout DecodedPacket) {
+        var i = start
+        while i < end {
+            let kind = b.u8(i)
+            if kind == 0 { return }       // End of Options
+            if kind == 1 { i += 1; continue }  // No-Operation
+            guard i + 1 < end else { return }
+            let length = Int(b.u8(i + 1))
+            guard length >= 2, i + length <= end else { return }
+            // In bounds: the option's `length` bytes end at or before `end`.
+            if kind == 2 && length == 4 { p.tcpMSS = b.be16(i + 2) }
+            if kind == 3 && length == 3 { p.tcpWindowScale = b.u8(i + 2); p.hasWindowScale = true }
+            i += length
         }
     }
 }

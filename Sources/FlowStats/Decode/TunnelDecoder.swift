@@ -125,7 +125,8 @@ extension PacketDecoder {
             let capturedEnd = p.ipOffset + p.ipCapturedLength
             guard capturedEnd <= b.count,
                   let tunnel = findEncapsulation(b, &p, declaredEnd: declaredEnd, capturedEnd: capturedEnd) else { return }
-            let saved = LayerSnapshot(p)
+            // The outer layer, put back whole when the inner packet is of no use.
+            let saved = p.layer
             let layer = TunnelLayer(kind: tunnel.kind, packet: p)
             p.tunnels.append(layer)
             p.resetLayer()
@@ -144,7 +145,7 @@ extension PacketDecoder {
             p.vlanID = frameVLAN
             guard p.kind == .ip, innerLengthFits(b, p, tunnel, declaredEnd: declaredEnd) else {
                 p.tunnels.removeLast()
-                saved.restore(into: &p)
+                p.layer = saved
                 return
             }
         }
@@ -367,100 +368,5 @@ extension PacketDecoder {
         // The payload must look like an IPv6 header; its length is checked once decoded.
         guard fits(1), b.u8(o) >> 4 == 6 else { return nil }
         return Encapsulation(kind: .teredo, payload: .ipv6, offset: o, rule: .teredo)
-    }
-}
-
-/// The fields of one IP layer of a ``DecodedPacket``, kept while the packet inside a tunnel is
-/// decoded so that the outer packet can be put back when the inner one is of no use.
-struct LayerSnapshot {
-    var kind: PacketKind
-    var truncation: Truncation?
-    var malformedReason: String
-    var vlanID: UInt16
-    var ipVersion: UInt8
-    var source: IPAddress
-    var destination: IPAddress
-    var ipProtocol: UInt8
-    var ipLength: Int
-    var ipOffset: Int
-    var isFragment: Bool
-    var fragmentOffset: Int
-    var moreFragments: Bool
-    var fragmentID: UInt32
-    var hasPorts: Bool
-    var sourcePort: UInt16
-    var destinationPort: UInt16
-    var hasTCPHeader: Bool
-    var tcpFlags: UInt8
-    var sequence: UInt32
-    var acknowledgment: UInt32
-    var window: UInt16
-    var payloadLength: Int
-    var icmpType: UInt8
-    var icmpCode: UInt8
-    var transportOffset: Int
-    var ipCapturedLength: Int
-    var fragmentHeaderOffset: Int
-
-    init(_ p: borrowing DecodedPacket) {
-        kind = p.kind
-        truncation = p.truncation
-        malformedReason = p.malformedReason
-        vlanID = p.vlanID
-        ipVersion = p.ipVersion
-        source = p.source
-        destination = p.destination
-        ipProtocol = p.ipProtocol
-        ipLength = p.ipLength
-        ipOffset = p.ipOffset
-        isFragment = p.isFragment
-        fragmentOffset = p.fragmentOffset
-        moreFragments = p.moreFragments
-        fragmentID = p.fragmentID
-        hasPorts = p.hasPorts
-        sourcePort = p.sourcePort
-        destinationPort = p.destinationPort
-        hasTCPHeader = p.hasTCPHeader
-        tcpFlags = p.tcpFlags
-        sequence = p.sequence
-        acknowledgment = p.acknowledgment
-        window = p.window
-        payloadLength = p.payloadLength
-        icmpType = p.icmpType
-        icmpCode = p.icmpCode
-        transportOffset = p.transportOffset
-        ipCapturedLength = p.ipCapturedLength
-        fragmentHeaderOffset = p.fragmentHeaderOffset
-    }
-
-    func restore(into p: inout DecodedPacket) {
-        p.kind = kind
-        p.truncation = truncation
-        p.malformedReason = malformedReason
-        p.vlanID = vlanID
-        p.ipVersion = ipVersion
-        p.source = source
-        p.destination = destination
-        p.ipProtocol = ipProtocol
-        p.ipLength = ipLength
-        p.ipOffset = ipOffset
-        p.isFragment = isFragment
-        p.fragmentOffset = fragmentOffset
-        p.moreFragments = moreFragments
-        p.fragmentID = fragmentID
-        p.hasPorts = hasPorts
-        p.sourcePort = sourcePort
-        p.destinationPort = destinationPort
-        p.hasTCPHeader = hasTCPHeader
-        p.tcpFlags = tcpFlags
-        p.sequence = sequence
-        p.acknowledgment = acknowledgment
-        p.window = window
-        p.payloadLength = payloadLength
-        p.icmpType = icmpType
-        p.icmpCode = icmpCode
-        p.transportOffset = transportOffset
-        p.ipCapturedLength = ipCapturedLength
-        p.fragmentHeaderOffset = fragmentHeaderOffset
     }
 }

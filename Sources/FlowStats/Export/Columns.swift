@@ -8,31 +8,64 @@ public struct FileContext: Sendable {
     let sourceFileField: [UInt8]
     let appNameField: [UInt8]
     let appActionField: [UInt8]
+    /// What the label columns read (``FileLabelFields``, Labels/LabelOptions.swift); empty
+    /// without label options. A `Label` column calls ``writeLabel(_:to:)``.
+    let labelFields: FileLabelFields
 
-    public init(sourceFile: String, appName: String, appAction: String) {
+    public init(sourceFile: String, appName: String, appAction: String, labels: FileLabelFields = FileLabelFields()) {
         self.sourceFile = sourceFile
         self.appName = appName
         self.appAction = appAction
         sourceFileField = CSVBuffer.preparedUserText(sourceFile)
         appNameField = CSVBuffer.preparedUserText(appName)
         appActionField = CSVBuffer.preparedUserText(appAction)
+        labelFields = labels
     }
 }
 
-/// One CSV column: its header name, its documentation, and how its value is written.
-/// The schema's column list defines both the header and every row, so they cannot drift.
+/// One row being written: its core record and, for each enabled feature group, its state.
+/// Built by ``Schema/writeRows(_:file:to:)`` for each row; the pointers are valid during the write.
+/// Everything comes by address: passed as a value to a closure, a record (holding arrays)
+/// would be copied for every field.
+struct FlowRow {
+    let record: UnsafePointer<FlowRecord>
+    let sizeTimingState: UnsafePointer<SizeTiming>?
+    let tcpAnalyticsState: UnsafePointer<TCPAnalytics>?
+
+    var flow: FlowRecord {
+        @inline(__always) unsafeAddress { record }
+    }
+    /// Present whenever a column of the schema requires ``FeatureSet/sizeTiming``.
+    var sizeTiming: SizeTiming {
+        @inline(__always) unsafeAddress { sizeTimingState! }
+    }
+    /// Present whenever a column of the schema requires ``FeatureSet/tcpAnalytics``.
+    var tcpAnalytics: TCPAnalytics {
+        @inline(__always) unsafeAddress { tcpAnalyticsState! }
+    }
+}
+
+/// One CSV column: its header name, its documentation, the feature groups it reads, and how
+/// its value is written. The schema's column list defines both the header and every row, so
+/// they cannot drift.
 public struct Column: Sendable {
     public let name: String
     public let meaning: String
+    /// The feature groups whose state the column reads (empty: the core record only).
+    public let requires: FeatureSet
+    /// An address, port, timestamp or id: left out by `--drop-identifiers`.
+    public let isIdentifier: Bool
     let write: Writer
 
-    /// Writes the column's field of `flow`. The flow comes by address: passed as a value to
-    /// a closure, the record (about 1.5 KB, holding arrays) would be copied for every row.
-    typealias Writer = @Sendable (_ flow: UnsafePointer<FlowRecord>, _ file: borrowing FileContext, _ out: CSVBuffer) -> Void
+    /// Writes the column's field of a row.
+    typealias Writer = @Sendable (_ row: FlowRow, _ file: borrowing FileContext, _ out: CSVBuffer) -> Void
 
-    init(_ name: String, _ meaning: String, _ write: @escaping Writer) {
+    init(_ name: String, _ meaning: String, requires: FeatureSet = [], identifier: Bool = false,
+         _ write: @escaping Writer) {
         self.name = name
         self.meaning = meaning
+        self.requires = requires
+        self.isIdentifier = identifier
         self.write = write
     }
 }

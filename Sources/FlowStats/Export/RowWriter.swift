@@ -23,8 +23,8 @@ final class RowWriter: Sendable {
         self.next = next
     }
 
-    func write(_ flow: UnsafePointer<FlowRecord>, file: borrowing FileContext, to out: CSVBuffer) {
-        field(flow, file, out)
-        next?.write(flow, file: file, to: out)
+    func write(_ row: FlowRow, file: borrowing FileContext, to out: CSVBuffer) {
+        field(row, file, out)
+        next?.write(row, file: file, to: out)
     }
 }

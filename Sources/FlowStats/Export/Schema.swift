@@ -7,7 +7,24 @@ public enum Schema: String, Sendable, CaseIterable {
     /// Zeek's conn.log fields (use with `--preset zeek` to match Zeek).
     case zeek
 
-    public var columns: [Column] {
+    /// The columns under default options.
+    public var columns: [Column] { columns(ColumnOptions()) }
+
+    /// The feature groups the default layout's columns read.
+    public var requirements: FeatureSet { layout().requirements }
+
+    /// The union of what `columns` require.
+    static func requirements(of columns: [Column]) -> FeatureSet {
+        columns.reduce(into: FeatureSet()) { $0.formUnion($1.requires) }
+    }
+
+    /// The columns and writer for these options (one layout per run).
+    public func layout(_ options: ColumnOptions = ColumnOptions()) -> OutputLayout {
+        OutputLayout(schema: self, options: options)
+    }
+
+    /// The columns of this schema under `options`, before `dropIdentifiers` is applied.
+    func columns(_ options: ColumnOptions) -> [Column] {
         switch self {
         case .basic: Self.basicColumns
         case .extended: Self.extendedColumns
@@ -15,8 +32,43 @@ public enum Schema: String, Sendable, CaseIterable {
         }
     }
 
-    /// Whether rows use the per-direction statistics and TCP analytics (so they must be kept).
-    public var usesDetailedStatistics: Bool { self == .extended }
+    /// Writes the header line (default options).
+    public func writeHeader(to out: inout CSVBuffer) { layout().writeHeader(to: &out) }
+
+    /// Writes each flow as a row (default options); see ``OutputLayout/writeRows(_:file:to:)``.
+    public func writeRows(_ flows: FinishedFlows, file: borrowing FileContext, to out: CSVBuffer) {
+        layout().writeRows(flows, file: file, to: out)
+    }
+}
+
+/// Choices that change a schema's columns.
+public struct ColumnOptions: Sendable, Equatable {
+    /// First-packet columns (`--splt N`); nil: the schema's default.
+    public var firstPackets: Int?
+    /// Leave out addresses, ports, timestamps and ids (`--drop-identifiers`): columns whose
+    /// ``Column/isIdentifier`` is set.
+    public var dropIdentifiers = false
+
+    public init() {}
+}
+
+/// A schema's columns under some ``ColumnOptions``, with their writer and the feature groups
+/// they read: made once per run, used for the header and every row.
+public struct OutputLayout: Sendable {
+    public let schema: Schema
+    public let columns: [Column]
+    /// The feature groups the columns read: the flow table keeps exactly these.
+    public let requirements: FeatureSet
+    let writer: RowWriter
+
+    init(schema: Schema, options: ColumnOptions) {
+        self.schema = schema
+        var columns = schema.columns(options)
+        if options.dropIdentifiers { columns.removeAll { $0.isIdentifier } }
+        self.columns = columns
+        requirements = Schema.requirements(of: columns)
+        writer = RowWriter(columns)
+    }
 
     /// Writes the header line.
     public func writeHeader(to out: inout CSVBuffer) {
@@ -24,28 +76,31 @@ public enum Schema: String, Sendable, CaseIterable {
         out.endRow()
     }
 
-    /// Writes each flow as a row, in order.
-    public func writeRows(_ flows: [FlowRecord], file: borrowing FileContext, to out: CSVBuffer) {
-        let writer = rowWriter
+    /// Writes each flow as a row, in order. `flows` must hold the states of every group the
+    /// layout requires (a flow table made with ``requirements`` does).
+    public func writeRows(_ flows: FinishedFlows, file: borrowing FileContext, to out: CSVBuffer) {
+        let needs = requirements
+        precondition(!needs.contains(.sizeTiming) || flows.sizeTiming.count == flows.count,
+                     "the flows lack the size/timing statistics the schema writes")
+        precondition(!needs.contains(.tcpAnalytics) || flows.tcpAnalytics.count == flows.count,
+                     "the flows lack the TCP analytics the schema writes")
+        let writer = writer
         // By address: `for flow in flows` or `flows[i]` would copy each record.
-        flows.withUnsafeBufferPointer { records in
-            for i in records.indices {
-                writer.write(records.baseAddress! + i, file: file, to: out)  // i < records.count: in bounds
-                out.endRow()
+        flows.records.withUnsafeBufferPointer { records in
+            flows.sizeTiming.withUnsafeBufferPointer { sizeTiming in
+                flows.tcpAnalytics.withUnsafeBufferPointer { tcp in
+                    let hasSizeTiming = sizeTiming.count == records.count
+                    let hasTCP = tcp.count == records.count
+                    for i in records.indices {
+                        // i < records.count, and each group's array is as long when present: in bounds.
+                        let row = FlowRow(record: records.baseAddress! + i,
+                                          sizeTimingState: hasSizeTiming ? sizeTiming.baseAddress! + i : nil,
+                                          tcpAnalyticsState: hasTCP ? tcp.baseAddress! + i : nil)
+                        writer.write(row, file: file, to: out)
+                        out.endRow()
+                    }
+                }
             }
         }
     }
-
-    /// The fields of a row, made once per schema from its column table.
-    var rowWriter: RowWriter {
-        switch self {
-        case .basic: Self.basicRowWriter
-        case .extended: Self.extendedRowWriter
-        case .zeek: Self.zeekRowWriter
-        }
-    }
-
-    private static let basicRowWriter = RowWriter(basicColumns)
-    private static let extendedRowWriter = RowWriter(extendedColumns)
-    private static let zeekRowWriter = RowWriter(zeekColumns)
 }

@@ -14,4 +14,8 @@ public enum EndReason: String, Sendable, CaseIterable {
     /// A SYN with a new initial sequence number on the same 5-tuple started a new
     /// connection while this one was still open (Zeek's connection reuse).
     case reuse
+    /// The table held `--max-flows` live flows when a new one started: this flow, the least
+    /// recently active (earliest last packet; ties by flow key), was ended to make room. (A
+    /// TCP flow already closed, in its linger, keeps `fin` or `rst`.)
+    case evicted
 }

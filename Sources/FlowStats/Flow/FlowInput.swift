@@ -15,6 +15,9 @@ struct FlowInput {
     /// The UDP header's length field, or -1.
     var udpLength: Int
     var hasTCPHeader: Bool
+    /// Whether Zeek would use this TCP header (``LayerFields/tcpHeaderUsable``, from the
+    /// header length); false for tunnel layers.
+    var tcpHeaderUsable: Bool
     var tcpFlags: UInt8
     var sequence: UInt32
     var acknowledgment: UInt32
@@ -42,6 +45,7 @@ struct FlowInput {
         capturedPayloadLength = max(0, p.payloadLength - missing)
         udpLength = p.udpLength
         hasTCPHeader = p.hasTCPHeader
+        tcpHeaderUsable = p.tcpHeaderUsable
         tcpFlags = p.tcpFlags
         sequence = p.sequence
         acknowledgment = p.acknowledgment
@@ -63,6 +67,7 @@ struct FlowInput {
         capturedPayloadLength = t.payloadLength
         udpLength = t.ipProtocol == IPProtocol.udp.rawValue ? t.payloadLength + 8 : -1
         hasTCPHeader = false
+        tcpHeaderUsable = false
         tcpFlags = 0
         sequence = 0
         acknowledgment = 0

@@ -1,19 +1,15 @@
 /// Per-direction counters. "Forward" is client → server, "backward" server → client.
+/// (IP and payload byte sums are in the ``SizeTiming`` group: only its columns read them.)
 public struct DirectionCounters: Sendable, Equatable {
+    /// 64-bit: a long flow can pass 2^32 packets and bytes.
     public var packets: Int = 0
     /// Sum of the frames' original (wire) lengths, link layer included.
     public var wireBytes: Int = 0
-    /// Sum of IP total lengths (IP header included, no link layer).
-    public var ipBytes: Int = 0
-    /// Sum of transport payload lengths from the IP length fields.
-    public var payloadBytes: Int = 0
 
     @inline(__always)
-    mutating func add(wireLength: Int, ipLength: Int, payloadLength: Int) {
+    mutating func add(wireLength: Int) {
         packets += 1
         wireBytes += wireLength
-        ipBytes += ipLength
-        payloadBytes += payloadLength
     }
 }
 
@@ -36,46 +32,51 @@ public struct TunnelParent: Sendable, Equatable {
 }
 
 /// One flow: what the flow table keeps while it is live and what it hands out when it ends.
+///
+/// The core record holds only what every schema needs on every packet (key, times, counters,
+/// TCP lifecycle, uid, tunnel parents, and Zeek's engine for ConnState and History). What only
+/// some columns read lives in feature groups (``FeatureSet``), in side tables by flow slot.
 public struct FlowRecord: Sendable {
-    // Field order is memory order: what every packet reads and writes comes first and
-    // together (a few cache lines), what only rows or the extended schema read comes last.
+    // Field order is memory order: Swift lays fields out in declaration order, so the 8-byte
+    // fields come first and the small ones fill the gaps behind them (a structural test bounds
+    // the size). What every packet reads and writes comes first and together.
     public var key: FlowKey
     /// Whether the client is `key.lower` (else `key.upper`).
     public var clientIsLower: Bool
-    /// The orientation the flow was created with (Zeek's engine keeps it), and whether the
-    /// roles have since been swapped to follow Zeek.
+    /// The orientation the flow was created with (Zeek's engine keeps it).
     var createdClientIsLower: Bool
-    var rolesSwapped = false
-    /// Set after an active-timeout split until the flow's next packet: a placeholder that keeps
-    /// the direction and connection state, and is dropped if no packet comes.
-    var awaitingContinuation = false
     public var firstNs: Int64
     public var lastNs: Int64
     public var forward = DirectionCounters()
     public var backward = DirectionCounters()
-    public var tcp = TCPLifecycle()
-    /// The encapsulation of the last tunnelled packet (a hash of its tunnel layers) and how
-    /// often it changed, for Zeek's `Tunnel::max_changes_per_connection`.
+    /// A deterministic id for the flow (`uid` in the Zeek schema; see ``FlowUID``).
+    public var uid: UInt64 = 0
+    /// The encapsulation of the last tunnelled packet (a hash of its tunnel layers), for Zeek's
+    /// `Tunnel::max_changes_per_connection`.
     var lastEncapsulation: UInt64 = 0
+    /// The tunnel flows that carried this flow's packets (immediate parents), in the order first seen.
+    public private(set) var tunnelParents: [TunnelParent] = []
+    public var tcp = TCPLifecycle()
+    /// Outermost VLAN id of the first packet (0 when untagged).
+    public var vlanID: UInt16
+    /// How often the encapsulation changed (see `lastEncapsulation`).
     var encapsulationChanges: UInt16 = 0
+    /// Whether the roles have been swapped since creation, to follow Zeek.
+    var rolesSwapped = false
+    /// Set after an active-timeout split until the flow's next packet: a placeholder that keeps
+    /// the direction and connection state, and is dropped if no packet comes.
+    var awaitingContinuation = false
+    public var endReason: EndReason = .eof
+    /// The flow table's bookkeeping, in bytes that padding would otherwise take: whether the
+    /// slot holds a live flow, and the token of the flow's current expiry-queue entry.
+    var live = false
+    var queueToken: UInt32 = 0
+    /// The deadline of the flow's current expiry-queue entry: a packet queues a new entry only
+    /// when its deadline is earlier (a later one is found when this entry fires, and re-queued).
+    var queuedDeadlineNs: Int64 = .max
     /// Zeek's view of the connection: conn_state, history, sequence-based sizes, its own
     /// packet counts and duration.
     public var zeek: ZeekConnection
-    /// Outermost VLAN id of the first packet (0 when untagged).
-    public var vlanID: UInt16
-    public var endReason: EndReason = .eof
-    /// A deterministic id for the flow (`uid` in the Zeek schema; see ``FlowUID``).
-    public var uid: UInt64 = 0
-    /// The tunnel flows that carried this flow's packets (immediate parents), in the order first seen.
-    public private(set) var tunnelParents: [TunnelParent] = []
-    /// Sequence-number analytics, client → server and server → client (extended schema).
-    public var forwardTCP = TCPDirectionAnalytics()
-    public var backwardTCP = TCPDirectionAnalytics()
-    public var handshake = TCPHandshake()
-    /// Packet sizes and inter-arrival times, per direction and for the whole flow (extended schema).
-    public var forwardStats = DirectionStats()
-    public var backwardStats = DirectionStats()
-    public var flowStats = DirectionStats()
 
     init(key: FlowKey, clientIsLower: Bool, firstNs: Int64, lastNs: Int64, vlanID: UInt16, zeek: ZeekConnection) {
         self.key = key
@@ -94,28 +95,22 @@ public struct FlowRecord: Sendable {
     public var durationNs: Int64 { lastNs - firstNs }
 
     /// After an active-timeout split: the next row counts afresh but keeps the key, the
-    /// direction and the connection state (TCP lifecycle, sequence positions).
+    /// direction and the connection state (TCP lifecycle, sequence positions). The flow
+    /// table splits the feature groups with it.
     mutating func startContinuation() {
         awaitingContinuation = true
         endReason = .eof
         forward = DirectionCounters()
         backward = DirectionCounters()
-        forwardStats = DirectionStats()
-        backwardStats = DirectionStats()
-        flowStats = DirectionStats()
-        forwardTCP.resetCounters()
-        backwardTCP.resetCounters()
-        handshake = TCPHandshake()
     }
 
     /// Zeek decided mid-connection that the roles are the other way round (a SYN-ACK seen
-    /// before its SYN): swap client and server, and every per-direction measure with them.
+    /// before its SYN): swap client and server, and the counters with them. The flow table
+    /// swaps the feature groups with it.
     mutating func swapRoles() {
         rolesSwapped.toggle()
         clientIsLower.toggle()
         swap(&forward, &backward)
-        swap(&forwardStats, &backwardStats)
-        swap(&forwardTCP, &backwardTCP)
     }
 
     mutating func addTunnelParent(_ parent: TunnelParent) {

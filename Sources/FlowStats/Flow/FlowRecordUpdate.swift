@@ -1,17 +1,25 @@
 /// What ``FlowRecord/absorb(_:senderIsLower:wireLength:parent:at:configuration:)`` did with a packet.
-enum PacketOutcome {
+struct PacketOutcome {
     /// Zeek's engine saw a SYN with a new initial sequence number: nothing was accounted, and
     /// the packet starts a new connection.
-    case newConnection
-    /// Accounted. `deadlineMayMove`: the flow's expiry may now be earlier than its queued
-    /// deadline (a row restarted after an active split, a TCP close, or Zeek's timers), so
-    /// the flow table must queue it again.
-    case accounted(deadlineMayMove: Bool)
+    var newConnection = false
+    /// The flow's expiry may now be earlier than its queued deadline (a row restarted after an
+    /// active split, a TCP close, or Zeek's timers), so the flow table must queue it again.
+    var deadlineMayMove = false
+    /// The packet made the record swap its roles (the feature groups must swap too).
+    var swappedRoles = false
+    /// The packet was counted (checksum valid): the feature groups account it too.
+    var counted = false
+    /// Its direction, once counted: client → server.
+    var fromClient = false
+
+    static let newConnectionOutcome = PacketOutcome(newConnection: true)
 }
 
 extension FlowRecord {
-    /// Accounts one packet of this live flow: Zeek's engine, counters, statistics, TCP lifecycle.
-    /// The flow table calls it once per packet, on the record in place.
+    /// Accounts one packet of this live flow: Zeek's engine, counters, TCP lifecycle (the flow
+    /// table then hands a counted packet to the feature groups). It calls it once per packet,
+    /// on the record in place.
     @inline(__always)
     mutating func absorb(_ input: FlowInput, senderIsLower: Bool, wireLength: Int, parent: TunnelParent?,
                          at now: Int64, configuration: FlowConfiguration) -> PacketOutcome {
@@ -22,64 +30,43 @@ extension FlowRecord {
                             payloadLength: input.payloadLength, capturedPayloadLength: input.capturedPayloadLength,
                             udpLengthField: input.udpLength >= 0 ? input.udpLength : nil,
                             checksumValid: input.checksumValid,
-                            headerComplete: input.ipProtocol != IPProtocol.tcp.rawValue || input.hasTCPHeader)
+                            headerComplete: input.ipProtocol != IPProtocol.tcp.rawValue || input.tcpHeaderUsable)
         if zeek.add(zp) == .newConnection {
-            guard !configuration.endOnTCPClose else { return .newConnection }
+            guard !configuration.endOnTCPClose else { return .newConnectionOutcome }
             // No TCP lifecycle (NFStream): the flow goes on; Zeek's view starts afresh.
             zeek = ZeekConnection(protocol: zeek.protocol)
             _ = zeek.add(zp)
         }
+        var outcome = PacketOutcome()
         if zeek.rolesSwapped != rolesSwapped {
             swapRoles()  // Zeek reversed the roles: follow it
+            outcome.swappedRoles = true
         }
         if let parent { addTunnelParent(parent) }
         if input.encapsulation != 0 { noteEncapsulation(input.encapsulation) }
-        guard input.checksumValid else { return .accounted(deadlineMayMove: false) }  // dropped, as Zeek drops it (history C/c)
+        guard input.checksumValid else { return outcome }  // dropped, as Zeek drops it (history C/c)
 
-        var deadlineMayMove = false
         if awaitingContinuation {
             // The first packet after an active-timeout split starts the new row and its own
             // active deadline.
             awaitingContinuation = false
             firstNs = now
-            deadlineMayMove = true
+            outcome.deadlineMayMove = true
         }
         let fromClient = clientIsLower == senderIsLower
+        outcome.counted = true
+        outcome.fromClient = fromClient
         lastNs = now
         if fromClient {
-            forward.add(wireLength: wireLength, ipLength: input.ipLength, payloadLength: input.payloadLength)
+            forward.add(wireLength: wireLength)
         } else {
-            backward.add(wireLength: wireLength, ipLength: input.ipLength, payloadLength: input.payloadLength)
+            backward.add(wireLength: wireLength)
         }
-        let detailed = configuration.detailedStatistics
-        if detailed {
-            if fromClient {
-                forwardStats.add(wireLength: wireLength, at: now)
-            } else {
-                backwardStats.add(wireLength: wireLength, at: now)
-            }
-            flowStats.add(wireLength: wireLength, at: now)
-        }
-        guard input.isTCP else { return .accounted(deadlineMayMove: deadlineMayMove) }
-        if detailed {
-            observeAnalytics(input, fromClient: fromClient, at: now)
-        }
+        guard input.isTCP else { return outcome }
         let closedNow = tcp.observe(flags: input.tcpFlags, fromClient: fromClient, at: now)
         // On close the deadline moves to close + linger; Zeek's timers move with every packet.
-        if closedNow || configuration.semantics == .zeek { deadlineMayMove = true }
-        return .accounted(deadlineMayMove: deadlineMayMove)
-    }
-
-    private mutating func observeAnalytics(_ input: FlowInput, fromClient: Bool, at now: Int64) {
-        if fromClient {
-            forwardTCP.observe(flags: input.tcpFlags, sequence: input.sequence, acknowledgment: input.acknowledgment,
-                               window: input.window, payload: input.payloadLength)
-        } else {
-            backwardTCP.observe(flags: input.tcpFlags, sequence: input.sequence, acknowledgment: input.acknowledgment,
-                                window: input.window, payload: input.payloadLength)
-        }
-        handshake.observe(flags: input.tcpFlags, sequence: input.sequence, acknowledgment: input.acknowledgment,
-                          fromClient: fromClient, at: now)
+        if closedNow || configuration.semantics == .zeek { outcome.deadlineMayMove = true }
+        return outcome
     }
 
     /// Zeek's `Tunnel::max_changes_per_connection` (5): a connection whose packets switch from

@@ -11,19 +11,17 @@ import HeapModule
 ///   new deadline instead of being touched on every packet.
 /// - Ended flows are appended to ``finished`` in the order they end: expiries in deadline
 ///   order (ties by key), then any flow ended by the packet being processed. At the end of
-///   the capture the remaining flows end together, in key order.
+///   the capture the remaining flows end together, in key order, handed out in batches.
+/// - Feature groups (``FeatureSet``) keep their per-flow state in side tables by slot, only
+///   for the groups asked for; their states of ended rows travel in ``finished``.
+/// - Slots and group states live in chunked storage (``ChunkedArray``): growing never copies
+///   the table.
 /// - Every flow runs Zeek's connection engine (``ZeekConnection``) for its conn_state and
 ///   history; with ``Semantics/zeek`` that engine also decides direction, reuse and expiry.
 public struct FlowTable {
     public let configuration: FlowConfiguration
     private let timers: ZeekTimers
     private let uidSalt: UInt64
-
-    private struct Slot {
-        var record: FlowRecord
-        var queueToken: UInt32 = 0
-        var live = false
-    }
 
     private struct Expiry: Comparable {
         var deadline: Int64
@@ -34,23 +32,37 @@ public struct FlowTable {
         }
     }
 
+    /// Bytes per slot (the record holds the queue token and live flag), for the structural tests.
+    static var slotStride: Int { MemoryLayout<FlowRecord>.stride }
+
     private var index = FlowIndex()
-    private var slots: [Slot] = []
+    private var slots = ChunkedArray<FlowRecord>()
+    private var features: FlowFeatures
+    /// The packet being accounted, as feature groups see it (set only when some group is enabled).
+    private var details = PacketDetails()
     private var freeSlots: [Int32] = []
     private var queue = Heap<Expiry>()
     private var fragments: FragmentTracker
     private var created: UInt64 = 0
+    /// --max-flows: the least recently active flow, kept only when the cap is on (FlowEviction.swift).
+    private var eviction = FlowEviction()
 
-    /// Flows that have ended, in output order. The caller takes them out.
-    public var finished: [FlowRecord] = []
+    /// Flows that have ended, in output order, with their feature groups' states. The caller
+    /// takes them out.
+    public var finished = FinishedFlows()
+    /// At the end of the capture: the slots still to hand out, in key order (see ``finish(atMost:)``).
+    private var ending: [Int32]?
+    private var endingNext = 0
     /// Latest capture time seen, in ns.
     public private(set) var clockNs: Int64 = .min
     /// Packets whose timestamp was earlier than a packet before them.
     public private(set) var backwardsTimestamps = 0
 
     /// `uidSalt` makes flow ids differ between files (pass a hash of the file's name).
-    public init(configuration: FlowConfiguration, uidSalt: UInt64 = 0) {
+    /// `features`: the feature groups to keep (a schema's ``Schema/requirements``); none by default.
+    public init(configuration: FlowConfiguration, uidSalt: UInt64 = 0, features: FeatureSet = []) {
         self.configuration = configuration
+        self.features = FlowFeatures(features, options: configuration.features)
         self.uidSalt = uidSalt
         self.fragments = FragmentTracker(timeoutNs: configuration.fragmentTimeoutNs)
         var timers = ZeekTimers()
@@ -64,6 +76,13 @@ public struct FlowTable {
 
     /// Number of flows currently held.
     public var liveFlows: Int { index.count }
+
+    /// The feature groups this table keeps.
+    public var enabledFeatures: FeatureSet { features.enabled }
+    /// Feature group tables allocated (0 for a table without groups).
+    var allocatedFeatureTables: Int { features.allocatedTables }
+    /// Flows ended early (``EndReason/evicted``) to keep within ``FlowConfiguration/maxFlows``.
+    public var evictedFlows: Int { eviction.evicted }
 
     /// Advances the capture clock to a packet's time and ends the flows that expire by
     /// then. Returns the (monotonic) time to use for the packet.
@@ -89,11 +108,13 @@ public struct FlowTable {
         var parent: TunnelParent?
         if !p.tunnels.isEmpty && configuration.tunnels == .both {
             for layer in p.tunnels {
+                if !features.isEmpty { takeDetails(layer, frame: p) }
                 let slot = account(FlowInput(layer), wireLength: wireLength, parent: parent, at: now)
-                let r = slots[Int(slot)].record
+                let r = slots[Int(slot)]
                 parent = TunnelParent(uid: r.uid, ipProtocol: r.key.ipProtocol, client: r.client, server: r.server)
             }
         }
+        if !features.isEmpty { takeDetails(p) }
         var input = FlowInput(p, capturedLength: capturedLength, checksumValid: checksumValid)
         if !p.tunnels.isEmpty { input.encapsulation = Self.encapsulationID(p.tunnels) }
         if p.isFragment {
@@ -105,22 +126,53 @@ public struct FlowTable {
     /// Ends every remaining flow (end of capture): closed TCP flows keep `fin`/`rst`,
     /// the others get `eof`. They are appended in key order.
     public mutating func finish() {
-        // Sort the keys, not the (large) records.
-        var remaining: [(key: FlowKey, slot: Int)] = []
-        remaining.reserveCapacity(index.count)
-        for (i, slot) in slots.enumerated() where slot.live && !slot.record.awaitingContinuation {
-            remaining.append((slot.record.key, i))
+        while finish(atMost: .max) {}
+    }
+
+    /// Ends the remaining flows in key order, at most `limit` at a time: each call appends the
+    /// next ones to ``finished`` and returns whether flows remain (call again after taking
+    /// them out). The table is not duplicated: slot numbers are sorted, not records, and
+    /// only one batch of records is copied at a time. No packets may follow.
+    @discardableResult
+    public mutating func finish(atMost limit: Int) -> Bool {
+        if ending == nil { ending = endingOrder() }
+        let order = ending!
+        let stop = endingNext + min(limit, order.count - endingNext)
+        finished.records.reserveCapacity(finished.count + (stop - endingNext))
+        while endingNext < stop {
+            let slot = order[endingNext]
+            endingNext += 1
+            hand(slot, reason: closeReason(of: Int(slot)) ?? .eof)
         }
-        remaining.sort { $0.key < $1.key }
-        finished.reserveCapacity(finished.count + remaining.count)
-        for item in remaining {
-            finished.append(slots[item.slot].record)
-            finished[finished.count - 1].endReason = closeReason(of: item.slot) ?? .eof
-        }
-        index.removeAll()
+        guard endingNext == order.count else { return true }
         slots.removeAll()
+        features.removeAll()
         freeSlots.removeAll()
+        ending = nil
+        endingNext = 0
+        return false
+    }
+
+    /// The live flows' slots in key order (placeholders after an active split excluded). The
+    /// index and the expiry queue are released first: no packet comes any more.
+    private mutating func endingOrder() -> [Int32] {
+        index = FlowIndex(capacity: 0)
         queue = Heap()
+        eviction.removeAll()  // --max-flows hook
+        var order: [Int32] = []
+        for i in 0..<slots.count where slots[i].live && !slots[i].awaitingContinuation {
+            order.append(Int32(i))
+        }
+        FlowKeyOrder.sort(&order) { slots[Int($0)].key }
+        return order
+    }
+
+    // Off the core path (not inlined): only tables with feature groups copy these.
+    @inline(never)
+    private mutating func takeDetails(_ p: borrowing DecodedPacket) { details = PacketDetails(p) }
+    @inline(never)
+    private mutating func takeDetails(_ layer: TunnelLayer, frame p: borrowing DecodedPacket) {
+        details = PacketDetails(layer, frame: p)
     }
 
     // MARK: - Flow life
@@ -128,18 +180,16 @@ public struct FlowTable {
     @discardableResult
     private mutating func account(_ input: FlowInput, wireLength: Int, parent: TunnelParent?, at now: Int64) -> Int32 {
         let (key, flipped) = FlowKey.make(input, vlanInKey: configuration.vlanInKey)
-        let found = slots.withUnsafeBufferPointer { live in
-            // In bounds: the index holds only slots of live flows.
-            index.find(hash: key.hash32) { live[Int($0)].record.key == key }
-        }
+        // The index holds only slots of live flows.
+        let found = index.find(hash: index.hash(of: key)) { slots[Int($0)].key == key }
         guard let slot = found else {
             return create(key, flipped: flipped, input, wireLength: wireLength, parent: parent, at: now)
         }
         let s = Int(slot)
         if configuration.semantics == .flowcsv, input.isTCP, configuration.endOnTCPClose,
-           slots[s].record.tcp.isClosed, TCPLifecycle.isOpeningSYN(input.tcpFlags) {
+           slots[s].tcp.isClosed, TCPLifecycle.isOpeningSYN(input.tcpFlags) {
             // A new connection on the same 5-tuple after close (port reuse).
-            end(slot, reason: slots[s].record.tcp.closeReason)
+            end(slot, reason: slots[s].tcp.closeReason)
             return create(key, flipped: flipped, input, wireLength: wireLength, parent: parent, at: now)
         }
         if !update(slot, flipped: flipped, input, wireLength: wireLength, parent: parent, at: now) {
@@ -166,25 +216,39 @@ public struct FlowTable {
                                                      destinationIsBroadcast: input.destinationIsBroadcast)
             clientIsLower = zeekFlip ? !senderIsLower : senderIsLower
         }
+        // --max-flows hook (FlowEviction.swift): at the cap, end the least recently active flow first.
+        if configuration.maxFlows > 0 && index.count >= configuration.maxFlows {
+            // The heap is moved out while it reads the records (no copy of either).
+            var heap = FlowEviction()
+            swap(&heap, &eviction)
+            let victim = heap.victim(lastNs: { slots[Int($0)].lastNs }, key: { slots[Int($0)].key })
+            swap(&heap, &eviction)
+            if let victim { end(victim, reason: closeReason(of: Int(victim)) ?? .evicted) }  // a closed flow keeps fin/rst
+        }
         created &+= 1
         // The record is built straight into its slot, not on the stack and then copied (it is large).
-        @inline(__always) func record() -> FlowRecord {
-            FlowRecord(key: key, clientIsLower: clientIsLower, firstNs: now, lastNs: now, vlanID: input.vlanID,
-                       zeek: ZeekConnection(protocol: input.zeekProtocol, flipped: clientIsLower != senderIsLower))
+        // A reused slot keeps its queue token: entries the old flow left in the queue stay stale.
+        @inline(__always) func record(queueToken: UInt32) -> FlowRecord {
+            var r = FlowRecord(key: key, clientIsLower: clientIsLower, firstNs: now, lastNs: now, vlanID: input.vlanID,
+                               zeek: ZeekConnection(protocol: input.zeekProtocol, flipped: clientIsLower != senderIsLower))
+            r.live = true
+            r.queueToken = queueToken
+            return r
         }
         let slot: Int32
         if let reused = freeSlots.popLast() {
             slot = reused
-            slots[Int(slot)].record = record()
-            slots[Int(slot)].live = true
+            slots[Int(slot)] = record(queueToken: slots[Int(slot)].queueToken)
         } else {
             slot = Int32(slots.count)
-            slots.append(Slot(record: record(), live: true))
+            slots.append(record(queueToken: 0))
         }
-        slots[Int(slot)].record.uid = FlowUID.make(salt: uidSalt, key: key, firstNs: now, serial: created)
-        index.insert(hash: key.hash32, slot: slot)
+        if !features.isEmpty { features.start(slot: Int(slot)) }
+        slots[Int(slot)].uid = FlowUID.make(salt: uidSalt, key: key, firstNs: now, serial: created)
+        index.insert(hash: index.hash(of: key), slot: slot)
+        if configuration.maxFlows > 0 { eviction.started(slot, at: now) }  // --max-flows hook
         _ = update(slot, flipped: flipped, input, wireLength: wireLength, parent: parent, at: now)
-        enqueue(slot)
+        requeueIfEarlier(slot)  // queued already when the first packet moved the deadline
         return slot
     }
 
@@ -193,14 +257,19 @@ public struct FlowTable {
     /// in-place access (``FlowRecord/absorb(_:senderIsLower:wireLength:parent:at:configuration:)``).
     private mutating func update(_ slot: Int32, flipped: Bool, _ input: FlowInput, wireLength: Int,
                                  parent: TunnelParent?, at now: Int64) -> Bool {
-        switch slots[Int(slot)].record.absorb(input, senderIsLower: !flipped, wireLength: wireLength, parent: parent,
-                                              at: now, configuration: configuration) {
-        case .newConnection:
-            return false
-        case .accounted(let deadlineMayMove):
-            if deadlineMayMove { enqueue(slot) }
-            return true
+        let outcome = slots[Int(slot)].absorb(input, senderIsLower: !flipped, wireLength: wireLength,
+                                                     parent: parent, at: now, configuration: configuration)
+        if outcome.newConnection { return false }
+        if !features.isEmpty {
+            // The groups follow the record: swap with it, then see the packet it counted.
+            if outcome.swappedRoles { features.swapDirections(slot: Int(slot)) }
+            if outcome.counted {
+                features.update(slot: Int(slot), PacketView(input: input, fromClient: outcome.fromClient,
+                                                            wireLength: wireLength, timeNs: now, details: details))
+            }
         }
+        if outcome.deadlineMayMove { requeueIfEarlier(slot) }
+        return true
     }
 
     /// A hash of a packet's tunnel layers, each taken as its (direction-free) flow key: both
@@ -221,18 +290,26 @@ public struct FlowTable {
 
     private mutating func end(_ slot: Int32, reason: EndReason) {
         let s = Int(slot)
-        if !slots[s].record.awaitingContinuation {
-            slots[s].record.endReason = reason  // the slot is free from here on: no copy needed
-            finished.append(slots[s].record)
+        if !slots[s].awaitingContinuation {
+            hand(slot, reason: reason)  // before the slot is free: the same packet may reuse it
         }
-        index.remove(hash: slots[s].record.key.hash32, slot: slot)
+        index.remove(hash: index.hash(of: slots[s].key), slot: slot)
+        if configuration.maxFlows > 0 { eviction.ended(slot) }  // --max-flows hook
         slots[s].live = false
         freeSlots.append(slot)
     }
 
+    /// Appends the row of `slot` to ``finished``: the record with `reason`, and its groups' states.
+    private mutating func hand(_ slot: Int32, reason: EndReason) {
+        let s = Int(slot)
+        slots[s].endReason = reason
+        finished.records.append(slots[s])
+        if !features.isEmpty { features.hand(slot: s, to: &finished) }
+    }
+
     @inline(__always)
     private func closeReason(of slot: Int) -> EndReason? {
-        slots[slot].record.closeReason(configuration)
+        slots[slot].closeReason(configuration)
     }
 
     // MARK: - Expiry
@@ -240,13 +317,39 @@ public struct FlowTable {
     /// When the flow in `slot` expires and why (read in place, the record is large).
     @inline(__always)
     private func deadline(of slot: Int) -> (Int64, EndReason) {
-        slots[slot].record.deadline(configuration, timers)
+        slots[slot].deadline(configuration, timers)
     }
 
     private mutating func enqueue(_ slot: Int32) {
         let s = Int(slot)
+        let deadline = Self.deadline(of: &slots[s], configuration, timers)
+        schedule(slot, deadline: deadline)
+    }
+
+    /// After a packet that may have moved the flow's deadline: a new queue entry only when the
+    /// deadline is now earlier than the queued one. A later deadline needs none: the queued
+    /// entry fires first, finds the flow not due, and queues it again (``expire(upTo:)``), in
+    /// the same `expire` call as an entry for the later deadline would have ended it.
+    private mutating func requeueIfEarlier(_ slot: Int32) {
+        let s = Int(slot)
+        let deadline = Self.deadline(of: &slots[s], configuration, timers)
+        if deadline < slots[s].queuedDeadlineNs { schedule(slot, deadline: deadline) }
+    }
+
+    @inline(__always)
+    private mutating func schedule(_ slot: Int32, deadline: Int64) {
+        let s = Int(slot)
         slots[s].queueToken &+= 1
-        queue.insert(Expiry(deadline: deadline(of: s).0, slot: slot, token: slots[s].queueToken))
+        slots[s].queuedDeadlineNs = deadline
+        queue.insert(Expiry(deadline: deadline, slot: slot, token: slots[s].queueToken))
+    }
+
+    /// The deadline read in place (`inout`): a by-value read would copy the record, with
+    /// retains for the Zeek engine's out-of-line parts.
+    @inline(__always)
+    private static func deadline(of record: inout FlowRecord, _ configuration: FlowConfiguration,
+                                 _ timers: ZeekTimers) -> Int64 {
+        record.deadline(configuration, timers).0
     }
 
     private mutating func expire(upTo now: Int64) {
@@ -259,7 +362,7 @@ public struct FlowTable {
             if deadline > now {
                 enqueue(top.slot)  // the flow saw packets since it was queued
             } else {
-                due.append((deadline, slots[s].record.key, top.slot, reason))
+                due.append((deadline, slots[s].key, top.slot, reason))
             }
         }
         if due.count > 1 {
@@ -270,9 +373,9 @@ public struct FlowTable {
             if item.reason == .active {
                 // Write what the flow has so far, and keep its direction and connection state
                 // for the packets still to come; if none comes, the placeholder is dropped.
-                slots[s].record.endReason = .active
-                finished.append(slots[s].record)
-                slots[s].record.startContinuation()
+                hand(item.slot, reason: .active)
+                slots[s].startContinuation()
+                if !features.isEmpty { features.split(slot: s) }
                 enqueue(item.slot)
             } else {
                 end(item.slot, reason: item.reason)

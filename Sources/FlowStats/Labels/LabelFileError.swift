@@ -12,4 +12,6 @@ public struct LabelOptionError: Error, Sendable, CustomStringConvertible {
 enum LabelColumnNames {
     static let appName = "AppName"
     static let appAction = "AppAction"
+    /// The column the rules fill by default, and CIC's per-flow label.
+    static let label = "Label"
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Every label option of a run, and how they combine (docs/labels.md):
 /// - per file, each column takes its value from the first of: `--label NAME=VALUE`, the first
 ///   matching `--labels` row, `--label-regex`, `--label-template` (AppName/AppAction only);
@@ -13,11 +15,22 @@ public struct LabelOptions: Sendable {
     /// `--label NAME=VALUE`, in command-line order.
     public var constants: [(name: String, value: String)] = []
     public var rules: LabelRules?
+    /// Count the flows each rule labels, per file (``FileReport/ruleCounts``; `--explain-labels`).
+    public var countRules = false
 
     public init() {}
 
-    /// The columns added after the schema's, in order.
+    /// The label columns other than AppName and AppAction, in order: the per-file ones
+    /// (``perFileColumns``), then the rules column.
     public var extraColumns: [String] {
+        var names = perFileColumns
+        if let rules, !names.contains(rules.column) { names.append(rules.column) }
+        return names
+    }
+
+    /// The columns set per file other than AppName and AppAction, in order: regex groups,
+    /// table columns, constants (each name once).
+    public var perFileColumns: [String] {
         var names: [String] = []
         func add(_ name: String) {
             if name != LabelColumnNames.appName && name != LabelColumnNames.appAction && !names.contains(name) { names.append(name) }
@@ -25,7 +38,6 @@ public struct LabelOptions: Sendable {
         regex?.groupNames.forEach(add)
         table?.columns.forEach(add)
         constants.forEach { add($0.name) }
-        if let rules { add(rules.column) }
         return names
     }
 
@@ -35,6 +47,28 @@ public struct LabelOptions: Sendable {
             throw LabelOptionError("--label '\(text)' is not NAME=VALUE")
         }
         return (String(text[..<eq]), String(text[text.index(after: eq)...]))
+    }
+
+    /// Whether a column of a schema is its `Label` column (CIC's; ` Label` in CIC-IDS2017's
+    /// spelling): that column writes ``FileContext/writeLabel(_:to:)``, so a label option
+    /// naming `Label` fills it instead of adding a column.
+    static func isLabelColumn(_ name: String) -> Bool {
+        name.trimmingCharacters(in: .whitespaces) == LabelColumnNames.label
+    }
+
+    /// Whether any option adds or fills a column (the template alone does not).
+    public var isEmpty: Bool { regex == nil && table == nil && constants.isEmpty && rules == nil }
+
+    /// The label columns appended after `schemaColumns`: ``extraColumns`` without a `Label` the
+    /// schema has, then AppName and AppAction when an option sets them and the schema lacks them.
+    public func appendedColumns(schemaColumns: [String]) -> [String] {
+        let schema = Set(schemaColumns)
+        let hasLabel = schemaColumns.contains(where: Self.isLabelColumn)
+        var names = extraColumns.filter { !(hasLabel && $0 == LabelColumnNames.label) }
+        let explicit = (regex?.groupNames ?? []) + (table?.columns ?? []) + constants.map(\.name)
+        for name in [LabelColumnNames.appName, LabelColumnNames.appAction]
+        where explicit.contains(name) && !schema.contains(name) { names.append(name) }
+        return names
     }
 
     /// Checks that the label columns neither repeat nor shadow a column of the schema.
@@ -48,9 +82,34 @@ public struct LabelOptions: Sendable {
             throw LabelOptionError("the --label-rules column '\(rules.column)' is also set per file by another label option; name it with a 'column' line")
         }
         let schema = Set(schemaColumns)
-        for name in extraColumns where schema.contains(name) {
+        let hasLabel = schemaColumns.contains(where: Self.isLabelColumn)
+        for name in extraColumns where schema.contains(name) && !(hasLabel && name == LabelColumnNames.label) {
             throw LabelOptionError("label column '\(name)' is already a column of the schema; choose another name")
         }
+    }
+
+    /// The layout of a run: the schema's columns, then ``appendedColumns(schemaColumns:)``.
+    /// A rule marked `attempted` reads the client's payload bytes, so the layout then also
+    /// keeps the ``FeatureSet/sizeTiming`` group. Without label options: `base` itself.
+    public func layout(_ base: OutputLayout) -> OutputLayout {
+        guard !isEmpty else { return base }
+        let perFile = perFileColumns
+        var columns: [Column] = []
+        for name in appendedColumns(schemaColumns: base.columns.map(\.name)) {
+            if let rules, name == rules.column {
+                columns.append(Column(name, "Per-flow label from --label-rules \(rules.path)") { [rules] row, _, out in
+                    out.prepared(rules.fields[rules.outcome(row)])
+                })
+            } else if name == LabelColumnNames.appName {
+                columns.append(Column(name, "Label (label options)") { _, file, out in out.prepared(file.appNameField) })
+            } else if name == LabelColumnNames.appAction {
+                columns.append(Column(name, "Label (label options)") { _, file, out in out.prepared(file.appActionField) })
+            } else if let k = perFile.firstIndex(of: name) {
+                columns.append(Column(name, "Label (label options)") { _, file, out in out.prepared(file.labelFields.extra[k]) })
+            }
+        }
+        let attempted = rules?.rules.contains(where: \.attempted) == true
+        return OutputLayout(base, appending: columns, requiring: attempted ? .sizeTiming : [])
     }
 
     /// The labels of one file. `template` is the run's `--label-template`.
@@ -92,7 +151,7 @@ public struct LabelOptions: Sendable {
         var result = FileLabels()
         result.appName = values[LabelColumnNames.appName]?.value ?? ""
         result.appAction = values[LabelColumnNames.appAction]?.value ?? ""
-        let perFile = extraColumns.filter { $0 != rules?.column }
+        let perFile = perFileColumns
         result.extra = perFile.map { values[$0]?.value ?? "" }
         if !matched && !tried.isEmpty {
             result.missing = tried == ["the label template"]
@@ -106,20 +165,13 @@ public struct LabelOptions: Sendable {
         }.joined(separator: ", ")
         return result
     }
-
-    /// Writes the header: the schema's columns, then ``extraColumns``.
-    public func writeHeader(_ schema: Schema, to out: inout CSVBuffer) {
-        for column in schema.columns { out.text(column.name) }
-        for name in extraColumns { out.text(name) }
-        out.endRow()
-    }
 }
 
 /// The labels of one file.
 public struct FileLabels: Sendable {
     public var appName = ""
     public var appAction = ""
-    /// Values of the per-file extra columns (``LabelOptions/extraColumns`` without the rules column).
+    /// Values of ``LabelOptions/perFileColumns``, in order.
     public var extra: [String] = []
     /// The warning when no file-name option matched the file.
     public var missing: String?
@@ -127,33 +179,55 @@ public struct FileLabels: Sendable {
     public var explanation = ""
 }
 
-/// Rows with label columns after the schema's.
-struct LabelledRows {
-    let extraFields: [[UInt8]]
+/// What a row's label columns read from its file (``FileContext/labelFields``): the per-file
+/// values, prepared once per file, and the rules. Empty without label options.
+public struct FileLabelFields: Sendable {
+    /// The fields of ``LabelOptions/perFileColumns``, in order.
+    let extra: [[UInt8]]
+    /// The file's value of a column named `Label` set per file (`--label Label=…`, a `Label`
+    /// table column or regex group); nil when no option sets one.
+    let label: [UInt8]?
+    /// `--label-rules`, when given.
     let rules: LabelRules?
-    /// Flows per rule outcome (``LabelRules/outcome(_:)``).
-    var counts: [Int]
 
-    init(_ labels: FileLabels, rules: LabelRules?) {
-        extraFields = labels.extra.map(CSVBuffer.preparedUserText)
-        self.rules = rules
-        counts = [Int](repeating: 0, count: rules.map { 2 * $0.rules.count + 1 } ?? 0)
+    public init() {
+        extra = []
+        label = nil
+        rules = nil
     }
 
-    mutating func writeRows(_ schema: Schema, _ flows: [FlowRecord], file: borrowing FileContext, to out: CSVBuffer) {
-        let writer = schema.rowWriter
-        flows.withUnsafeBufferPointer { records in
-            for i in records.indices {
-                let flow = records.baseAddress! + i  // i < records.count: in bounds
-                writer.write(flow, file: file, to: out)
-                for field in extraFields { out.prepared(field) }
-                if let rules {
-                    let k = rules.outcome(flow)
-                    counts[k] += 1
-                    out.prepared(rules.fields[k])
-                }
-                out.endRow()
+    init(_ labels: FileLabels, options: LabelOptions) {
+        let fields = labels.extra.map(CSVBuffer.preparedUserText)
+        extra = fields
+        label = options.perFileColumns.firstIndex(of: LabelColumnNames.label).map { fields[$0] }
+        rules = options.rules
+    }
+}
+
+extension FileContext {
+    /// The label of the flow of `row`, as a schema's `Label` column writes it (CIC): the
+    /// `--label-rules` label when the rules' column is `Label` and a rule matches (or the file
+    /// has a `default` line); else a per-file `Label` (`--label Label=…`, a `Label` column of
+    /// `--labels`, a `Label` group of `--label-regex`); else AppName.
+    /// Costs one branch per row without label options.
+    func writeLabel(_ row: FlowRow, to out: CSVBuffer) {
+        if let rules = labelFields.rules, rules.column == LabelColumnNames.label {
+            let k = rules.outcome(row)
+            if k < 2 * rules.rules.count || rules.hasDefault {
+                out.prepared(rules.fields[k])
+                return
             }
         }
+        out.prepared(labelFields.label ?? appNameField)
+    }
+}
+
+extension OutputLayout {
+    /// `base` with `extra` columns after its own, keeping the groups they and `requiring` read.
+    init(_ base: OutputLayout, appending extra: [Column], requiring: FeatureSet) {
+        schema = base.schema
+        columns = base.columns + extra
+        requirements = Schema.requirements(of: columns).union(base.requirements).union(requiring)
+        writer = RowWriter(columns)
     }
 }

@@ -32,7 +32,7 @@ public struct LabelRules: Sendable {
             self.label = label
         }
 
-        func matches(_ f: UnsafePointer<FlowRecord>) -> Bool {
+        func matches(_ f: UnsafePointer<FlowRecord>) -> Bool {  // by address: no copy of the record
             let client = f.pointee.client, server = f.pointee.server
             if !protocols.isEmpty && !protocols.contains(f.pointee.key.ipProtocol) { return false }
             if let startNs, f.pointee.firstNs < startNs { return false }
@@ -51,6 +51,8 @@ public struct LabelRules: Sendable {
     /// The column the labels go to.
     public let column: String
     public let defaultLabel: String
+    /// Whether the file has a `default` line (a schema's `Label` column falls back to AppName without one).
+    public let hasDefault: Bool
     public let rules: [Rule]
     /// The CSV field of each outcome (see ``outcome(_:)``), prepared once.
     let fields: [[UInt8]]
@@ -169,12 +171,13 @@ public struct LabelRules: Sendable {
             if let s = rule.startNs, let e = rule.endNs, e <= s { throw fail("end= is not after start=") }
             rules.append(rule)
         }
-        let name = column ?? "Label"
+        let name = column ?? LabelColumnNames.label
         if name == LabelColumnNames.appName || name == LabelColumnNames.appAction {
             throw LabelOptionError("\(path): the rule labels cannot go to \(name) (name another column)")
         }
         self.column = name
         self.defaultLabel = defaultLabel ?? ""
+        hasDefault = defaultLabel != nil
         self.rules = rules
         var fields: [[UInt8]] = []
         for rule in rules {
@@ -185,13 +188,17 @@ public struct LabelRules: Sendable {
         self.fields = fields
     }
 
-    /// Which label a flow gets: `2 i` for rule i, `2 i + 1` for rule i as attempted, `2 n`
-    /// (n rules) for the default. Indexes ``fields`` and the per-rule counts.
+    /// Which label the flow of `row` gets: `2 i` for rule i, `2 i + 1` for rule i as attempted,
+    /// `2 n` (n rules) for the default. Indexes ``fields`` and the per-rule counts.
+    /// Attempted: TCP, and the client sent no payload (the ``SizeTiming`` group's payload
+    /// bytes, from the IP length fields; a layout with an `attempted` rule keeps that group).
     @inline(__always)
-    func outcome(_ f: UnsafePointer<FlowRecord>) -> Int {
+    func outcome(_ row: FlowRow) -> Int {
+        let f = row.record
         for i in rules.indices where rules[i].matches(f) {
-            let attempted = rules[i].attempted && f.pointee.key.ipProtocol == 6 && f.pointee.forward.payloadBytes == 0
-            return 2 * i + (attempted ? 1 : 0)
+            guard rules[i].attempted && f.pointee.key.ipProtocol == 6 else { return 2 * i }
+            let noClientPayload = row.sizeTimingState.map { $0.pointee.forwardPayloadBytes == 0 } ?? false
+            return 2 * i + (noClientPayload ? 1 : 0)
         }
         return 2 * rules.count
     }
@@ -201,9 +208,33 @@ public struct LabelRules: Sendable {
         k == 2 * rules.count ? defaultLabel : rules[k / 2].label + (k % 2 == 1 ? " - Attempted" : "")
     }
 
-    /// The label a flow gets (for tests and tools; rows use the prepared fields).
-    public func label(for flow: FlowRecord) -> String {
-        withUnsafePointer(to: flow) { label(ofOutcome: outcome($0)) }
+    /// Calls `body` with the outcome of each flow, in order. `flows` holds the ``SizeTiming``
+    /// states when a rule is `attempted` (else such a rule never says attempted).
+    func forEachOutcome(_ flows: FinishedFlows, _ body: (Int) -> Void) {
+        flows.records.withUnsafeBufferPointer { records in
+            flows.sizeTiming.withUnsafeBufferPointer { sizeTiming in
+                let hasSizeTiming = sizeTiming.count == records.count
+                for i in records.indices {
+                    // i < records.count, and the group's array is as long when present: in bounds.
+                    let row = FlowRow(record: records.baseAddress! + i,
+                                      sizeTimingState: hasSizeTiming ? sizeTiming.baseAddress! + i : nil,
+                                      tcpAnalyticsState: nil)
+                    body(outcome(row))
+                }
+            }
+        }
+    }
+
+    /// The label each flow gets, in order (for tests and tools; rows use the prepared fields).
+    public func labels(of flows: FinishedFlows) -> [String] {
+        var labels: [String] = []
+        forEachOutcome(flows) { labels.append(label(ofOutcome: $0)) }
+        return labels
+    }
+
+    /// Adds each flow's outcome to `counts` (2 n + 1 entries; `--explain-labels`).
+    func count(_ flows: FinishedFlows, into counts: inout [Int]) {
+        forEachOutcome(flows) { counts[$0] += 1 }
     }
 
     static func portRange(_ text: Substring) -> ClosedRange<UInt16>? {

@@ -14,8 +14,12 @@
 /// passes each packet with `isOrig` in that orientation, and ends the connection at
 /// ``expiryNs(_:)`` or when ``add(_:)`` answers ``ZeekAddResult/newConnection``.
 ///
-/// Per-packet work does not allocate: all state is inline (the history letters and the
-/// reassembler's held ranges live in fixed buffers).
+/// The state is small (``inlineSizeBound`` bytes at most, checked by a test): what every
+/// connection needs is inline, and two things that are rarely large live out of line, each
+/// allocated the first time it is needed and copied on write (``ZeekOverflow``) — a
+/// reassembler's held ranges once there are two or more (data above a hole), and a history
+/// of more than 16 letters. Per-packet work allocates only then; ordinary traffic (in-order
+/// data, one range of delivered but unacked data per side) never does.
 public struct ZeekConnection: Sendable {
     /// Everything but the two TCP endpoints. The per-packet work runs on `core` with the
     /// endpoints passed `inout` (distinct stored properties of `self`), so neither the
@@ -59,68 +63,152 @@ public struct ZeekConnection: Sendable {
     /// which keeps a final ACK out of the duration.
     public var lastTimeNs: Int64 { core.lastTimeNs }
     /// `last_time` when the close completed (`ConnDeleteTimer` at it + `tcp_close_delay`).
-    public var closedAtNs: Int64? { core.closedAtNs == Core.unset ? nil : core.closedAtNs }
+    public var closedAtNs: Int64? { core.closed ? core.closeBaseNs : nil }
 
-    /// The connection's state apart from the TCP endpoints. The small fields follow the
-    /// history's tail so that they pack together; times that may be absent hold
-    /// ``unset`` rather than being optional.
+    /// An upper bound of `MemoryLayout<ZeekConnection>.size`, which the tests check: the
+    /// engine's state is inline in every flow of every schema.
+    static let inlineSizeBound = 264
+
+    /// The connection's state apart from the TCP endpoints. The flags are bits of two bytes
+    /// that follow the history's tail, so that they pack with it; times that may be absent
+    /// hold ``unset`` rather than being optional. Two rare values (the missed bytes, an
+    /// attempt time other than the start) are in the history's spare words, out of line.
     fileprivate struct Core: Sendable {
         /// An absent time: no capture time is this far before 1970.
         static let unset = Int64.min
 
         var hist = ZeekHistory()
         let `protocol`: ZeekProtocol
-        var flipped = false
-        var rolesSwapped = false
-        var started = false
-
-        // TCPSessionAdapter, apart from the endpoints
-
-        /// `first_packet_seen`: bit 1 originator, bit 2 responder.
-        var firstPacketSeen: UInt8 = 0
-        var isPartial = false
-        var closeDeferred = false
-        var deferredGenEvent = false
-        /// `is_active`: cleared by `ConnectionFinished` / `ConnectionReset`.
-        var isActive = true
-        /// `tcp_inactivity_timeout` armed (an endpoint left the handshake states).
-        var tcpInactivityArmed = false
-        /// A TCP connection whose sides' first packets were both seen and whose endpoints
-        /// are both past inactive: a packet without SYN/FIN/RST and with a valid checksum
-        /// may take ``processSteadyTCP(_:ep:peer:)``. Set after each packet of the general
-        /// path, the only one that changes what it depends on.
-        var steadyTCP = false
+        /// Bits read on every packet, and `first_packet_seen` (see the properties below).
+        private var mode: UInt8 = 0
+        /// The other flags (see the properties below); `is_active` starts set.
+        private var flags: UInt8 = Self.isActiveBit
 
         var origPackets = 0
         var respPackets = 0
         var origIPBytes = 0
         var respIPBytes = 0
 
-        var missed: UInt64 = 0
-
         var startTimeNs: Int64 = 0
         var lastTimeNs: Int64 = 0
 
-        /// Time of the originator's first SYN (`AttemptTimer` armed for it + `tcp_attempt_delay`),
-        /// or ``unset``.
-        var attemptStartNs = unset
-        /// `last_time` when the close completed (`ConnDeleteTimer` at it + `tcp_close_delay`),
-        /// or ``unset``.
-        var closedAtNs = unset
-        /// `last_time` when a one-sided close armed another `ExpireTimer` chain, or ``unset``.
-        var extraExpireBaseNs = unset
-
-        // UDP / ICMP adapter state
-
-        /// `request_len` / `reply_len`: -1 until a packet is seen (`UDP_INACTIVE`).
-        var requestLength = -1
-        var replyLength = -1
-        var requestChecksumErrors = ZeekScaledCounter()
-        var replyChecksumErrors = ZeekScaledCounter()
+        /// When ``closed``: `last_time` when the close completed (`ConnDeleteTimer` at it
+        /// + `tcp_close_delay`). Before: `last_time` when a one-sided close armed another
+        /// `ExpireTimer` chain, or ``unset``. One field serves both: once the close is
+        /// complete, no one-sided close can follow (the side that closed has `did_close`),
+        /// and the expiry no longer looks at the extra chain.
+        var closeBaseNs = unset
 
         init(protocol: ZeekProtocol) {
             self.protocol = `protocol`
         }
+
+        // The bits of `mode`
+        private static let steadyBit: UInt8 = 1 << 0
+        private static let rolesSwappedBit: UInt8 = 1 << 1
+        private static let firstPacketShift: UInt8 = 2  // two bits
+        private static let attemptSetBit: UInt8 = 1 << 4
+        private static let attemptAtStartBit: UInt8 = 1 << 5
+        // The bits of `flags`
+        private static let flippedBit: UInt8 = 1 << 0
+        private static let startedBit: UInt8 = 1 << 1
+        private static let isPartialBit: UInt8 = 1 << 2
+        private static let closeDeferredBit: UInt8 = 1 << 3
+        private static let deferredGenEventBit: UInt8 = 1 << 4
+        private static let isActiveBit: UInt8 = 1 << 5
+        private static let closedBit: UInt8 = 1 << 6
+        private static let tcpInactivityArmedBit: UInt8 = 1 << 7
+
+        @inline(__always)
+        private static func bit(_ byte: UInt8, _ mask: UInt8) -> Bool { byte & mask != 0 }
+
+        @inline(__always)
+        private static func set(_ byte: inout UInt8, _ mask: UInt8, _ on: Bool) {
+            byte = on ? byte | mask : byte & ~mask
+        }
+
+        /// A TCP connection whose sides' first packets were both seen and whose endpoints
+        /// are both past inactive: a packet without SYN/FIN/RST and with a valid checksum
+        /// may take ``processSteadyTCP(_:ep:peer:)``. Set after each packet of the general
+        /// path, the only one that changes what it depends on.
+        var steadyTCP: Bool {
+            @inline(__always) get { Self.bit(mode, Self.steadyBit) }
+            @inline(__always) set { Self.set(&mode, Self.steadyBit, newValue) }
+        }
+        var rolesSwapped: Bool {
+            @inline(__always) get { Self.bit(mode, Self.rolesSwappedBit) }
+            @inline(__always) set { Self.set(&mode, Self.rolesSwappedBit, newValue) }
+        }
+        /// `first_packet_seen`: bit 1 originator, bit 2 responder.
+        var firstPacketSeen: UInt8 {
+            @inline(__always) get { (mode >> Self.firstPacketShift) & 3 }
+            @inline(__always) set {
+                mode = mode & ~(3 << Self.firstPacketShift) | (newValue & 3) << Self.firstPacketShift
+            }
+        }
+        var flipped: Bool {
+            @inline(__always) get { Self.bit(flags, Self.flippedBit) }
+            @inline(__always) set { Self.set(&flags, Self.flippedBit, newValue) }
+        }
+        var started: Bool {
+            @inline(__always) get { Self.bit(flags, Self.startedBit) }
+            @inline(__always) set { Self.set(&flags, Self.startedBit, newValue) }
+        }
+        var isPartial: Bool {
+            @inline(__always) get { Self.bit(flags, Self.isPartialBit) }
+            @inline(__always) set { Self.set(&flags, Self.isPartialBit, newValue) }
+        }
+        var closeDeferred: Bool {
+            @inline(__always) get { Self.bit(flags, Self.closeDeferredBit) }
+            @inline(__always) set { Self.set(&flags, Self.closeDeferredBit, newValue) }
+        }
+        var deferredGenEvent: Bool {
+            @inline(__always) get { Self.bit(flags, Self.deferredGenEventBit) }
+            @inline(__always) set { Self.set(&flags, Self.deferredGenEventBit, newValue) }
+        }
+        /// `is_active`: cleared by `ConnectionFinished` / `ConnectionReset`.
+        var isActive: Bool {
+            @inline(__always) get { Self.bit(flags, Self.isActiveBit) }
+            @inline(__always) set { Self.set(&flags, Self.isActiveBit, newValue) }
+        }
+        /// The close is complete (``closeBaseNs`` is then `last_time` at that moment).
+        var closed: Bool {
+            @inline(__always) get { Self.bit(flags, Self.closedBit) }
+            @inline(__always) set { Self.set(&flags, Self.closedBit, newValue) }
+        }
+        /// `tcp_inactivity_timeout` armed (an endpoint left the handshake states).
+        var tcpInactivityArmed: Bool {
+            @inline(__always) get { Self.bit(flags, Self.tcpInactivityArmedBit) }
+            @inline(__always) set { Self.set(&flags, Self.tcpInactivityArmedBit, newValue) }
+        }
+
+        /// The sum of the `content_gap` lengths (history spare word 0: usually 0).
+        var missed: UInt64 {
+            get { hist.spareWord(0) }
+            set { hist.setSpareWord(0, newValue) }
+        }
+
+        /// Time of the originator's first SYN (`AttemptTimer` armed for it + `tcp_attempt_delay`),
+        /// or ``unset``. Usually the start time (a bit says so); another time is kept in
+        /// history spare word 1. Set once.
+        var attemptStartNs: Int64 {
+            get {
+                guard Self.bit(mode, Self.attemptSetBit) else { return Self.unset }
+                return Self.bit(mode, Self.attemptAtStartBit) ? startTimeNs : Int64(bitPattern: hist.spareWord(1))
+            }
+            set {
+                Self.set(&mode, Self.attemptSetBit, true)
+                if newValue == startTimeNs {
+                    Self.set(&mode, Self.attemptAtStartBit, true)
+                } else {
+                    Self.set(&mode, Self.attemptAtStartBit, false)
+                    hist.setSpareWord(1, UInt64(bitPattern: newValue))
+                }
+            }
+        }
+
+        // UDP / ICMP keep `request_len`/`reply_len` and their checksum counters in the
+        // endpoints (ZeekTCPEndpoint.datagramLength, checksumErrors).
     }
 
     /// A connection whose originator the caller has decided. `flipped` is the answer of
@@ -129,6 +217,10 @@ public struct ZeekConnection: Sendable {
     /// (`IPBasedAnalyzer::NewConn` → `Connection::FlipRoles` → `AddHistory('^')`).
     public init(protocol: ZeekProtocol, flipped: Bool = false) {
         core = Core(protocol: `protocol`)
+        if `protocol` != .tcp {
+            orig.datagramLength = -1  // UDP_INACTIVE
+            resp.datagramLength = -1
+        }
         if flipped {
             core.flipped = true
             core.hist.flipRoles()
@@ -214,9 +306,17 @@ public struct ZeekConnection: Sendable {
             // Only this path changes the states, the roles and first_packet_seen.
             core.steadyTCP = core.firstPacketSeen == 3 && orig.state != .inactive && resp.state != .inactive
         case .udp:
-            core.processUDP(p, isOrig: isOrig)
+            if isOrig {
+                core.processUDP(p, isOrig: true, ep: &orig)
+            } else {
+                core.processUDP(p, isOrig: false, ep: &resp)
+            }
         case .icmp:
-            core.processICMP(p, isOrig: isOrig)
+            if isOrig {
+                core.processICMP(p, isOrig: true, ep: &orig)
+            } else {
+                core.processICMP(p, isOrig: false, ep: &resp)
+            }
         case .other:
             core.lastTimeNs = p.timestampNs
             core.count(isOrig: isOrig, ipLength: p.ipLength)
@@ -266,6 +366,7 @@ public struct ZeekConnection: Sendable {
 
     /// Runs `body` with ``history`` as its ASCII bytes (empty when Zeek logs `-`), without
     /// building a `String`.
+    @inline(__always)
     public func withHistoryBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
         try core.hist.withBytes(body)
     }
@@ -280,7 +381,7 @@ public struct ZeekConnection: Sendable {
     public var origSize: UInt64 {
         switch `protocol` {
         case .tcp: orig.size(peerState: resp.state)
-        case .udp, .icmp: UInt64(max(core.requestLength, 0))
+        case .udp, .icmp: UInt64(max(orig.datagramLength, 0))
         case .other: 0
         }
     }
@@ -289,7 +390,7 @@ public struct ZeekConnection: Sendable {
     public var respSize: UInt64 {
         switch `protocol` {
         case .tcp: resp.size(peerState: orig.state)
-        case .udp, .icmp: UInt64(max(core.replyLength, 0))
+        case .udp, .icmp: UInt64(max(resp.datagramLength, 0))
         case .other: 0
         }
     }
@@ -311,43 +412,48 @@ public struct ZeekConnection: Sendable {
 
     /// TCP close complete (both closes reported, a RST, or a close while the peer never
     /// spoke): Zeek removes the connection at ``closedAtNs`` + `tcp_close_delay`.
-    public var isClosed: Bool { core.closedAtNs != Core.unset }
+    public var isClosed: Bool { core.closed }
 
     /// `conn_state()` from `base/protocols/conn/main.zeek`, as text (``connStateCode``'s name).
     public var connState: String { connStateCode.string }
 
     /// ``connState`` as a static string: no `String` is built.
-    public var connStateName: StaticString { connStateCode.name }
+    public var connStateName: StaticString {
+        @inline(__always) get { connStateCode.name }
+    }
 
-    /// `conn_state()` from `base/protocols/conn/main.zeek`.
+    /// `conn_state()` from `base/protocols/conn/main.zeek`. (Inlined, as the row writers'
+    /// other reads: a call on a record read through a pointer copies the connection.)
     public var connStateCode: ZeekConnState {
-        switch core.protocol {
-        case .tcp:
-            let os = orig.state
-            let rs = resp.state
-            let origInactive = os == .inactive || os == .partial
-            let respInactive = rs == .inactive || rs == .partial
-            if rs == .reset {
-                if os == .synSent || os == .synAckSent || (os == .reset && origSize == 0 && respSize == 0) {
-                    return .rej
+        @inline(__always) get {
+            switch core.protocol {
+            case .tcp:
+                let os = orig.state
+                let rs = resp.state
+                let origInactive = os == .inactive || os == .partial
+                let respInactive = rs == .inactive || rs == .partial
+                if rs == .reset {
+                    if os == .synSent || os == .synAckSent || (os == .reset && origSize == 0 && respSize == 0) {
+                        return .rej
+                    }
+                    return origInactive ? .rstrh : .rstr
                 }
-                return origInactive ? .rstrh : .rstr
+                if os == .reset {
+                    if respInactive { return core.hist.matchesRSTOS0Pattern ? .rstos0 : .oth }
+                    return .rsto
+                }
+                if rs == .closed && os == .closed { return .sf }
+                if os == .closed { return respInactive ? .sh : .s2 }
+                if rs == .closed { return origInactive ? .shr : .s3 }
+                if os == .synSent && rs == .inactive { return .s0 }
+                if os == .established && rs == .established { return .s1 }
+                return .oth
+            case .udp:
+                if orig.datagramLength >= 0 { return resp.datagramLength >= 0 ? .sf : .s0 }
+                return resp.datagramLength >= 0 ? .shr : .oth
+            case .icmp, .other:
+                return .oth
             }
-            if os == .reset {
-                if respInactive { return core.hist.matchesRSTOS0Pattern ? .rstos0 : .oth }
-                return .rsto
-            }
-            if rs == .closed && os == .closed { return .sf }
-            if os == .closed { return respInactive ? .sh : .s2 }
-            if rs == .closed { return origInactive ? .shr : .s3 }
-            if os == .synSent && rs == .inactive { return .s0 }
-            if os == .established && rs == .established { return .s1 }
-            return .oth
-        case .udp:
-            if core.requestLength >= 0 { return core.replyLength >= 0 ? .sf : .s0 }
-            return core.replyLength >= 0 ? .shr : .oth
-        case .icmp, .other:
-            return .oth
         }
     }
 
@@ -362,6 +468,9 @@ public struct ZeekConnection: Sendable {
     ///   for `tcp_connection_linger` that has one side closed and the other closed, reset
     ///   or silent, or whose sides both never got past a dropped packet. (Zeek reschedules
     ///   from the time the timer actually ran; this takes the scheduled times.)
+    /// (Inlined: the flow table calls it once per packet on a record in its storage, and a
+    /// call would copy the connection — with retains — to pass it.)
+    @inline(__always)
     public func expiryNs(_ timers: ZeekTimers = ZeekTimers()) -> Int64 {
         switch core.protocol {
         case .udp: return core.lastTimeNs &+ timers.udpInactivityTimeoutNs
@@ -370,7 +479,7 @@ public struct ZeekConnection: Sendable {
         case .tcp: break
         }
         var deadline = core.lastTimeNs &+ (core.tcpInactivityArmed ? timers.tcpInactivityTimeoutNs : timers.udpInactivityTimeoutNs)
-        if core.closedAtNs != Core.unset { return min(deadline, core.closedAtNs &+ timers.tcpCloseDelayNs) }
+        if core.closed { return min(deadline, core.closeBaseNs &+ timers.tcpCloseDelayNs) }
         guard core.isActive else { return deadline }
         if core.attemptStartNs != Core.unset, orig.state == .synSent || orig.state == .synAckSent,
            resp.state == .inactive {
@@ -387,8 +496,8 @@ public struct ZeekConnection: Sendable {
                 return base &+ ((quietUntil - base) / period + 1) &* period
             }
             deadline = min(deadline, firstTick(from: core.startTimeNs &+ timers.tcpSYNTimeoutNs))
-            if core.extraExpireBaseNs != Core.unset {
-                deadline = min(deadline, firstTick(from: core.extraExpireBaseNs &+ timers.tcpSessionTimerNs))
+            if core.closeBaseNs != Core.unset {  // not closed: the one-sided close's chain
+                deadline = min(deadline, firstTick(from: core.closeBaseNs &+ timers.tcpSessionTimerNs))
             }
         }
         return deadline
@@ -422,13 +531,9 @@ extension ZeekConnection.Core {
     /// otherwise the last time moves, `D`/`d` is recorded once per side (also for an empty
     /// datagram), and the side's size grows by the UDP length field less 8
     /// (`UpdateLength`).
-    mutating func processUDP(_ p: ZeekPacket, isOrig: Bool) {
+    mutating func processUDP(_ p: ZeekPacket, isOrig: Bool, ep: inout ZeekTCPEndpoint) {
         guard p.checksumValid else {
-            if isOrig {
-                hist.scaled(UInt8(ascii: "C"), &requestChecksumErrors)
-            } else {
-                hist.scaled(UInt8(ascii: "c"), &replyChecksumErrors)
-            }
+            hist.scaled(isOrig ? UInt8(ascii: "C") : UInt8(ascii: "c"), &ep.checksumErrors)
             return
         }
         lastTimeNs = p.timestampNs
@@ -438,7 +543,7 @@ extension ZeekConnection.Core {
         } else {
             _ = hist.check(0x2, UInt8(ascii: "d"))
         }
-        updateLength(isOrig: isOrig, length)
+        Self.updateLength(&ep, length)
         count(isOrig: isOrig, ipLength: p.ipLength)
     }
 
@@ -447,21 +552,19 @@ extension ZeekConnection.Core {
     /// grows by the message length less 8. The packet is counted only when the capture
     /// holds all of it (`if ( remaining >= len ) adapter->ForwardPacket(...)`).
     /// ICMP has no history letters.
-    mutating func processICMP(_ p: ZeekPacket, isOrig: Bool) {
+    mutating func processICMP(_ p: ZeekPacket, isOrig: Bool, ep: inout ZeekTCPEndpoint) {
         guard p.checksumValid else { return }
         lastTimeNs = p.timestampNs
-        updateLength(isOrig: isOrig, p.payloadLength)
+        Self.updateLength(&ep, p.payloadLength)
         if p.capturedPayloadLength >= p.payloadLength {
             count(isOrig: isOrig, ipLength: p.ipLength)
         }
     }
 
-    private mutating func updateLength(isOrig: Bool, _ length: Int) {
-        if isOrig {
-            requestLength = requestLength < 0 ? length : requestLength + length
-        } else {
-            replyLength = replyLength < 0 ? length : replyLength + length
-        }
+    /// `UpdateLength`: the first packet sets the side's size, later ones add to it.
+    private static func updateLength(_ ep: inout ZeekTCPEndpoint, _ length: Int) {
+        let current = ep.datagramLength
+        ep.datagramLength = current < 0 ? length : current + length
     }
 
     // MARK: TCP
@@ -941,9 +1044,10 @@ extension ZeekConnection.Core {
                 }
                 if generate { isActive = false }  // ConnectionFinished
             }
-            closedAtNs = lastTimeNs
+            closed = true
+            closeBaseNs = lastTimeNs
         } else if e.prevState != .inactive {
-            extraExpireBaseNs = lastTimeNs  // ExpireTimer at LastTime() + tcp_session_timer
+            closeBaseNs = lastTimeNs  // ExpireTimer at LastTime() + tcp_session_timer
         }
     }
 

@@ -1,75 +1,68 @@
 /// Up to ``capacity`` disjoint, sorted, non-touching ranges `[lower, upper)` of relative
-/// sequence numbers, stored inline: the reassembler's block list (`DataBlockList`) reduced
-/// to which bytes it holds, since only the coverage matters for gap accounting.
+/// sequence numbers: the reassembler's block list (`DataBlockList`) reduced to which bytes
+/// it holds, since only the coverage matters for gap accounting.
 ///
-/// Every member is `mutating`, even those that only read: they reach the words through a
-/// pointer to this value in place. (A read through `withUnsafeBytes(of:)` on a non-`inout`
-/// value copies the whole tuple to the stack first, at each access.) The list lives inside
-/// an endpoint that the connection always works on `inout`, so this costs nothing.
+/// One range is kept inline: that is the usual case, delivered data not yet acked, and
+/// the steady path's shortcuts (``appendContinuing(_:_:)``, ``trim(upTo:)``,
+/// ``allEnd(atOrBefore:)``) work on it without leaving the value. Two or more ranges (data
+/// above a hole) all live out of line, in ``ZeekOverflow`` storage of `2 × capacity` words
+/// allocated the first time and copied on write; when the list is back to one range or
+/// none, it moves inline again (the box stays, for reuse). An empty list holds nothing.
 struct ZeekSpanList: Sendable {
     static let capacity = 8
-    /// Range `i` is `[words[2i], words[2i + 1])`; only the first ``count`` ranges are valid.
-    private var words: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64,
-                        UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64)
-        = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+    /// Words for the ranges in the box: range `i` is `[w[2i], w[2i + 1])`.
+    private static let rangeWords = 2 * capacity
+    /// Words after the ranges in the same storage, for the endpoint's rare values
+    /// (``ZeekTCPEndpoint``): 0 until set.
+    static let spareWords = 5
+    private static let boxWords = rangeWords + spareWords
+
+    /// The range while ``count`` is 1.
+    private var inlineLower: UInt64 = 0
+    private var inlineUpper: UInt64 = 0
+    /// The ranges while ``count`` is 2 or more.
+    private var box = ZeekOverflow()
     private(set) var count: UInt8 = 0
 
     var isEmpty: Bool {
         @inline(__always) get { count == 0 }
     }
 
-    /// Runs `body` with the words as 16 `UInt64`s. A homogeneous tuple is laid out as a C
-    /// array, so the pointer may be indexed 0..<16; callers index only `2 * i` and
-    /// `2 * i + 1` for `i < capacity`.
-    @inline(__always)
-    private mutating func withWords<R>(_ body: (UnsafeMutablePointer<UInt64>) -> R) -> R {
-        withUnsafeMutablePointer(to: &words) { tuple in
-            tuple.withMemoryRebound(to: UInt64.self, capacity: 2 * Self.capacity) { body($0) }
-        }
+    /// Whether out-of-line storage was allocated (for ranges or spare words).
+    var hasOutOfLineStorage: Bool { box.isAllocated }
+
+    /// Whether the ranges are in the box (two or more).
+    var isOutOfLine: Bool {
+        @inline(__always) get { count > 1 }
     }
 
-    /// `lower` of range `i` (`i < count`, so in bounds).
+    /// `lower` of range `i` (`i < count`).
     @inline(__always)
-    mutating func lower(_ i: Int) -> UInt64 { withWords { $0[2 &* i] } }
+    func lower(_ i: Int) -> UInt64 {
+        count <= 1 ? inlineLower : box.withWords { $0[2 &* i] }
+    }
 
-    /// `upper` of range `i` (`i < count`, so in bounds).
+    /// `upper` of range `i` (`i < count`).
     @inline(__always)
-    mutating func upper(_ i: Int) -> UInt64 { withWords { $0[2 &* i &+ 1] } }
+    func upper(_ i: Int) -> UInt64 {
+        count <= 1 ? inlineUpper : box.withWords { $0[2 &* i &+ 1] }
+    }
 
     /// The end of the last range (0 when empty).
     @inline(__always)
-    mutating func lastUpper() -> UInt64 {
-        let n = Int(count)
-        return n == 0 ? 0 : upper(n &- 1)
-    }
-
-    @inline(__always)
-    private mutating func set(_ i: Int, _ lo: UInt64, _ hi: UInt64) {
-        withWords { w in
-            w[2 &* i] = lo
-            w[2 &* i &+ 1] = hi
+    func lastUpper() -> UInt64 {
+        switch count {
+        case 0: 0
+        case 1: inlineUpper
+        default: upper(Int(count) &- 1)
         }
-    }
-
-    /// Removes `n` ranges from `i` (`i + n <= count`): the later ones move down.
-    private mutating func remove(at i: Int, count n: Int = 1) {
-        guard n > 0 else { return }
-        let total = Int(count)
-        withWords { w in
-            var k = i
-            while k &+ n < total {  // k + n < count <= capacity: in bounds
-                w[2 &* k] = w[2 &* (k &+ n)]
-                w[2 &* k &+ 1] = w[2 &* (k &+ n) &+ 1]
-                k &+= 1
-            }
-        }
-        count = UInt8(total &- n)
     }
 
     /// Bytes held (`DataBlockList::DataSize`).
-    mutating func totalSize() -> UInt64 {
+    func totalSize() -> UInt64 {
         let n = Int(count)
-        return withWords { w in
+        guard n > 1 else { return n == 0 ? 0 : inlineUpper &- inlineLower }
+        return box.withWords { w in
             var sum: UInt64 = 0
             for i in 0..<n { sum &+= w[2 &* i &+ 1] &- w[2 &* i] }
             return sum
@@ -79,15 +72,18 @@ struct ZeekSpanList: Sendable {
     /// From the start of the first range to the end of the last (0 when empty): an upper
     /// bound of ``totalSize()``.
     @inline(__always)
-    mutating func extent() -> UInt64 {
-        let n = Int(count)
-        return n == 0 ? 0 : upper(n &- 1) &- lower(0)
+    func extent() -> UInt64 {
+        switch count {
+        case 0: 0
+        case 1: inlineUpper &- inlineLower
+        default: lastUpper() &- lower(0)
+        }
     }
 
     /// Whether more than `limit` bytes are held. The ranges lie within ``extent()``, so the
     /// sum is needed only when that is above `limit`.
     @inline(__always)
-    mutating func holdsMore(than limit: UInt64) -> Bool {
+    func holdsMore(than limit: UInt64) -> Bool {
         guard extent() > limit else { return false }
         return totalSize() > limit
     }
@@ -95,32 +91,42 @@ struct ZeekSpanList: Sendable {
     /// Whether every range ends at or before `seq` (the list is sorted: the last one does).
     /// Inline for zero or one range; more are not the usual case and answer false.
     @inline(__always)
-    mutating func allEnd(atOrBefore seq: UInt64) -> Bool {
+    func allEnd(atOrBefore seq: UInt64) -> Bool {
         switch count {
         case 0: true
-        case 1: upper(0) <= seq
+        case 1: inlineUpper <= seq
         default: false
         }
     }
 
     /// Index of the range with `lower <= seq < upper`.
     @inline(__always)
-    mutating func index(containing seq: UInt64) -> Int? {
-        let n = Int(count)
-        return withWords { w in
-            for i in 0..<n where w[2 &* i] <= seq {
-                if seq < w[2 &* i &+ 1] { return i }
+    func index(containing seq: UInt64) -> Int? {
+        switch count {
+        case 0: return nil
+        case 1: return inlineLower <= seq && seq < inlineUpper ? 0 : nil
+        default:
+            let n = Int(count)
+            return box.withWords { w in
+                for i in 0..<n where w[2 &* i] <= seq {
+                    if seq < w[2 &* i &+ 1] { return i }
+                }
+                return nil
             }
-            return nil
         }
     }
 
     /// Index of the first range starting at or above `seq`.
-    mutating func firstIndex(startingAtOrAbove seq: UInt64) -> Int? {
-        let n = Int(count)
-        return withWords { w in
-            for i in 0..<n where w[2 &* i] >= seq { return i }
-            return nil
+    func firstIndex(startingAtOrAbove seq: UInt64) -> Int? {
+        switch count {
+        case 0: return nil
+        case 1: return inlineLower >= seq ? 0 : nil
+        default:
+            let n = Int(count)
+            return box.withWords { w in
+                for i in 0..<n where w[2 &* i] >= seq { return i }
+                return nil
+            }
         }
     }
 
@@ -130,31 +136,20 @@ struct ZeekSpanList: Sendable {
     /// ranges are merged (a hole of the smallest size is then treated as received).
     mutating func insert(_ lo: UInt64, _ hi: UInt64, boundary: UInt64) {
         guard lo < hi else { return }
-        let n = Int(count)
-        // The usual case, data at or after the start of the last range: it extends that
-        // range, or (above it) is appended. Every earlier range ends below the last one's
-        // start, so none of them is touched (what the general search below would find).
-        if n > 0 {
-            let last = n &- 1
-            let lastLower = lower(last)
-            if lo >= lastLower {
-                let lastUpper = upper(last)
-                if lo <= lastUpper {
-                    if hi > lastUpper { set(last, lastLower, hi) }
-                    return
-                }
-                if n < Self.capacity {
-                    set(n, lo, hi)
-                    count &+= 1
-                    return
-                }
-            }
-        } else {
-            set(0, lo, hi)
+        switch count {
+        case 0:
+            inlineLower = lo
+            inlineUpper = hi
             count = 1
             return
+        case 1 where lo >= inlineLower && lo <= inlineUpper:
+            // Extends the one range (what the general insert does for it).
+            if hi > inlineUpper { inlineUpper = hi }
+            return
+        default:
+            break
         }
-        insertGeneral(lo, hi, boundary: boundary)
+        withBoxedRanges { w, n in Self.insert(w, &n, lo, hi, boundary: boundary) }
     }
 
     /// ``insert(_:_:boundary:)`` for `[lo, hi)` (`lo < hi`) that continues the held data
@@ -163,93 +158,148 @@ struct ZeekSpanList: Sendable {
     /// changing nothing, when the data does not continue the last range.
     @inline(__always)
     mutating func appendContinuing(_ lo: UInt64, _ hi: UInt64) -> Bool {
-        let n = Int(count)
-        if n == 0 {
-            set(0, lo, hi)
+        switch count {
+        case 0:
+            inlineLower = lo
+            inlineUpper = hi
             count = 1
             return true
+        case 1:
+            guard inlineUpper == lo else { return false }
+            inlineUpper = hi
+            return true
+        default:
+            guard lastUpper() == lo else { return false }
+            withBoxedRanges { w, n in w[2 &* (n &- 1) &+ 1] = hi }
+            return true
         }
-        let last = n &- 1
-        guard upper(last) == lo else { return false }
-        withWords { $0[2 &* last &+ 1] = hi }  // last < count <= capacity: in bounds
-        return true
-    }
-
-    private mutating func insertGeneral(_ lo: UInt64, _ hi: UInt64, boundary: UInt64) {
-        let n = Int(count)
-        var i = 0
-        while i < n && upper(i) < lo { i += 1 }
-        var j = i
-        var newLo = lo
-        var newHi = hi
-        while j < n && lower(j) <= hi {
-            newLo = min(newLo, lower(j))
-            newHi = max(newHi, upper(j))
-            j += 1
-        }
-        if j > i {
-            set(i, newLo, newHi)
-            remove(at: i + 1, count: j - i - 1)
-            return
-        }
-        if n == Self.capacity {
-            makeRoom(boundary: boundary)
-            insert(lo, hi, boundary: boundary)
-            return
-        }
-        var k = n
-        while k > i {
-            set(k, lower(k - 1), upper(k - 1))
-            k -= 1
-        }
-        set(i, lo, hi)
-        count &+= 1
-    }
-
-    private mutating func makeRoom(boundary: UInt64) {
-        if upper(0) <= boundary {
-            remove(at: 0)
-            return
-        }
-        var best = 0
-        var bestGap = UInt64.max
-        for k in 0..<(Int(count) - 1) {
-            let gap = lower(k + 1) &- upper(k)
-            if gap < bestGap {
-                bestGap = gap
-                best = k
-            }
-        }
-        set(best, lower(best), upper(best + 1))
-        remove(at: best + 1)
     }
 
     /// Drops what lies below `seq` (`DataBlockList::Trim`, which deletes the blocks ending
-    /// at or below `seq`). Inline for the usual zero or one range; more go to the loop.
+    /// at or below `seq`). Inline for the usual zero or one range; more go to the box.
     @inline(__always)
     mutating func trim(upTo seq: UInt64) {
         switch count {
         case 0:
             return
         case 1:
-            let hi = upper(0)
-            if hi <= seq {
+            if inlineUpper <= seq {
                 count = 0
-            } else if lower(0) < seq {
-                set(0, seq, hi)
+            } else if inlineLower < seq {
+                inlineLower = seq
             }
         default:
-            trimSeveral(upTo: seq)
+            withBoxedRanges { w, n in Self.trimSeveral(w, &n, upTo: seq) }
         }
     }
 
-    private mutating func trimSeveral(upTo seq: UInt64) {
-        let total = Int(count)
-        var n = 0
-        while n < total && upper(n) <= seq { n &+= 1 }
-        remove(at: 0, count: n)
-        if count > 0 && lower(0) < seq { set(0, seq, upper(0)) }
+    mutating func removeAll() { count = 0 }
+
+    /// Spare word `i` (`i < spareWords`): 0 until set. Reading never allocates.
+    @inline(__always)
+    func spareWord(_ i: Int) -> UInt64 { box.word(Self.rangeWords &+ i) }
+
+    /// Sets spare word `i`; allocates the box unless it holds `value` already (so keeping
+    /// a value at 0 costs nothing).
+    @inline(__always)
+    mutating func setSpareWord(_ i: Int, _ value: UInt64) {
+        box.setWord(Self.rangeWords &+ i, value, words: Self.boxWords)
     }
 
-    mutating func removeAll() { count = 0 }
+    // MARK: The ranges in the box
+
+    /// Runs `body` on the ranges laid out in the box's words, with their count: the one
+    /// inline range (if any) is moved into the box first, and if one range or none is
+    /// left afterwards, it moves back inline.
+    @inline(never)
+    private mutating func withBoxedRanges(_ body: (UnsafeMutablePointer<UInt64>, inout Int) -> Void) {
+        var n = Int(count)
+        var lo = inlineLower
+        var hi = inlineUpper
+        box.writable(words: Self.boxWords) { w in
+            if n == 1 {
+                w[0] = lo
+                w[1] = hi
+            }
+            body(w, &n)
+            if n == 1 {
+                lo = w[0]
+                hi = w[1]
+            }
+        }
+        inlineLower = lo
+        inlineUpper = hi
+        count = UInt8(n)
+    }
+
+    /// Removes `k` ranges from `i` (`i + k <= n`): the later ones move down.
+    private static func remove(_ w: UnsafeMutablePointer<UInt64>, _ n: inout Int, at i: Int, count k: Int = 1) {
+        guard k > 0 else { return }
+        var j = i
+        while j &+ k < n {  // j + k < n <= capacity: in bounds
+            w[2 &* j] = w[2 &* (j &+ k)]
+            w[2 &* j &+ 1] = w[2 &* (j &+ k) &+ 1]
+            j &+= 1
+        }
+        n &-= k
+    }
+
+    private static func insert(_ w: UnsafeMutablePointer<UInt64>, _ n: inout Int, _ lo: UInt64, _ hi: UInt64,
+                               boundary: UInt64) {
+        var i = 0
+        while i < n && w[2 * i + 1] < lo { i += 1 }
+        var j = i
+        var newLo = lo
+        var newHi = hi
+        while j < n && w[2 * j] <= hi {
+            newLo = min(newLo, w[2 * j])
+            newHi = max(newHi, w[2 * j + 1])
+            j += 1
+        }
+        if j > i {
+            w[2 * i] = newLo
+            w[2 * i + 1] = newHi
+            remove(w, &n, at: i + 1, count: j - i - 1)
+            return
+        }
+        if n == capacity {
+            makeRoom(w, &n, boundary: boundary)
+            insert(w, &n, lo, hi, boundary: boundary)
+            return
+        }
+        var k = n
+        while k > i {
+            w[2 * k] = w[2 * (k - 1)]
+            w[2 * k + 1] = w[2 * (k - 1) + 1]
+            k -= 1
+        }
+        w[2 * i] = lo
+        w[2 * i + 1] = hi
+        n += 1
+    }
+
+    private static func makeRoom(_ w: UnsafeMutablePointer<UInt64>, _ n: inout Int, boundary: UInt64) {
+        if w[1] <= boundary {
+            remove(w, &n, at: 0)
+            return
+        }
+        var best = 0
+        var bestGap = UInt64.max
+        for k in 0..<(n - 1) {
+            let gap = w[2 * (k + 1)] &- w[2 * k + 1]
+            if gap < bestGap {
+                bestGap = gap
+                best = k
+            }
+        }
+        w[2 * best + 1] = w[2 * (best + 1) + 1]
+        remove(w, &n, at: best + 1)
+    }
+
+    private static func trimSeveral(_ w: UnsafeMutablePointer<UInt64>, _ n: inout Int, upTo seq: UInt64) {
+        var k = 0
+        while k < n && w[2 &* k &+ 1] <= seq { k &+= 1 }
+        remove(w, &n, at: 0, count: k)
+        if n > 0 && w[0] < seq { w[0] = seq }
+    }
 }

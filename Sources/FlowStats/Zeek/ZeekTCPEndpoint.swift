@@ -53,14 +53,15 @@ struct ZeekReassembler: Sendable {
     }
 }
 
-/// One side of a TCP connection: Zeek's `TCP_Endpoint` fields that feed conn.log.
+/// One side of a connection: Zeek's `TCP_Endpoint` fields that feed conn.log. UDP and
+/// ICMP connections use two of them too: ``checksumErrors`` (`req_chk_*`/`rep_chk_*`) and
+/// ``datagramLength`` (`request_len`/`reply_len`), kept in the storage of ``finSeq``.
 ///
-/// A large value (the reassembler's ranges are inline): the connection works on its two
-/// endpoints in place, and the non-mutating members used on the per-packet path are
-/// `@inline(__always)` so that calling them on an `inout` endpoint reads the fields it
-/// needs instead of copying the whole endpoint for the call. The fields are ordered so
-/// that they pack: 4-byte fields, 8-byte fields, then the 1-byte ones after the
-/// reassembler's own.
+/// The connection works on its two endpoints in place, and the non-mutating members used
+/// on the per-packet path are `@inline(__always)` so that calling them on an `inout`
+/// endpoint reads the fields it needs instead of copying the whole endpoint for the call.
+/// The fields are ordered so that they pack: 4-byte fields, 8-byte fields, then the 1-byte
+/// ones after the reassembler's own.
 struct ZeekTCPEndpoint: Sendable {
     /// `start_seq`. Zeek keeps it in a signed 64-bit field but only ever sets it from a
     /// 32-bit sequence number, so it is always in `0..<2^32`.
@@ -69,15 +70,14 @@ struct ZeekTCPEndpoint: Sendable {
     var ackSeq: UInt32 = 0
     var seqWraps: UInt32 = 0
     var ackWraps: UInt32 = 0
-    var checksumErrors = ZeekScaledCounter()
     var retransmissions = ZeekScaledCounter()
-    var zeroWindows = ZeekScaledCounter()
-    var gaps = ZeekScaledCounter()
+    /// ``histLastFIN`` and ``histLastRST`` as the signed 64-bit values Zeek's arithmetic
+    /// gives them, when they fit 32 bits (nearly always: the relative sequence number of a
+    /// FIN or RST); ``inSpareWord`` when they do not, the value is then in a spare word.
+    private var histLastFINBits: Int32 = 0
+    private var histLastRSTBits: Int32 = 0
     /// `FIN_seq`: relative sequence number just past the FIN.
     var finSeq: UInt64 = 0
-    var histLastSYN: UInt64 = 0
-    var histLastFIN: UInt64 = 0
-    var histLastRST: UInt64 = 0
     var reassembler = ZeekReassembler()
     var state: ZeekTCPState = .inactive
     var prevState: ZeekTCPState = .inactive
@@ -88,8 +88,88 @@ struct ZeekTCPEndpoint: Sendable {
     /// `FIN_cnt > 0`: a FIN was seen (Zeek reads the count only as that).
     var sawFIN = false
 
+    // Rare values, in the span list's spare words (out of line, allocated only when one
+    // is not zero): the logarithmic counters of events that ordinary traffic does not
+    // have, and the relative sequence number of the last SYN (nearly always 0).
+
+    private static let spareSYN = 0
+    private static let spareFIN = 1
+    private static let spareRST = 2
+    /// Two words from here: the counters' 4-byte values, two per word.
+    private static let spareCounters = 3
+
+    private static let inSpareWord = Int32.min
+
+    var checksumErrors: ZeekScaledCounter {
+        get { counter(0) }
+        set { setCounter(0, newValue) }
+    }
+    var zeroWindows: ZeekScaledCounter {
+        get { counter(1) }
+        set { setCounter(1, newValue) }
+    }
+    var gaps: ZeekScaledCounter {
+        get { counter(2) }
+        set { setCounter(2, newValue) }
+    }
+
+    /// `hist_last_SYN`.
+    var histLastSYN: UInt64 {
+        get { reassembler.spans.spareWord(Self.spareSYN) }
+        set { reassembler.spans.setSpareWord(Self.spareSYN, newValue) }
+    }
+
+    /// `hist_last_FIN`.
+    var histLastFIN: UInt64 {
+        get { Self.get(histLastFINBits, spare: Self.spareFIN, reassembler.spans) }
+        set { Self.set(&histLastFINBits, newValue, spare: Self.spareFIN, &reassembler.spans) }
+    }
+
+    /// `hist_last_RST`.
+    var histLastRST: UInt64 {
+        get { Self.get(histLastRSTBits, spare: Self.spareRST, reassembler.spans) }
+        set { Self.set(&histLastRSTBits, newValue, spare: Self.spareRST, &reassembler.spans) }
+    }
+
+    @inline(__always)
+    private static func get(_ bits: Int32, spare: Int, _ spans: borrowing ZeekSpanList) -> UInt64 {
+        bits == inSpareWord ? spans.spareWord(spare) : UInt64(bitPattern: Int64(bits))
+    }
+
+    @inline(__always)
+    private static func set(_ bits: inout Int32, _ value: UInt64, spare: Int, _ spans: inout ZeekSpanList) {
+        if let small = Int32(exactly: Int64(bitPattern: value)), small != inSpareWord {
+            bits = small
+        } else {
+            bits = inSpareWord
+            spans.setSpareWord(spare, value)
+        }
+    }
+
+    /// Counter `k` (0 checksum errors, 1 zero windows, 2 gaps) from the spare words.
+    private func counter(_ k: Int) -> ZeekScaledCounter {
+        let word = reassembler.spans.spareWord(Self.spareCounters + k / 2)
+        return ZeekScaledCounter(bits: UInt32(truncatingIfNeeded: word >> (32 * UInt64(k % 2))))
+    }
+
+    private mutating func setCounter(_ k: Int, _ counter: ZeekScaledCounter) {
+        let index = Self.spareCounters + k / 2
+        let shift = 32 * UInt64(k % 2)
+        let word = reassembler.spans.spareWord(index)
+        let updated = word & ~(0xFFFF_FFFF << shift) | UInt64(counter.bits) << shift
+        reassembler.spans.setSpareWord(index, updated)
+    }
+
     init(isOrig: Bool) {
         self.isOrig = isOrig
+    }
+
+    /// UDP/ICMP's `request_len` (originator) or `reply_len` (responder): -1 until a packet
+    /// is seen. Such a connection has no sequence space, so it lives in ``finSeq``'s bits
+    /// (the connection sets it to -1 when it is made).
+    var datagramLength: Int {
+        @inline(__always) get { Int(Int64(bitPattern: finSeq)) }
+        @inline(__always) set { finSeq = UInt64(bitPattern: Int64(newValue)) }
     }
 
     /// `StartSeqI64()` as the unsigned value Zeek's 64-bit arithmetic uses.

@@ -97,17 +97,19 @@ enum FlowCSV {
     }
 
     /// Runs `flowcsv arguments` in `directory` and waits for it (at most `timeout`; then it is
-    /// killed and the result has `timedOut`).
-    static func run(_ arguments: [String], in directory: String,
-                    timeout: Duration = .seconds(60)) async throws -> RunResult {
-        let running = try start(arguments, in: directory)
+    /// killed and the result has `timedOut`). `environment` adds to (or replaces in) the
+    /// test's own environment.
+    static func run(_ arguments: [String], in directory: String, timeout: Duration = .seconds(60),
+                    environment: [String: String] = [:]) async throws -> RunResult {
+        let running = try start(arguments, in: directory, environment: environment)
         return try await running.finish(timeout: timeout)
     }
 
     /// Starts `flowcsv arguments` in `directory` without waiting for it.
-    static func start(_ arguments: [String], in directory: String) throws -> RunningFlowCSV {
+    static func start(_ arguments: [String], in directory: String,
+                      environment: [String: String] = [:]) throws -> RunningFlowCSV {
         let binary = try #require(FlowCSV.binary, "the flowcsv binary was not found next to the tests or in .build/debug")
-        return try RunningFlowCSV(binary: binary, arguments: arguments, directory: directory)
+        return try RunningFlowCSV(binary: binary, arguments: arguments, directory: directory, environment: environment)
     }
 }
 
@@ -129,7 +131,7 @@ final class RunningFlowCSV {
         var description: String { "posix_spawn failed: \(String(cString: strerror(code)))" }
     }
 
-    init(binary: String, arguments: [String], directory: String) throws {
+    init(binary: String, arguments: [String], directory: String, environment: [String: String] = [:]) throws {
         scratch = try makeScratchFolder("flowcsv-run")
         stdoutPath = scratch + "/stdout"
         stderrPath = scratch + "/stderr"
@@ -172,7 +174,18 @@ final class RunningFlowCSV {
 
         let argv: [UnsafeMutablePointer<CChar>?] = ([binary] + arguments).map { strdup($0) } + [nil]
         defer { for pointer in argv { free(pointer) } }
-        let code = posix_spawn(&pid, binary, &actions, &attributes, argv, environ)
+        var inherited: [String] = []
+        var entry = environ
+        while let variable = entry.pointee {
+            let text = String(cString: variable)
+            let name = text.split(separator: "=", maxSplits: 1).first.map(String.init) ?? text
+            if environment[name] == nil { inherited.append(text) }
+            entry += 1
+        }
+        let envp: [UnsafeMutablePointer<CChar>?] = (inherited + environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" })
+            .map { strdup($0) } + [nil]
+        defer { for pointer in envp { free(pointer) } }
+        let code = posix_spawn(&pid, binary, &actions, &attributes, argv, envp)
         guard code == 0 else {
             try? FileManager.default.removeItem(atPath: scratch)
             throw SpawnError(code: code)

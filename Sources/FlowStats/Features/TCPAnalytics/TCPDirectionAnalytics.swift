@@ -106,23 +106,33 @@ public struct TCPDirectionAnalytics: Sendable, Equatable {
         holes.append(range)
     }
 
-    /// Removes `range` from the holes; returns how many missing bytes it filled.
+    /// Removes `range` from the holes; returns how many missing bytes it filled. In place, in
+    /// the order the holes were found (oldest first): nothing is allocated unless a hole splits
+    /// in two beyond the array's capacity.
     private mutating func fillHoles(_ range: Range<UInt64>) -> UInt64 {
         guard !holes.isEmpty else { return 0 }
         var filled: UInt64 = 0
-        var remaining: [Range<UInt64>] = []
-        for hole in holes {
+        var i = holes.count - 1
+        while i >= 0 {
+            let hole = holes[i]
             let lo = max(hole.lowerBound, range.lowerBound)
             let hi = min(hole.upperBound, range.upperBound)
-            if lo >= hi {
-                remaining.append(hole)
-                continue
+            if lo < hi {
+                filled += hi - lo
+                let below = hole.lowerBound < lo, above = hi < hole.upperBound
+                if below && above {
+                    holes[i] = hole.lowerBound..<lo
+                    holes.insert(hi..<hole.upperBound, at: i + 1)
+                } else if below {
+                    holes[i] = hole.lowerBound..<lo
+                } else if above {
+                    holes[i] = hi..<hole.upperBound
+                } else {
+                    holes.remove(at: i)
+                }
             }
-            filled += hi - lo
-            if hole.lowerBound < lo { remaining.append(hole.lowerBound..<lo) }
-            if hi < hole.upperBound { remaining.append(hi..<hole.upperBound) }
+            i -= 1
         }
-        holes = remaining
         return filled
     }
 }
