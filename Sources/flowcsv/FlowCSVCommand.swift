@@ -89,7 +89,7 @@ struct FlowCSVCommand: ParsableCommand {
     @Option(name: .customLong("label"), help: ArgumentHelp("A label for every row of the run, NAME=VALUE (repeatable): AppName=/AppAction= set those columns, other names add a column. Beats every other label option.", valueName: "name=value"))
     var labelConstants: [String] = []
 
-    @Option(help: ArgumentHelp("Label each flow by rules (client/server address or CIDR, ports, protocol, a time window with an explicit time zone; first match wins; 'default'; 'attempted' for TCP flows without client payload). Goes to the column Label, or the one a 'column' line names. Format: docs/labels.md.", valueName: "file"))
+    @Option(help: ArgumentHelp("Label each flow by rules (client/server address or CIDR, ports, protocol, a time window with an explicit time zone; first match wins; 'default'; 'attempted': a TCP flow whose client sent no payload gets '<label> - Attempted'). Goes to the column Label (the CIC schemas' own Label column, else appended after the schema's columns), or the one a 'column' line names. A bad line is a usage error naming it. Format: docs/labels.md.", valueName: "file"))
     var labelRules: String?
 
     @Flag(help: "Print to standard error, for each file, which label option gave each label column, and at the end how many flows each --label-rules rule labelled.")
