@@ -151,8 +151,8 @@ struct FlowCSVCommand: ParsableCommand {
             labels.constants = try labelConstants.map { text throws(LabelOptionError) in try LabelOptions.constant(text) }
             if let labelRules { labels.rules = try LabelRules(contentsOf: labelRules) }
             labels.useTemplate = labelTemplate != nil || (labelRegex == nil && labelTable == nil)
-            labels.countRules = explainLabels
-            try labels.validate(schemaColumns: schema.schema.columns.map(\.name))
+            labels.explain = explainLabels
+            if !labels.isEmpty { try labels.validate(schemaColumns: schema.schema.columns.map(\.name)) }
             return labels
         } catch {
             throw ValidationError(error.message)

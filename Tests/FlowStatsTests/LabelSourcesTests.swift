@@ -80,6 +80,7 @@ import Testing
         options.table = try LabelTable(text: "File,AppAction,Site\nfacebook_*,tablechat,tablesite\n", path: "t.csv")
         options.regex = try LabelRegex(#"^(?<Dir>[^/]+)/(?<AppName>[a-z]+)_(?<AppAction>[a-z]+)"#)
         options.constants = [("Site", "constant"), ("Dir", "")]
+        options.explain = true
         let template = try LabelTemplate("{AppName}/*")
         #expect(options.extraColumns == ["Dir", "Site"])
         let input = CaptureInput(path: "/data/apps/facebook_chat_1.pcap", displayPath: "apps/facebook_chat_1.pcap")
@@ -95,6 +96,25 @@ import Testing
         #expect(other.missing == "file name matched by none of: --labels t.csv, --label-regex, the label template; labels left empty")
         #expect([other.appName, other.appAction] == ["", ""])
         #expect(other.extra == ["", "constant"])
+    }
+
+    /// Without label options the template is applied directly; the same as through the general path.
+    @Test func theTemplateAloneGivesTheSameLabelsWithoutExplaining() throws {
+        let template = try LabelTemplate(LabelTemplate.defaultTemplate)
+        for path in ["/d/facebook_chat_4a.pcap", "/d/noseparator.pcap"] {
+            let input = CaptureInput(path: path, displayPath: String(path.dropFirst(3)))
+            var plain = LabelOptions()
+            let fast = plain.labels(for: input, template: template)
+            plain.explain = true
+            let explained = plain.labels(for: input, template: template)
+            #expect([fast.appName, fast.appAction] == [explained.appName, explained.appAction])
+            #expect(fast.missing == explained.missing)
+            #expect(fast.explanation == "" && explained.explanation.hasPrefix("AppName="))
+        }
+        let facebook = LabelOptions().labels(for: CaptureInput(path: "/d/facebook_chat_4a.pcap", displayPath: "facebook_chat_4a.pcap"), template: template)
+        #expect([facebook.appName, facebook.appAction] == ["facebook", "chat"])
+        let other = LabelOptions().labels(for: CaptureInput(path: "/d/noseparator.pcap", displayPath: "noseparator.pcap"), template: template)
+        #expect(other.missing == "file name does not match the label template; AppName and AppAction left empty")
     }
 
     @Test func aFileGivenDirectlyIsMatchedByItsName() throws {

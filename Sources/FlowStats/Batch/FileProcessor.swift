@@ -107,7 +107,7 @@ public enum FileProcessor {
                                   labels: options.labels.isEmpty ? FileLabelFields() : FileLabelFields(labels, options: options.labels))
         let layout = options.layout
         // --explain-labels: flows per rule (only then are the rules applied a second time).
-        let counted = options.labels.countRules ? options.labels.rules : nil
+        let counted = options.labels.explain ? options.labels.rules : nil
         var ruleCounts = [Int](repeating: 0, count: counted.map { 2 * $0.rules.count + 1 } ?? 0)
         // Feature groups cost per packet and per flow: keep exactly those the columns read.
         var report = readFlows(input, options: options, features: layout.requirements) { flows in

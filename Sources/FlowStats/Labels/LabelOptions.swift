@@ -15,8 +15,9 @@ public struct LabelOptions: Sendable {
     /// `--label NAME=VALUE`, in command-line order.
     public var constants: [(name: String, value: String)] = []
     public var rules: LabelRules?
-    /// Count the flows each rule labels, per file (``FileReport/ruleCounts``; `--explain-labels`).
-    public var countRules = false
+    /// `--explain-labels`: say where each file's labels came from (``FileLabels/explanation``)
+    /// and count the flows each rule labels (``FileReport/ruleCounts``). Off: neither is done.
+    public var explain = false
 
     public init() {}
 
@@ -112,8 +113,22 @@ public struct LabelOptions: Sendable {
         return OutputLayout(base, appending: columns, requiring: attempted ? .sizeTiming : [])
     }
 
+    static let templateMissing = "file name does not match the label template; AppName and AppAction left empty"
+
     /// The labels of one file. `template` is the run's `--label-template`.
     public func labels(for input: CaptureInput, template: LabelTemplate) -> FileLabels {
+        if isEmpty && !explain {
+            // The template alone (every run without label options): nothing else to build.
+            var result = FileLabels()
+            if !useTemplate { return result }
+            if let labels = template.labels(forPath: input.absolutePath) {
+                result.appName = labels.appName
+                result.appAction = labels.appAction
+            } else {
+                result.missing = Self.templateMissing
+            }
+            return result
+        }
         // What --label-regex and --labels see: the path below the input folder, or the name.
         let name = input.path.split(separator: "/").last.map(String.init) ?? input.path
         let relative = input.displayPath == input.path ? name : input.displayPath
@@ -155,9 +170,10 @@ public struct LabelOptions: Sendable {
         result.extra = perFile.map { values[$0]?.value ?? "" }
         if !matched && !tried.isEmpty {
             result.missing = tried == ["the label template"]
-                ? "file name does not match the label template; AppName and AppAction left empty"
+                ? Self.templateMissing
                 : "file name matched by none of: " + tried.joined(separator: ", ") + "; labels left empty"
         }
+        guard explain else { return result }
         let explained = [LabelColumnNames.appName, LabelColumnNames.appAction] + perFile
         result.explanation = explained.map { column in
             guard let v = values[column] else { return "\(column)= (nothing)" }
@@ -175,7 +191,7 @@ public struct FileLabels: Sendable {
     public var extra: [String] = []
     /// The warning when no file-name option matched the file.
     public var missing: String?
-    /// Which option gave each column (for --explain-labels).
+    /// Which option gave each column (only with ``LabelOptions/explain``).
     public var explanation = ""
 }
 
