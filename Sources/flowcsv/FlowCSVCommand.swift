@@ -95,8 +95,14 @@ struct FlowCSVCommand: ParsableCommand {
     @Flag(help: "Print to standard error, for each file, which label option gave each label column, and at the end how many flows each --label-rules rule labelled.")
     var explainLabels = false
 
-    @Option(help: ArgumentHelp("CSV layout: basic (default), extended (basic + IP/payload bytes, size and timing statistics, TCP analytics) or zeek (Zeek's conn.log fields). See docs/columns.md or --list-columns.", valueName: "name"))
+    @Option(help: ArgumentHelp("CSV layout: basic (default), extended (basic + IP/payload bytes, size and timing statistics, TCP analytics), zeek (Zeek's conn.log fields), full (every ML feature flowcsv has, its own names, seconds, population std), cic (CICFlowMeter master's 84 columns: µs, L4 payload lengths, sample std, its bugs fixed), cic2017 or cic2018 (the cic values under the CIC-IDS2017 / CSE-CIC-IDS2018 header names). See docs/columns.md, docs/features.md or --list-columns.", valueName: "name"))
     var schema: SchemaOption = .basic
+
+    @Flag(help: "Leave out the columns that identify the capture rather than the traffic: addresses, ports, timestamps, flow ids, VLAN, tunnel parents and the source file (for training ML models).")
+    var dropIdentifiers = false
+
+    @Option(help: ArgumentHelp("Active/idle features (full, cic): a gap longer than this between two packets of a flow ends an active period. Default 5 (CICFlowMeter's).", valueName: "seconds"))
+    var activityTimeout: Double?
 
     @Option(name: [.short, .long], help: ArgumentHelp("Use up to n threads (0: one per CPU core): files are read in parallel, and with at least twice as many jobs as files each file is read and decoded on one thread while its flows are tracked on another (so one large file uses two cores with --jobs 2). The output is byte for byte the same whatever the number.", valueName: "n"))
     var jobs: Int = 1
@@ -117,6 +123,9 @@ struct FlowCSVCommand: ParsableCommand {
         }
         if let activeTimeout, !(activeTimeout >= 0 && activeTimeout.isFinite) {
             throw ValidationError("--active-timeout must be 0 or a positive number of seconds")
+        }
+        if let activityTimeout, !(activityTimeout > 0 && activityTimeout.isFinite) {
+            throw ValidationError("--activity-timeout must be a positive number of seconds")
         }
         if let linger, !(linger >= 0 && linger.isFinite) {
             throw ValidationError("--linger must be 0 or a positive number of seconds")
@@ -162,7 +171,9 @@ struct FlowCSVCommand: ParsableCommand {
     func run() throws {
         if listColumns {
             print("| Column | Meaning |\n|---|---|")
-            for column in schema.schema.columns {
+            var columnOptions = ColumnOptions()
+            columnOptions.dropIdentifiers = dropIdentifiers
+            for column in schema.schema.layout(columnOptions).columns {
                 print("| `\(column.name)` | \(column.meaning) |")
             }
             return
@@ -171,7 +182,9 @@ struct FlowCSVCommand: ParsableCommand {
         options.labels = try makeLabelOptions()
         options.filter = filter
         options.schema = schema.schema
+        options.columns.dropIdentifiers = dropIdentifiers
         options.flow = FlowConfiguration(preset: preset.preset)
+        if let activityTimeout { options.flow.features.activityTimeoutNs = FlowConfiguration.seconds(activityTimeout) }
         if let idleTimeout { options.flow.idle = IdleTimeouts(all: FlowConfiguration.seconds(idleTimeout)) }
         if let activeTimeout { options.flow.activeTimeoutNs = FlowConfiguration.seconds(activeTimeout) }
         if let linger { options.flow.lingerNs = FlowConfiguration.seconds(linger) }
@@ -259,12 +272,6 @@ enum TunnelOption: String, ExpressibleByArgument, CaseIterable {
 }
 
 enum SchemaOption: String, ExpressibleByArgument, CaseIterable {
-    case basic, extended, zeek
-    var schema: Schema {
-        switch self {
-        case .basic: .basic
-        case .extended: .extended
-        case .zeek: .zeek
-        }
-    }
+    case basic, extended, zeek, full, cic, cic2017, cic2018
+    var schema: Schema { Schema(rawValue: rawValue)! }
 }

@@ -154,6 +154,29 @@ import Testing
         ])
     }
 
+    /// The CIC schemas' own `Label`: the rules fill it (no column is appended), CIC-IDS2017
+    /// spells it " Label"; with a `column Attack` file the rules are appended and `Label` is
+    /// AppName (here the stems browse/scan through `--label-template '{AppName}'`).
+    @Test(arguments: [("cic", "Label"), ("cic2017", " Label"), ("cic2018", "Label")])
+    func rulesFillTheCICLabelColumn(schema: String, label: String) async throws {
+        let root = try makeScratchFolder("label-cic")
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        try Self.cic(in: root)
+        try Self.write(Self.rules.replacingOccurrences(of: "column Attack\n", with: ""), root + "/label.rules")
+        let result = try await FlowCSV.run(["cic", "--schema", schema, "--label-rules", "label.rules"], in: root)
+        #expect(result.status == 0)
+        let csv = try #require(result.csv)
+        #expect(csv.header.last == label)
+        #expect(csv.header.filter { $0.trimmingCharacters(in: .whitespaces) == "Label" }.count == 1)
+        #expect(csv.rows.map { $0[label] }.sorted() == ["BENIGN", "DNS", "Probe", "Probe - Attempted"])
+
+        let named = try await FlowCSV.run(["cic", "--schema", schema, "--label-rules", "rules.txt", "--label-template", "{AppName}"], in: root)
+        let table = try #require(named.csv)
+        #expect(table.header.suffix(2) == [label, "Attack"])
+        #expect(table.rows.map { $0[label] }.sorted() == ["browse", "browse", "scan", "scan"])
+        #expect(table.rows.map { $0["Attack"] }.sorted() == ["BENIGN", "DNS", "Probe", "Probe - Attempted"])
+    }
+
     @Test func explainNamesTheTableRowAndTheRegex() async throws {
         let root = try makeScratchFolder("label-explain")
         defer { try? FileManager.default.removeItem(atPath: root) }

@@ -25,6 +25,7 @@ import Testing
         ["--idle-timeout=-5"], ["--idle-timeout", "-5"], ["--idle-timeout=0"], ["--idle-timeout", "nan"],
         ["--idle-timeout", "inf"], ["--idle-timeout", "ten"],
         ["--active-timeout=-1"], ["--linger=-1"], ["--linger", "inf"],
+        ["--activity-timeout=0"], ["--activity-timeout", "nan"], ["--activity-timeout=-5"],
     ])
     func badTimesAreUsageErrors(arguments: [String]) async throws {
         let root = try Self.browseFolder()
@@ -53,6 +54,24 @@ import Testing
         let result = try await FlowCSV.run(arguments, in: root)
         #expect(result.status == FlowCSV.usageExitCode, "\(arguments)")
         #expect(result.stdout.isEmpty)
+    }
+
+    /// The ML schemas through the command line; --drop-identifiers leaves out ids, addresses,
+    /// ports and times (cic: Flow ID, Src/Dst IP and Port, Timestamp).
+    @Test func mlSchemasAndDropIdentifiers() async throws {
+        let root = try Self.browseFolder()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        for schema in ["full", "cic", "cic2017", "cic2018"] {
+            let result = try await FlowCSV.run(["web_browse_1.pcap", "--schema", schema, "--activity-timeout", "2.5"], in: root)
+            #expect(result.status == 0, "\(schema): \(result.stderr)")
+            #expect(result.stdoutText.split(separator: "\n").count > 1)
+        }
+        let cic = try await FlowCSV.run(["web_browse_1.pcap", "--schema", "cic", "--drop-identifiers"], in: root)
+        let header = cic.stdoutText.split(separator: "\n").first.map(String.init) ?? ""
+        #expect(header.hasPrefix("Protocol,Flow Duration,Total Fwd Packet,"), "\(header)")
+        #expect(header.split(separator: ",").count == 84 - 6)
+        let basic = try await FlowCSV.run(["web_browse_1.pcap", "--drop-identifiers"], in: root)
+        #expect(basic.stdoutText.hasPrefix("DurationTime,AppName,AppAction,FlowPackets,"), "\(basic.stdoutText.prefix(80))")
     }
 
     @Test func udpFilterKeepsOnlyUDPFlows() async throws {

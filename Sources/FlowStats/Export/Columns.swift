@@ -31,6 +31,7 @@ struct FlowRow {
     let record: UnsafePointer<FlowRecord>
     let sizeTimingState: UnsafePointer<SizeTiming>?
     let tcpAnalyticsState: UnsafePointer<TCPAnalytics>?
+    var packetFieldsState: UnsafePointer<PacketFields>? = nil
 
     var flow: FlowRecord {
         @inline(__always) unsafeAddress { record }
@@ -42,6 +43,10 @@ struct FlowRow {
     /// Present whenever a column of the schema requires ``FeatureSet/tcpAnalytics``.
     var tcpAnalytics: TCPAnalytics {
         @inline(__always) unsafeAddress { tcpAnalyticsState! }
+    }
+    /// Present whenever a column of the schema requires ``FeatureSet/packetFields``.
+    var packetFields: PacketFields {
+        @inline(__always) unsafeAddress { packetFieldsState! }
     }
 }
 

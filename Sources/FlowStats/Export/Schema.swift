@@ -6,6 +6,14 @@ public enum Schema: String, Sendable, CaseIterable {
     case extended
     /// Zeek's conn.log fields (use with `--preset zeek` to match Zeek).
     case zeek
+    /// Every feature flowcsv has, under its own names (docs/features.md).
+    case full
+    /// CICFlowMeter master's 84 columns, names and order, with its bugs fixed.
+    case cic
+    /// The `cic` values under CIC-IDS2017's 85 header names.
+    case cic2017
+    /// The `cic` values under CSE-CIC-IDS2018's 84 header names.
+    case cic2018
 
     /// The columns under default options.
     public var columns: [Column] { columns(ColumnOptions()) }
@@ -29,6 +37,10 @@ public enum Schema: String, Sendable, CaseIterable {
         case .basic: Self.basicColumns
         case .extended: Self.extendedColumns
         case .zeek: Self.zeekColumns
+        case .full: Self.fullColumns
+        case .cic: Self.cicColumns
+        case .cic2017: Self.cicVariant(Self.cic2017Names)
+        case .cic2018: Self.cicVariant(Self.cic2018Names)
         }
     }
 
@@ -84,21 +96,27 @@ public struct OutputLayout: Sendable {
                      "the flows lack the size/timing statistics the schema writes")
         precondition(!needs.contains(.tcpAnalytics) || flows.tcpAnalytics.count == flows.count,
                      "the flows lack the TCP analytics the schema writes")
+        precondition(!needs.contains(.packetFields) || flows.packetFields.count == flows.count,
+                     "the flows lack the packet fields the schema writes")
         let writer = writer
         // By address: `for flow in flows` or `flows[i]` would copy each record.
         flows.records.withUnsafeBufferPointer { records in
             flows.sizeTiming.withUnsafeBufferPointer { sizeTiming in
                 flows.tcpAnalytics.withUnsafeBufferPointer { tcp in
+                  flows.packetFields.withUnsafeBufferPointer { fields in
                     let hasSizeTiming = sizeTiming.count == records.count
                     let hasTCP = tcp.count == records.count
+                    let hasFields = fields.count == records.count
                     for i in records.indices {
                         // i < records.count, and each group's array is as long when present: in bounds.
                         let row = FlowRow(record: records.baseAddress! + i,
                                           sizeTimingState: hasSizeTiming ? sizeTiming.baseAddress! + i : nil,
-                                          tcpAnalyticsState: hasTCP ? tcp.baseAddress! + i : nil)
+                                          tcpAnalyticsState: hasTCP ? tcp.baseAddress! + i : nil,
+                                          packetFieldsState: hasFields ? fields.baseAddress! + i : nil)
                         writer.write(row, file: file, to: out)
                         out.endRow()
                     }
+                  }
                 }
             }
         }

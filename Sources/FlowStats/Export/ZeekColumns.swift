@@ -3,12 +3,12 @@ extension Schema {
     /// Zeek, with Zeek's `-` for unset values. Values come from Zeek's connection engine
     /// (``ZeekConnection``), whose roles the row follows (orig = client).
     static let zeekColumns: [Column] = [
-        Column("ts", "Time of the connection's first packet (Zeek's start_time), Unix epoch seconds") { f, _, o in o.seconds(f.flow.zeek.startTimeNs) },
-        Column("uid", "Deterministic connection id (C + base 62; see FlowUID)") { f, _, o in o.flowID(f.flow.uid) },
-        Column("id.orig_h", "Originator address") { f, _, o in o.address(f.flow.client.address) },
-        Column("id.orig_p", "Originator port (ICMP: message type)") { f, _, o in o.int(Int(f.flow.client.port)) },
-        Column("id.resp_h", "Responder address") { f, _, o in o.address(f.flow.server.address) },
-        Column("id.resp_p", "Responder port (ICMP: counterpart type or code)") { f, _, o in o.int(Int(f.flow.server.port)) },
+        Column("ts", "Time of the connection's first packet (Zeek's start_time), Unix epoch seconds", identifier: true) { f, _, o in o.seconds(f.flow.zeek.startTimeNs) },
+        Column("uid", "Deterministic connection id (C + base 62; see FlowUID)", identifier: true) { f, _, o in o.flowID(f.flow.uid) },
+        Column("id.orig_h", "Originator address", identifier: true) { f, _, o in o.address(f.flow.client.address) },
+        Column("id.orig_p", "Originator port (ICMP: message type)", identifier: true) { f, _, o in o.int(Int(f.flow.client.port)) },
+        Column("id.resp_h", "Responder address", identifier: true) { f, _, o in o.address(f.flow.server.address) },
+        Column("id.resp_p", "Responder port (ICMP: counterpart type or code)", identifier: true) { f, _, o in o.int(Int(f.flow.server.port)) },
         Column("proto", "tcp, udp, icmp (ICMPv6 too) or unknown_transport") { f, _, o in o.plain(zeekProto(f.flow.key.ipProtocol)) },
         Column("duration", "last_time - start_time, seconds; - when 0") { f, _, o in
             if f.flow.zeek.sizesLogged { o.seconds(f.flow.zeek.durationNs) } else { o.plain("-") }
@@ -28,7 +28,7 @@ extension Schema {
         Column("orig_ip_bytes", "Sum of the originator's IP total lengths") { f, _, o in o.int(f.flow.zeek.origIPBytes) },
         Column("resp_pkts", "Packets from the responder") { f, _, o in o.int(f.flow.zeek.respPackets) },
         Column("resp_ip_bytes", "Sum of the responder's IP total lengths") { f, _, o in o.int(f.flow.zeek.respIPBytes) },
-        Column("tunnel_parents", "uids of the tunnel connections that carried this one, comma-separated; - when none") { f, _, o in
+        Column("tunnel_parents", "uids of the tunnel connections that carried this one, comma-separated; - when none", identifier: true) { f, _, o in
             if f.flow.tunnelParents.isEmpty { o.plain("-") } else { o.text(f.flow.tunnelParents.map { FlowUID.text($0.uid) }.joined(separator: ",")) }
         },
     ]

@@ -10,10 +10,14 @@ public struct FeatureSet: OptionSet, Sendable, Hashable {
     /// TCP sequence analytics and handshake times (``TCPAnalytics``).
     public static let tcpAnalytics = FeatureSet(rawValue: 1 << 1)
 
-    // Bits 2–7 are reserved for issue 9's groups (see docs/architecture.md when they land).
+    /// Per-direction header facts: TCP flag counts, header bytes, payload-length statistics,
+    /// initial windows, SYN options, TTLs (``PacketFields``).
+    public static let packetFields = FeatureSet(rawValue: 1 << 2)
+
+    // Bit 3 is reserved for a second "packet fields" group; bits 4–7 for issue 9's other groups.
 
     /// Every group there is.
-    public static let all: FeatureSet = [.sizeTiming, .tcpAnalytics]
+    public static let all: FeatureSet = [.sizeTiming, .tcpAnalytics, .packetFields]
 }
 
 /// Settings that feature groups read (the same for every flow of a run). Passed to each
@@ -96,11 +100,13 @@ struct FlowFeatures {
     let enabled: FeatureSet
     var sizeTiming: FeatureTable<SizeTiming>?
     var tcpAnalytics: FeatureTable<TCPAnalytics>?
+    var packetFields: FeatureTable<PacketFields>?
 
     init(_ required: FeatureSet, options: FeatureOptions) {
         enabled = required.intersection(.all)
         if enabled.contains(.sizeTiming) { sizeTiming = FeatureTable(options: options) }
         if enabled.contains(.tcpAnalytics) { tcpAnalytics = FeatureTable(options: options) }
+        if enabled.contains(.packetFields) { packetFields = FeatureTable(options: options) }
     }
 
     var isEmpty: Bool { enabled.isEmpty }
@@ -108,22 +114,26 @@ struct FlowFeatures {
     mutating func start(slot: Int) {
         sizeTiming?.start(slot: slot)
         tcpAnalytics?.start(slot: slot)
+        packetFields?.start(slot: slot)
     }
 
     @inline(__always)
     mutating func update(slot: Int, _ packet: borrowing PacketView) {
         sizeTiming?.update(slot: slot, packet)
         tcpAnalytics?.update(slot: slot, packet)
+        packetFields?.update(slot: slot, packet)
     }
 
     mutating func split(slot: Int) {
         sizeTiming?.split(slot: slot)
         tcpAnalytics?.split(slot: slot)
+        packetFields?.split(slot: slot)
     }
 
     mutating func swapDirections(slot: Int) {
         sizeTiming?.swapDirections(slot: slot)
         tcpAnalytics?.swapDirections(slot: slot)
+        packetFields?.swapDirections(slot: slot)
     }
 
     /// Hands the states of `slot` out with its row (call it where the record is appended to
@@ -131,15 +141,19 @@ struct FlowFeatures {
     func hand(slot: Int, to ended: inout FinishedFlows) {
         sizeTiming?.hand(slot: slot, to: &ended.sizeTiming)
         tcpAnalytics?.hand(slot: slot, to: &ended.tcpAnalytics)
+        packetFields?.hand(slot: slot, to: &ended.packetFields)
     }
 
     mutating func removeAll() {
         sizeTiming?.removeAll()
         tcpAnalytics?.removeAll()
+        packetFields?.removeAll()
     }
 
     /// Live group tables allocated (for tests: a basic table has none).
-    var allocatedTables: Int { (sizeTiming == nil ? 0 : 1) + (tcpAnalytics == nil ? 0 : 1) }
+    var allocatedTables: Int {
+        (sizeTiming == nil ? 0 : 1) + (tcpAnalytics == nil ? 0 : 1) + (packetFields == nil ? 0 : 1)
+    }
 }
 
 /// Flows that ended, in row order: the core records, and for each enabled group its states
@@ -150,6 +164,8 @@ public struct FinishedFlows: Sendable {
     public internal(set) var sizeTiming: [SizeTiming] = []
     /// ``TCPAnalytics`` of each row, when that group was enabled (else empty).
     public internal(set) var tcpAnalytics: [TCPAnalytics] = []
+    /// ``PacketFields`` of each row, when that group was enabled (else empty).
+    public internal(set) var packetFields: [PacketFields] = []
 
     public init() {}
 
@@ -160,11 +176,13 @@ public struct FinishedFlows: Sendable {
         records.append(contentsOf: other.records)
         sizeTiming.append(contentsOf: other.sizeTiming)
         tcpAnalytics.append(contentsOf: other.tcpAnalytics)
+        packetFields.append(contentsOf: other.packetFields)
     }
 
     mutating func removeAll(keepingCapacity: Bool) {
         records.removeAll(keepingCapacity: keepingCapacity)
         sizeTiming.removeAll(keepingCapacity: keepingCapacity)
         tcpAnalytics.removeAll(keepingCapacity: keepingCapacity)
+        packetFields.removeAll(keepingCapacity: keepingCapacity)
     }
 }

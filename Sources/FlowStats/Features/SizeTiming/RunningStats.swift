@@ -2,7 +2,9 @@
 /// online algorithm: no samples are stored, and the result is numerically stable.
 ///
 /// Definitions for every n: with n = 0 all values are 0; with n = 1 min = max = mean = the
-/// value and std = 0. `std` is the *population* standard deviation (divides by n).
+/// value and std = 0. `std` is the *population* standard deviation (divides by n);
+/// `sampleStd` and `sampleVariance` divide by n − 1 (0 for n < 2), as CICFlowMeter does.
+/// The one Welford implementation of the package: every group keeps its series in it.
 public struct RunningStats: Sendable, Equatable {
     public private(set) var count = 0
     public private(set) var min = 0.0
@@ -30,6 +32,12 @@ public struct RunningStats: Sendable, Equatable {
 
     /// Population standard deviation.
     public var std: Double { count > 1 ? (m2 / Double(count)).squareRoot() : 0 }
+    /// Population variance (divides by n); 0 for fewer than 2 values.
+    public var variance: Double { count > 1 ? m2 / Double(count) : 0 }
+    /// Sample variance (divides by n − 1); 0 for fewer than 2 values.
+    public var sampleVariance: Double { count > 1 ? m2 / Double(count - 1) : 0 }
+    /// Sample standard deviation (divides by n − 1); 0 for fewer than 2 values.
+    public var sampleStd: Double { sampleVariance.squareRoot() }
 }
 
 /// Packet-size and inter-arrival statistics of one direction.
