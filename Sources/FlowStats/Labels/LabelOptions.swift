@@ -1,5 +1,3 @@
-import Foundation
-
 /// Every label option of a run, and how they combine (docs/labels.md):
 /// - per file, each column takes its value from the first of: `--label NAME=VALUE`, the first
 ///   matching `--labels` row, `--label-regex`, `--label-template` (AppName/AppAction only);
@@ -51,10 +49,10 @@ public struct LabelOptions: Sendable {
     }
 
     /// Whether a column of a schema is its `Label` column (CIC's; ` Label` in CIC-IDS2017's
-    /// spelling): that column writes ``FileContext/writeLabel(_:to:)``, so a label option
+    /// spelling, the only variant): that column writes ``FileContext/writeLabel(_:to:)``, so a label option
     /// naming `Label` fills it instead of adding a column.
     static func isLabelColumn(_ name: String) -> Bool {
-        name.trimmingCharacters(in: .whitespaces) == LabelColumnNames.label
+        name == LabelColumnNames.label || name == " " + LabelColumnNames.label
     }
 
     /// Whether any option adds or fills a column (the template alone does not).
@@ -63,12 +61,12 @@ public struct LabelOptions: Sendable {
     /// The label columns appended after `schemaColumns`: ``extraColumns`` without a `Label` the
     /// schema has, then AppName and AppAction when an option sets them and the schema lacks them.
     public func appendedColumns(schemaColumns: [String]) -> [String] {
-        let schema = Set(schemaColumns)
+        // Once per file: linear scans of the schema's names, no hashing.
         let hasLabel = schemaColumns.contains(where: Self.isLabelColumn)
         var names = extraColumns.filter { !(hasLabel && $0 == LabelColumnNames.label) }
         let explicit = (regex?.groupNames ?? []) + (table?.columns ?? []) + constants.map(\.name)
         for name in [LabelColumnNames.appName, LabelColumnNames.appAction]
-        where explicit.contains(name) && !schema.contains(name) { names.append(name) }
+        where explicit.contains(name) && !schemaColumns.contains(name) { names.append(name) }
         return names
     }
 
