@@ -48,7 +48,7 @@ struct FlowCSVCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Only read packets that match this BPF expression (libpcap syntax, e.g. 'tcp port 443').", valueName: "expression"))
     var filter: String?
 
-    @Option(help: ArgumentHelp("Defaults that follow another tool: flowcsv (default), zeek (Zeek conn.log semantics: TCP 300 s / other 60 s inactivity, no active timeout, Zeek's originator rule, fragments reassembled), nfstream (idle 120 s, active 1800 s, no TCP lifecycle ending, VLAN in the key, inner tunnel flows). Other options override it.", valueName: "name"))
+    @Option(help: ArgumentHelp("Defaults that follow another tool: flowcsv (default), zeek (Zeek conn.log semantics: TCP 300 s / other 60 s inactivity, no active timeout, Zeek's originator rule, fragments reassembled), nfstream (NFStream 6.6's flows: idle 120 s, active 1800 s, no TCP lifecycle ending, the innermost 802.1Q id in the key, ICMP keyed without type/code, only IP-in-IP, GTP-U, TZSP and CAPWAP decoded, inner tunnel flows, non-first fragments ignored, headers read as NFStream reads them: docs/nfstream-conformance.md). Other options override it.", valueName: "name"))
     var preset: PresetOption = .flowcsv
 
     @Option(help: ArgumentHelp("End a flow after this many seconds without packets (capture time), for every protocol. Default 120 (preset zeek: TCP 300, others 60).", valueName: "seconds"))
@@ -57,16 +57,19 @@ struct FlowCSVCommand: ParsableCommand {
     @Option(help: ArgumentHelp("End a flow this many seconds after its first packet and continue it as a new row with the same client and server; 0 disables. Default 1800 (preset zeek: 0).", valueName: "seconds"))
     var activeTimeout: Double?
 
+    @Option(help: ArgumentHelp("Active/idle columns: a gap longer than this many seconds between two packets of a flow ends an active period and is an idle period. Default 5 (CICFlowMeter's).", valueName: "seconds"))
+    var activityTimeout: Double?
+
     @Option(help: ArgumentHelp("Keep at most n flows open at once: when a new flow would exceed it, the least recently active flow (earliest last packet; ties by flow key) ends early with EndReason evicted, and a warning counts them per file. 0: no cap. Default 4000000 (about 2 GiB with --schema basic, at ~480 bytes per open flow).", valueName: "n"))
     var maxFlows: Int?
 
     @Option(help: ArgumentHelp("Keep taking packets into a closed TCP flow (both FINs, or RST) for this many seconds. Default 5.", valueName: "seconds"))
     var linger: Double?
 
-    @Flag(inversion: .prefixedNo, help: "Make the outermost VLAN id part of the flow key (default: no; preset nfstream: yes).")
+    @Flag(inversion: .prefixedNo, help: "Make the outermost VLAN id part of the flow key (default: no; preset nfstream: yes, the innermost 802.1Q id as NFStream takes it).")
     var vlanKey: Bool?
 
-    @Option(help: ArgumentHelp("Flows of tunnelled packets (GRE, VXLAN, Geneve, GTP-U, Teredo, IP-in-IP): inner, outer or both (default; inner rows name their tunnel's flow).", valueName: "mode"))
+    @Option(help: ArgumentHelp("Flows of tunnelled packets (GRE, VXLAN, Geneve, GTP-U, Teredo, IP-in-IP, TZSP, CAPWAP data; preset nfstream: only IP-in-IP, GTP-U, TZSP, CAPWAP): inner, outer or both (default; inner rows name their tunnel's flow).", valueName: "mode"))
     var tunnels: TunnelOption?
 
     @Option(help: ArgumentHelp("IP fragments: count (every fragment is a packet of its datagram's flow; default), reassemble (a datagram counts once; preset zeek) or first-only (later fragments ignored; preset nfstream).", valueName: "mode"))
@@ -100,9 +103,6 @@ struct FlowCSVCommand: ParsableCommand {
 
     @Flag(help: "Leave out the columns that identify the capture rather than the traffic: addresses, ports, timestamps, flow ids, VLAN, tunnel parents and the source file (for training ML models).")
     var dropIdentifiers = false
-
-    @Option(help: ArgumentHelp("Active/idle features (full, cic): a gap longer than this between two packets of a flow ends an active period. Default 5 (CICFlowMeter's).", valueName: "seconds"))
-    var activityTimeout: Double?
 
     @Option(name: [.short, .long], help: ArgumentHelp("Use up to n threads (0: one per CPU core): files are read in parallel, and with at least twice as many jobs as files each file is read and decoded on one thread while its flows are tracked on another (so one large file uses two cores with --jobs 2). The output is byte for byte the same whatever the number.", valueName: "n"))
     var jobs: Int = 1

@@ -113,7 +113,9 @@ import Darwin
     static func startHeld(in root: String, before: [String]) async throws -> (RunningFlowCSV, Bool) {
         let running = try FlowCSV.start(["app_one_1.pcap", "held.pcap", "-o", "out.csv"], in: root)
         let clock = ContinuousClock()
-        let deadline = clock.now.advanced(by: .seconds(20))
+        // Generous: while the whole suite runs (NFStream and Python reference runs on 2 cores),
+        // a debug flowcsv can take many seconds to start.
+        let deadline = clock.now.advanced(by: .seconds(120))
         while clock.now < deadline, running.isRunning {
             if folderListing(root).count > before.count { return (running, true) }
             try await Task.sleep(for: .milliseconds(10))

@@ -26,6 +26,7 @@ import Testing
         ["--idle-timeout", "inf"], ["--idle-timeout", "ten"],
         ["--active-timeout=-1"], ["--linger=-1"], ["--linger", "inf"],
         ["--activity-timeout=0"], ["--activity-timeout", "nan"], ["--activity-timeout=-5"],
+        ["--activity-timeout", "-2"], ["--activity-timeout", "inf"],
     ])
     func badTimesAreUsageErrors(arguments: [String]) async throws {
         let root = try Self.browseFolder()
@@ -100,7 +101,7 @@ import Testing
             let result = try await FlowCSV.run([flag], in: root)
             #expect(result.status == 0)
             let help = result.stdoutText
-            for option in ["-o, --output", "--filter", "--idle-timeout", "--active-timeout", "--linger",
+            for option in ["-o, --output", "--filter", "--idle-timeout", "--active-timeout", "--activity-timeout", "--linger",
                            "--vlan-key", "--label-template", "--schema", "-q, --quiet", "--version", "-h, --help",
                            "<input>"] {
                 #expect(help.contains(option), "\(flag) output does not mention \(option)")

@@ -1,4 +1,4 @@
-// Tunnel encapsulations: IP-in-IP, GRE (PPTP, ERSPAN), VXLAN, Geneve, GTP-U, Teredo.
+// Tunnel encapsulations: IP-in-IP, GRE (PPTP, ERSPAN), VXLAN, Geneve, GTP-U, Teredo, TZSP, CAPWAP.
 
 extension Build {
     /// IP protocol number of IPv4 carried in IP (IP-in-IP, "IPIP").
@@ -199,5 +199,67 @@ extension Build {
             header += address.map { $0 ^ 0xFF }
         }
         return header + ipv6
+    }
+}
+
+// TZSP and CAPWAP data, the tunnels NFStream decodes besides GTP-U.
+extension Build {
+    /// A TZSP header (version 1, `type`: 0 received tag list, `encapsulated` 1 = Ethernet),
+    /// the tagged fields `tags` as raw bytes (PADDING 0x00, END 0x01, other tags type,
+    /// length, value; the default is END alone), then `frame`. The UDP payload for port 37008.
+    public static func tzsp(_ frame: [UInt8], type: UInt8 = 0, encapsulated: UInt16 = 1, tags: [UInt8] = [0x01],
+                            version: UInt8 = 1) -> [UInt8] {
+        var header: [UInt8] = [version, type]
+        header.appendBE(encapsulated)
+        return header + tags + frame
+    }
+
+    /// A CAPWAP data header (RFC 5415 §4.3) followed by `payload`: preamble `preamble`
+    /// (version 0, type 0), HLEN covering the 8 fixed bytes and the optional fields, RID 1,
+    /// `wbid` (1 = IEEE 802.11), T set when `native80211`, the F, W, M and K bits as asked,
+    /// fragment id and offset 0; then the radio MAC address (M: a length byte and the
+    /// address) and the wireless specific information (W: a length byte and the data), each
+    /// zero-padded to a 4-byte boundary. The UDP payload for port 5247.
+    public static func capwapData(_ payload: [UInt8], native80211: Bool, wbid: UInt8 = 1, radioMAC: [UInt8]? = nil,
+                                  wirelessInfo: [UInt8]? = nil, keepAlive: Bool = false, fragment: Bool = false,
+                                  preamble: UInt8 = 0) -> [UInt8] {
+        var optional: [UInt8] = []
+        for field in [radioMAC, wirelessInfo] {
+            guard let field else { continue }
+            var part = [UInt8(field.count)] + field
+            part.padZeros(toMultipleOf: 4)
+            optional += part
+        }
+        let words = UInt32(8 + optional.count) / 4
+        var word: UInt32 = UInt32(preamble) << 24 | words << 19 | 1 << 14 | UInt32(wbid & 0x1F) << 9
+        if native80211 { word |= 1 << 8 }
+        if fragment { word |= 1 << 7 }
+        if wirelessInfo != nil { word |= 1 << 5 }
+        if radioMAC != nil { word |= 1 << 4 }
+        if keepAlive { word |= 1 << 3 }
+        var header: [UInt8] = []
+        header.appendBE(word)
+        header.appendBE(UInt32(0))  // fragment id, fragment offset
+        return header + optional + payload
+    }
+
+    /// An IEEE 802.11 data frame carrying `ip` in LLC/SNAP: Frame Control (type data; subtype
+    /// QoS data (8) when `qos`, else data (0); To DS; Protected when `protected`), duration,
+    /// three addresses, sequence control, the QoS control field when `qos`, then AA AA 03
+    /// 00 00 00 and `ip`'s EtherType. `swapped` writes the two Frame Control bytes in the
+    /// other order, as Cisco access points do in CAPWAP.
+    public static func wifiData(_ ip: [UInt8], qos: Bool = false, protected: Bool = false, swapped: Bool = false) -> [UInt8] {
+        let control: UInt8 = qos ? 0x88 : 0x08
+        let flags: UInt8 = 0x01 | (protected ? 0x40 : 0)
+        var frame: [UInt8] = swapped ? [flags, control] : [control, flags]
+        frame += [0, 0]                                    // duration
+        frame += [0x02, 0, 0, 0, 0, 0x01]                  // address 1 (BSSID)
+        frame += [0x02, 0, 0, 0, 0, 0x02]                  // address 2 (source)
+        frame += [0x02, 0, 0, 0, 0, 0x03]                  // address 3 (destination)
+        frame += [0x10, 0]                                 // sequence control
+        if qos { frame += [0, 0] }
+        frame += [0xAA, 0xAA, 0x03, 0, 0, 0]
+        frame.appendBE(etherType(of: ip))
+        return frame + ip
     }
 }

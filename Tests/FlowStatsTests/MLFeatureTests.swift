@@ -269,13 +269,13 @@ import Testing
         #expect(parts.packetFields[1].backward.psh == 1 && parts.packetFields[1].flowPayload.mean == 30)
     }
 
-    /// full and cic keep the packet-fields group; basic, extended and zeek don't.
+    /// full and cic keep the packet-fields group (and the activity groups); basic, extended and zeek don't.
     @Test func requirementsAndSizes() {
-        #expect(Schema.full.requirements == [.sizeTiming, .tcpAnalytics, .packetFields])
-        #expect(Schema.cic.requirements == [.sizeTiming, .packetFields])
+        #expect(Schema.full.requirements == [.sizeTiming, .tcpAnalytics, .packetFields, .activeIdle, .bulkSubflow])
+        #expect(Schema.cic.requirements == [.sizeTiming, .packetFields, .activeIdle, .bulkSubflow])
         for schema in [Schema.basic, .extended, .zeek] { #expect(!schema.requirements.contains(.packetFields)) }
         let table = FlowTable(configuration: FlowConfiguration(), features: Schema.full.requirements)
-        #expect(table.allocatedFeatureTables == 3)
+        #expect(table.allocatedFeatureTables == 5)
         print("MemoryLayout: PacketFields \(MemoryLayout<PacketFields>.stride) B (DirectionFields \(MemoryLayout<DirectionFields>.stride) B), full per flow: slot \(FlowTable.slotStride) + SizeTiming \(MemoryLayout<SizeTiming>.stride) + TCPAnalytics \(MemoryLayout<TCPAnalytics>.stride) + PacketFields \(MemoryLayout<PacketFields>.stride) B")
     }
 

@@ -150,7 +150,7 @@ public enum FileProcessor {
             let progress = options.progress
             let end: ReadEnd
             if options.pipeline {
-                end = PacketPipeline.read(reader, decapsulate: session.decapsulate, details: session.details, positions: progress != nil) { batch in
+                end = PacketPipeline.read(reader, options: session.decodeOptions, positions: progress != nil) { batch in
                     session.account(batch, progress: progress)
                 }
             } else {

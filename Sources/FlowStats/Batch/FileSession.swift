@@ -5,9 +5,7 @@
 /// pipeline's decoded packets are accounted where they are, never copied.
 struct FileSession {
     let flow: FlowConfiguration
-    let decapsulate: Bool
-    /// Decode what only feature groups read (some group is enabled).
-    let details: Bool
+    let decodeOptions: DecodeOptions
     let onFlows: (FinishedFlows) -> Void
     var table: FlowTable
     var reassembler = FragmentReassembler()
@@ -16,8 +14,9 @@ struct FileSession {
     /// `features`: the feature groups the rows need (a schema's requirements).
     init(_ flow: FlowConfiguration, uidSalt: UInt64, features: FeatureSet, onFlows: @escaping (FinishedFlows) -> Void) {
         self.flow = flow
-        self.decapsulate = flow.tunnels != .outer
-        self.details = !features.intersection(.all).isEmpty
+        // MACs and SYN options are decoded only when some feature group reads them.
+        self.decodeOptions = DecodeOptions(tunnels: flow.tunnels == .outer ? [] : flow.decodedTunnels, rules: flow.headerRules,
+                                           details: !features.intersection(.all).isEmpty)
         self.onFlows = onFlows
         self.table = FlowTable(configuration: flow, uidSalt: uidSalt, features: features)
     }
@@ -25,7 +24,7 @@ struct FileSession {
     /// Decodes one packet into `packet` and accounts it; returns the number of packets read so far.
     @discardableResult
     mutating func process(_ header: PacketHeader, _ bytes: UnsafeRawBufferPointer, _ packet: inout DecodedPacket) -> Int {
-        PacketDecoder.decode(bytes, linkType: header.linkType, decapsulate: decapsulate, details: details, into: &packet)
+        PacketDecoder.decode(bytes, linkType: header.linkType, options: decodeOptions, into: &packet)
         return account(header, bytes, &packet)
     }
 
@@ -85,7 +84,7 @@ struct FileSession {
                                      _ packet: inout DecodedPacket, at now: Int64) {
         let fragment = packet
         let result = reassembler.add(fragment, frame: bytes, at: now) { datagram in
-            PacketDecoder.decodeReassembled(datagram, decapsulate: decapsulate, into: &packet)
+            PacketDecoder.decodeReassembled(datagram, options: decodeOptions, into: &packet)
             let valid = !flow.verifyChecksums || Checksums.transportValid(datagram, packet)
             table.add(packet, wireLength: header.wireLength - fragment.ipLength + packet.ipLength,
                       capturedLength: datagram.count, at: now, checksumValid: valid)

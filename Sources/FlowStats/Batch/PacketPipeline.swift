@@ -11,15 +11,15 @@ import Foundation
 enum PacketPipeline {
     static let ringSize = 4
 
-    /// Reads `reader` to its end on a new thread, decoding each packet with `decapsulate`,
+    /// Reads `reader` to its end on a new thread, decoding each packet with `options`,
     /// and calls `consume` on the calling thread with each batch in order (the last one,
     /// possibly empty, has `end` set). With `positions`, each batch also tells how far into
     /// the file the reader was (for progress reports; it costs a system call a batch).
     /// Returns how reading ended. `reader` must not be used by the caller until this returns.
-    static func read(_ reader: CaptureReader, decapsulate: Bool, details: Bool = false, positions: Bool,
+    static func read(_ reader: CaptureReader, options: DecodeOptions, positions: Bool,
                      consume: (PacketBatch) -> Void) -> ReadEnd {
         let ring = Ring()
-        let producer = Producer(reader: reader, ring: ring, decapsulate: decapsulate, details: details, positions: positions)
+        let producer = Producer(reader: reader, ring: ring, options: options, positions: positions)
         Thread.detachNewThread { producer.run() }
         var index = 0
         while true {
@@ -71,20 +71,18 @@ enum PacketPipeline {
     ///
     /// `@unchecked Sendable`: it carries the ``CaptureReader`` (not Sendable) to the reading
     /// thread. Once that thread starts, only it uses the reader; the caller of
-    /// ``PacketPipeline/read(_:decapsulate:positions:consume:)`` touches it again only after the last
+    /// ``PacketPipeline/read(_:options:positions:consume:)`` touches it again only after the last
     /// batch, which the reader hands over after its last use.
     private final class Producer: @unchecked Sendable {
         let reader: CaptureReader
         let ring: Ring
-        let decapsulate: Bool
-        let details: Bool
+        let options: DecodeOptions
         let positions: Bool
 
-        init(reader: CaptureReader, ring: Ring, decapsulate: Bool, details: Bool, positions: Bool) {
-            self.details = details
+        init(reader: CaptureReader, ring: Ring, options: DecodeOptions, positions: Bool) {
             self.reader = reader
             self.ring = ring
-            self.decapsulate = decapsulate
+            self.options = options
             self.positions = positions
         }
 
@@ -102,7 +100,7 @@ enum PacketPipeline {
                 }
                 let i = batch.append(header, bytes)
                 // In bounds: `append` returned an index below packetCapacity.
-                PacketDecoder.decode(batch.bytes(at: i), linkType: header.linkType, decapsulate: decapsulate, details: details,
+                PacketDecoder.decode(batch.bytes(at: i), linkType: header.linkType, options: options,
                                      into: &batch.packets[i])
             }
             batch.position = position  // the reader has closed the file: its last known position

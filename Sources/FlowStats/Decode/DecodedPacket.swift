@@ -2,7 +2,7 @@
 public enum Layer: String, Sendable {
     case link, vlan, mpls, pppoe, ppp, ipv4, ipv6, ipv6Extension = "ipv6-extension", tcp, udp, icmp, icmpv6
     /// Tunnel headers (GRE includes the PPTP and ERSPAN headers that follow it).
-    case gre, vxlan, geneve, gtpU = "gtp-u", teredo
+    case gre, vxlan, geneve, gtpU = "gtp-u", teredo, tzsp, capwap
 }
 
 /// A header that did not fit in the captured bytes (after etherparse's `LenError`):
@@ -101,7 +101,7 @@ public struct LayerFields: Sendable, Equatable {
     public var acknowledgment: UInt32 = 0
     public var window: UInt16 = 0
     /// The TCP MSS option of a SYN, 0 when absent (options are read on SYNs only, and only
-    /// when decoding with `details`).
+    /// when decoding with ``DecodeOptions/details``).
     public var tcpMSS: UInt16 = 0
     /// IPv4 TTL or IPv6 hop limit.
     public var ttl: UInt8 = 0
@@ -175,9 +175,6 @@ public struct DecodedPacket: Sendable {
     /// (Cleared by ``PacketDecoder/decode`` for frames that do not take its Ethernet fast path.)
     public var sourceMAC: UInt64 = 0
     public var destinationMAC: UInt64 = 0
-    /// Whether the decoder also reads what only feature groups use: the MACs and the SYN's
-    /// MSS and window scale options (``PacketDecoder/decode(_:linkType:decapsulate:details:into:)``).
-    public internal(set) var readsDetails = false
 
     /// The encapsulating layers of a tunnelled packet, outermost first; empty when the packet
     /// was not tunnelled (or decoded with `decapsulate: false`). The fields of ``layer`` always
@@ -185,6 +182,10 @@ public struct DecodedPacket: Sendable {
     /// decoding does not allocate once a few tunnelled packets have been seen (as long as no
     /// copy of this value is held while the next packet is decoded).
     public var tunnels: [TunnelLayer] = []
+
+    /// What the decoder decodes (set by ``PacketDecoder/decode(_:linkType:options:into:)``; kept
+    /// across packets, not part of the packet).
+    public var options = DecodeOptions()
 
     public init() {}
 

@@ -7,11 +7,15 @@ extension PacketDecoder {
         let versionIHL = b.u8(o)
         guard versionIHL >> 4 == 4 else { return malformed(&p, .ipv4Version(versionIHL >> 4)) }
         let headerLength = Int(versionIHL & 0x0F) * 4
-        guard headerLength >= 20 else { return malformed(&p, .ipv4HeaderLength(headerLength)) }
+        // NFStream takes any header length (`packet_get_ip_info` checks only that it was captured).
+        guard headerLength >= 20 || p.options.rules == .nfstream else {
+            return malformed(&p, .ipv4HeaderLength(headerLength))
+        }
         var totalLength = Int(b.be16(o + 2))
         let captured = b.count - o
         // Total length 0 happens with TCP segmentation offload: use what was captured.
-        if totalLength == 0 { totalLength = captured }
+        // (NFStream ignores such packets: below, as a total length under the header length.)
+        if totalLength == 0 && p.options.rules != .nfstream { totalLength = captured }
         guard totalLength >= headerLength else {
             return malformed(&p, .ipv4TotalLength(totalLength, headerLength: headerLength))
         }
@@ -50,6 +54,10 @@ extension PacketDecoder {
         let captured = b.count - o
         var payloadLength = Int(b.be16(o + 4))
         if payloadLength == 0 { payloadLength = captured - 40 }  // jumbogram or offload
+        if p.options.rules == .nfstream && captured < 40 + payloadLength {
+            // NFStream ignores an IPv6 packet the capture cut.
+            return linkTruncated(&p, need: 40 + payloadLength, have: b.count, at: o, layer: .ipv6)
+        }
         p.kind = .ip
         p.ipVersion = 6
         p.ipOffset = o

@@ -67,8 +67,19 @@ extension PacketDecoder {
     static func decodeEthernet(_ b: UnsafeRawBufferPointer, at offset: Int, into p: inout DecodedPacket) {
         guard b.count >= offset + 14 else { return linkTruncated(&p, need: 14, have: b.count, at: offset) }
         // The captured frame's own header, not a tunnelled one.
-        if offset == 0 && p.readsDetails { readMACs(b, into: &p) }
-        decodeEtherType(b.be16(offset + 12), b, at: offset + 14, into: &p)
+        if offset == 0 && p.options.details { readMACs(b, into: &p) }
+        let type = b.be16(offset + 12)
+        if type < 1536 && p.options.rules == .nfstream {
+            // NFStream's `packet_dlt_en10mb`: an 802.3 length field; LLC with SNAP (either SAP
+            // 0xAA) is skipped (8 bytes, its EtherType read in the wrong byte order: never IP),
+            // spanning tree (either SAP 0x42) ignored, anything else read from the LLC header on.
+            guard b.count >= offset + 16 else { p.kind = .notIP; return }
+            let dsap = b.u8(offset + 14), ssap = b.u8(offset + 15)
+            if dsap == 0xAA || ssap == 0xAA { return decodeAsNFStreamGuesses(b, at: offset + 22, into: &p) }
+            if dsap == 0x42 || ssap == 0x42 { p.kind = .notIP; return }
+            return decodeAsNFStreamGuesses(b, at: offset + 14, into: &p)
+        }
+        decodeEtherType(type, b, at: offset + 14, into: &p)
     }
 
     /// Dispatches on an EtherType, walking VLAN tags, MPLS labels and PPPoE sessions.
@@ -83,7 +94,13 @@ extension PacketDecoder {
                 return decodeIPv6(b, at: offset, into: &p)
             case .vlan, .qinq, .qinqOld:
                 guard b.count >= offset + 4 else { return linkTruncated(&p, need: 4, have: b.count, at: offset, layer: .vlan) }
-                if p.vlanID == 0 { p.vlanID = b.be16(offset) & 0x0FFF }
+                if p.options.rules == .nfstream {
+                    // NFStream: only 802.1Q tags, and the innermost one's id.
+                    guard type == .vlan else { p.kind = .notIP; return }
+                    p.vlanID = b.be16(offset) & 0x0FFF
+                } else if p.vlanID == 0 {
+                    p.vlanID = b.be16(offset) & 0x0FFF
+                }
                 type = EtherType(rawValue: b.be16(offset + 2))
                 offset += 4
             case .mplsUnicast, .mplsMulticast:
@@ -93,6 +110,7 @@ extension PacketDecoder {
                 guard b.count >= offset + 8 else { return linkTruncated(&p, need: 8, have: b.count, at: offset, layer: .pppoe) }
                 return decodePPPProtocol(b.be16(offset + 6), b, at: offset + 8, into: &p)
             default:
+                if p.options.rules == .nfstream { return decodeAsNFStreamGuesses(b, at: offset, into: &p) }
                 p.kind = .notIP
                 return
             }
@@ -162,6 +180,24 @@ extension PacketDecoder {
             offset += (length + 3) & ~3
         }
         p.kind = .notIP
+    }
+
+    /// NFStream's `packet_process` reads what follows a link header it does not know (an
+    /// EtherType it has no case for, a CAPWAP 802.11 frame that is not data) as an IP header
+    /// whenever its version nibble is 4 or 6, and ignores the frame otherwise; under
+    /// ``HeaderRules/nfstream`` an IPv4 header length below 20 is accepted there too.
+    static func decodeAsNFStreamGuesses(_ b: UnsafeRawBufferPointer, at offset: Int, into p: inout DecodedPacket) {
+        guard b.count >= offset + 20 else { p.kind = .notIP; return }
+        switch b.u8(offset) >> 4 {
+        case 4:
+            decodeIPv4(b, at: offset, into: &p)
+            // Its fragment test reads only headers it took as IPv4 by their EtherType.
+            p.isFragment = false
+            p.moreFragments = false
+            p.fragmentOffset = 0
+        case 6: decodeIPv6(b, at: offset, into: &p)
+        default: p.kind = .notIP
+        }
     }
 
     /// Decodes IPv4 or IPv6 by the version nibble. On a raw-IP link every packet must be IP,

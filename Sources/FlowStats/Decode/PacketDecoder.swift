@@ -19,19 +19,41 @@ public enum PacketDecoder {
     /// a SYN's MSS and window scale options), which the core path does not pay for.
     public static func decode(_ bytes: UnsafeRawBufferPointer, linkType: LinkType, decapsulate: Bool = true,
                               details: Bool = false, into packet: inout DecodedPacket) {
+        decode(bytes, linkType: linkType, options: DecodeOptions(tunnels: decapsulate ? .all : [], details: details),
+               into: &packet)
+    }
+
+    /// Decodes one captured frame into `packet`, taking off the tunnels in `options.tunnels`
+    /// and reading headers by `options.rules` (see ``HeaderRules``).
+    public static func decode(_ bytes: UnsafeRawBufferPointer, linkType: LinkType, options: DecodeOptions,
+                              into packet: inout DecodedPacket) {
         packet.reset()
-        packet.readsDetails = details
+        packet.options = options
+        if options.rules == .nfstream && !nfstreamReads(bytes, linkType) {
+            packet.kind = .notIP
+            return
+        }
         if linkType == .ethernet, bytes.count >= 14, bytes.be16(12) == EtherType.ipv4.rawValue {
             // The commonest frame, untagged Ethernet carrying IPv4, straight to its IPv4
             // header: what decodeLink → decodeEthernet → decodeEtherType would do, minus three calls.
-            if details { readMACs(bytes, into: &packet) }
+            if options.details { readMACs(bytes, into: &packet) }
             decodeIPv4(bytes, at: 14, into: &packet)
         } else {
             packet.destinationMAC = 0
             packet.sourceMAC = 0
             decodeLink(bytes, linkType: linkType, into: &packet)
         }
-        if decapsulate && mayCarryTunnel(packet) { decapsulateTunnels(bytes, into: &packet) }
+        if !options.tunnels.isEmpty && mayCarryTunnel(packet) { decapsulateTunnels(bytes, into: &packet) }
+    }
+
+    /// NFStream ignores frames of fewer than 28 captured bytes ("min IP + min UDP", counted
+    /// from the link header) and link types its `packet_datalink_checker` does not know.
+    static func nfstreamReads(_ bytes: UnsafeRawBufferPointer, _ linkType: LinkType) -> Bool {
+        guard bytes.count >= 28 else { return false }
+        switch linkType {
+        case .null, .ethernet, .ppp, .pppHDLC, .ciscoHDLC, .linuxSLL, .ipv4, .ipv6, .raw, .rawOpenBSD, .rawBSD: return true
+        default: return false
+        }
     }
 
     /// Decodes an IP datagram that ``FragmentReassembler`` put together, in place of the
@@ -40,11 +62,18 @@ public enum PacketDecoder {
     /// (`ipOffset`) refer to `datagram`, not to the captured frame.
     public static func decodeReassembled(_ datagram: UnsafeRawBufferPointer, decapsulate: Bool = true,
                                          into packet: inout DecodedPacket) {
+        decodeReassembled(datagram, options: DecodeOptions(tunnels: decapsulate ? .all : []), into: &packet)
+    }
+
+    /// ``decodeReassembled(_:decapsulate:into:)`` with the tunnels and header rules of `options`.
+    public static func decodeReassembled(_ datagram: UnsafeRawBufferPointer, options: DecodeOptions,
+                                         into packet: inout DecodedPacket) {
         let vlanID = packet.vlanID
         packet.resetLayer()
+        packet.options = options
         decodeIPByVersion(datagram, at: 0, into: &packet)
         packet.vlanID = vlanID
-        if decapsulate { decapsulateTunnels(datagram, into: &packet) }
+        if !options.tunnels.isEmpty { decapsulateTunnels(datagram, into: &packet) }
     }
 
     @inline(__always)

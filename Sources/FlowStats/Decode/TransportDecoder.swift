@@ -7,6 +7,11 @@ extension PacketDecoder {
                                 into p: inout DecodedPacket) {
         let available = end - start
         p.transportOffset = start - p.ipOffset
+        if transportLength < 20, p.options.rules == .nfstream, !nfstreamHasPorts(p.ipProtocol, transportLength: transportLength) {
+            // NFStream reads no transport header the IP length cannot hold: ports 0.
+            p.payloadLength = transportLength
+            return
+        }
         switch IPProtocol(rawValue: p.ipProtocol) {
         case .tcp:
             guard available >= 4 else { return truncated(&p, .tcp, at: start, need: 20, have: available) }
@@ -27,7 +32,7 @@ extension PacketDecoder {
             p.tcpFlags = b.u8(start + 13)
             p.window = b.be16(start + 14)
             p.payloadLength = max(0, transportLength - max(dataOffset, 20))
-            if p.readsDetails && p.tcpFlags & TCPFlag.syn != 0 && dataOffset > 20 {
+            if p.options.details && p.tcpFlags & TCPFlag.syn != 0 && dataOffset > 20 {
                 readSYNOptions(b, from: start + 20, to: start + min(dataOffset, available), into: &p)
             }
             if dataOffset > available {
@@ -52,6 +57,11 @@ extension PacketDecoder {
                 ? ICMPPorts.counterpartV4(type: p.icmpType, code: p.icmpCode)
                 : ICMPPorts.counterpartV6(type: p.icmpType, code: p.icmpCode))
             p.payloadLength = max(0, transportLength - 8)
+            if p.options.rules == .nfstream {
+                // NFStream: no ICMP "ports", all ICMP between two hosts is one flow.
+                p.sourcePort = 0
+                p.destinationPort = 0
+            }
             if available < 8 { truncated(&p, layer, at: start, need: 8, have: available) }
         default:
             // Other protocols (SCTP, GRE, ESP, …) are flows with ports 0, as in Zeek.
@@ -75,6 +85,19 @@ extension PacketDecoder {
             if kind == 2 && length == 4 { p.tcpMSS = b.be16(i + 2) }
             if kind == 3 && length == 3 { p.tcpWindowScale = b.u8(i + 2); p.hasWindowScale = true }
             i += length
+        }
+    }
+}
+
+extension PacketDecoder {
+    /// NFStream's `packet_get_ip_info` reads TCP and UDP headers only when the IP length
+    /// (not the captured bytes) holds them whole.
+    @inline(__always)
+    static func nfstreamHasPorts(_ ipProtocol: UInt8, transportLength: Int) -> Bool {
+        switch IPProtocol(rawValue: ipProtocol) {
+        case .tcp: transportLength >= 20
+        case .udp: transportLength >= 8
+        default: true
         }
     }
 }

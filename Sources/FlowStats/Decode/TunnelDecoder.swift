@@ -1,7 +1,8 @@
-// Tunnel decapsulation: IP-in-IP, GRE (with PPTP and ERSPAN), VXLAN, Geneve, GTP-U, Teredo.
+// Tunnel decapsulation: IP-in-IP, GRE (with PPTP and ERSPAN), VXLAN, Geneve, GTP-U, Teredo, TZSP,
+// CAPWAP data.
 
 /// How an encapsulating layer carried the packet inside it.
-public enum TunnelKind: String, Sendable { case ipInIP = "ip-in-ip", gre, vxlan, geneve, gtpU = "gtp-u", teredo }
+public enum TunnelKind: String, Sendable { case ipInIP = "ip-in-ip", gre, vxlan, geneve, gtpU = "gtp-u", teredo, tzsp, capwap }
 
 /// One encapsulating (outer) IP layer of a tunnelled packet: enough to account its own flow.
 ///
@@ -27,6 +28,18 @@ public enum TunnelKind: String, Sendable { case ipInIP = "ip-in-ip", gre, vxlan,
 /// - **Teredo**: UDP port 3544 on either side, an optional authentication header (0x0001) then
 ///   an optional origin indication (0x0000), then an IPv6 header whose payload length must fill
 ///   the rest exactly (a bubble, next header 59 and payload length 0, may be followed by data).
+/// - **TZSP** (Zeek has no analyzer; after Wireshark's and NFStream's): UDP port 37008 on
+///   either side, version 1, type 0 (received tag list) or 1 (packet for transmit),
+///   encapsulated protocol 1 (Ethernet), tagged fields up to the END tag (1; PADDING, 0, is
+///   one byte; any other tag is type, length, value), then an Ethernet frame.
+/// - **CAPWAP data** (RFC 5415, 5416; no Zeek analyzer): UDP port 5247 on either side,
+///   preamble version 0 and type 0 (1 is DTLS: encrypted), HLEN (4-byte words) at least 2,
+///   neither the F (fragment) nor the K (keep-alive) bit. With T = 0 the payload is an 802.3
+///   Ethernet frame; with T = 1 and WBID 1 an 802.11 frame, decoded when it is an unprotected
+///   data frame with a body (24-byte header, +6 with both DS bits, +2 QoS control, +4 HT
+///   control with the Order bit in a QoS frame) followed by LLC/SNAP (AA AA 03 00 00 00)
+///   with EtherType IPv4 or IPv6. Other 802.11 frames (management, control, null data,
+///   protected) are not tunnels.
 ///
 /// Zeek dispatches VXLAN, Geneve, GTP-U and Teredo on the connection's responder port; the
 /// decoder has no connection state, so it uses the destination port (VXLAN, Geneve) or either
@@ -86,6 +99,8 @@ public enum TunnelPort {
     public static let geneve: UInt16 = 6081
     public static let gtpU: UInt16 = 2152
     public static let teredo: UInt16 = 3544
+    public static let tzsp: UInt16 = 37008
+    public static let capwapData: UInt16 = 5247
 }
 
 extension PacketDecoder {
@@ -96,6 +111,8 @@ extension PacketDecoder {
     /// What follows a tunnel header.
     enum TunnelPayload {
         case ipv4, ipv6, ipByVersion, ethernet, mpls, ppp
+        /// What NFStream reads as IP where it finds no header it knows (``HeaderRules/nfstream``).
+        case nfstreamGuess
     }
 
     /// How the inner IP packet's length must relate to what the outer headers declare.
@@ -139,10 +156,19 @@ extension PacketDecoder {
             case .ethernet: decodeEthernet(inner, at: tunnel.offset, into: &p)
             case .mpls: decodeMPLS(inner, at: tunnel.offset, into: &p)
             case .ppp: decodePPP(inner, at: tunnel.offset, into: &p)
+            case .nfstreamGuess: decodeAsNFStreamGuesses(inner, at: tunnel.offset, into: &p)
             }
             // VLAN tags inside a tunnelled Ethernet frame belong to the overlay; the packet keeps
             // the capture frame's VLAN id.
             p.vlanID = frameVLAN
+            if tunnel.payload == .nfstreamGuess {
+                // NFStream never counts such a packet in the outer flow, nor checks the length.
+                if p.kind != .ip {
+                    p.tunnels.removeLast()
+                    p.kind = .notIP
+                }
+                return
+            }
             guard p.kind == .ip, innerLengthFits(b, p, tunnel, declaredEnd: declaredEnd) else {
                 p.tunnels.removeLast()
                 p.layer = saved
@@ -164,6 +190,8 @@ extension PacketDecoder {
             return p.destinationPort == TunnelPort.vxlan || p.destinationPort == TunnelPort.geneve
                 || p.sourcePort == TunnelPort.gtpU || p.destinationPort == TunnelPort.gtpU
                 || p.sourcePort == TunnelPort.teredo || p.destinationPort == TunnelPort.teredo
+                || p.sourcePort == TunnelPort.tzsp || p.destinationPort == TunnelPort.tzsp
+                || p.sourcePort == TunnelPort.capwapData || p.destinationPort == TunnelPort.capwapData
         default:
             return false
         }
@@ -203,16 +231,21 @@ extension PacketDecoder {
     static func findEncapsulation(_ b: UnsafeRawBufferPointer, _ p: inout DecodedPacket, declaredEnd: Int,
                                   capturedEnd: Int) -> Encapsulation? {
         let start = p.ipOffset + p.transportOffset
+        let kinds = p.options.tunnels
+        let nfstream = p.options.rules == .nfstream
+        // NFStream decodes nothing inside GTP-U.
+        if nfstream, let last = p.tunnels.last, last.kind == .gtpU { return nil }
         switch IPProtocol(rawValue: p.ipProtocol) {
-        case .ipip:
+        case .ipip where kinds.contains(.ipInIP):
             return Encapsulation(kind: .ipInIP, payload: .ipv4, offset: start, rule: .exact)
-        case .ipv6:
+        case .ipv6 where kinds.contains(.ipInIP):
             return Encapsulation(kind: .ipInIP, payload: .ipv6, offset: start, rule: .exact)
-        case .gre:
+        case .gre where kinds.contains(.gre):
             return greEncapsulation(b, &p, at: start, declaredEnd: declaredEnd, capturedEnd: capturedEnd)
         case .udp:
-            // The UDP header was decoded in full before.
-            guard p.hasPorts, start + 8 <= capturedEnd else { return nil }
+            // The UDP header was decoded in full before. NFStream looks for UDP tunnels only
+            // under IPv4 (under IPv6 it reads the UDP header at the payload length's offset).
+            guard p.hasPorts, start + 8 <= capturedEnd, !nfstream || p.ipVersion == 4 else { return nil }
             return udpEncapsulation(b, &p, at: start + 8, declaredEnd: declaredEnd, capturedEnd: capturedEnd)
         default:
             return nil
@@ -272,16 +305,19 @@ extension PacketDecoder {
         }
     }
 
-    /// VXLAN, Geneve, GTP-U and Teredo, recognised by port; `u` is the UDP payload's offset.
+    /// VXLAN, Geneve, GTP-U, Teredo, TZSP and CAPWAP data, recognised by port; `u` is the UDP
+    /// payload's offset.
     private static func udpEncapsulation(_ b: UnsafeRawBufferPointer, _ p: inout DecodedPacket, at u: Int,
                                          declaredEnd: Int, capturedEnd: Int) -> Encapsulation? {
-        if p.destinationPort == TunnelPort.vxlan {
+        let kinds = p.options.tunnels
+        func on(_ port: UInt16) -> Bool { p.sourcePort == port || p.destinationPort == port }
+        if kinds.contains(.vxlan) && p.destinationPort == TunnelPort.vxlan {
             // RFC 7348: flags (I = 0x08 must be set), reserved, VNI, reserved.
             guard headerFits(&p, .vxlan, at: u, need: 8, declaredEnd: declaredEnd, capturedEnd: capturedEnd),
                   b.u8(u) & 0x08 != 0 else { return nil }
             return Encapsulation(kind: .vxlan, payload: .ethernet, offset: u + 8, rule: .within)
         }
-        if p.destinationPort == TunnelPort.geneve {
+        if kinds.contains(.geneve) && p.destinationPort == TunnelPort.geneve {
             // RFC 8926: version (2 bits, 0), options length (6 bits, 4-byte words), flags,
             // protocol type, VNI, reserved, then the options.
             guard headerFits(&p, .geneve, at: u, need: 8, declaredEnd: declaredEnd, capturedEnd: capturedEnd),
@@ -299,11 +335,17 @@ extension PacketDecoder {
             }
             return Encapsulation(kind: .geneve, payload: payload, offset: u + length, rule: .within)
         }
-        if p.sourcePort == TunnelPort.gtpU || p.destinationPort == TunnelPort.gtpU {
+        if kinds.contains(.gtpU) && on(TunnelPort.gtpU) {
             return gtpUEncapsulation(b, &p, at: u, declaredEnd: declaredEnd, capturedEnd: capturedEnd)
         }
-        if p.sourcePort == TunnelPort.teredo || p.destinationPort == TunnelPort.teredo {
+        if kinds.contains(.teredo) && on(TunnelPort.teredo) {
             return teredoEncapsulation(b, &p, at: u, declaredEnd: declaredEnd, capturedEnd: capturedEnd)
+        }
+        if kinds.contains(.tzsp) && on(TunnelPort.tzsp) {
+            return tzspEncapsulation(b, &p, at: u, declaredEnd: declaredEnd, capturedEnd: capturedEnd)
+        }
+        if kinds.contains(.capwap) && on(TunnelPort.capwapData) {
+            return capwapEncapsulation(b, &p, at: u, declaredEnd: declaredEnd, capturedEnd: capturedEnd)
         }
         return nil
     }
@@ -318,8 +360,10 @@ extension PacketDecoder {
         if let last = p.tunnels.last, last.kind == .gtpU { return nil }
         guard fits(8) else { return nil }
         // Flags: version (3 bits) 1, PT (0x10) set for GTP (not GTP'), E 0x04, S 0x02, PN 0x01.
+        // NFStream checks neither PT nor the inner length.
+        let nfstream = p.options.rules == .nfstream
         let flags = b.u8(u)
-        guard flags >> 5 == 1, flags & 0x10 != 0, b.u8(u + 1) == 0xFF else { return nil }
+        guard flags >> 5 == 1, nfstream || flags & 0x10 != 0, b.u8(u + 1) == 0xFF else { return nil }
         var length = 8
         if flags & 0x07 != 0 {
             // Sequence number (2), N-PDU number (1), next extension header type (1).
@@ -340,7 +384,7 @@ extension PacketDecoder {
                 }
             }
         }
-        return Encapsulation(kind: .gtpU, payload: .ipByVersion, offset: u + length, rule: .exact)
+        return Encapsulation(kind: .gtpU, payload: .ipByVersion, offset: u + length, rule: nfstream ? .within : .exact)
     }
 
     /// Teredo (RFC 4380), after Zeek's Teredo analyzer.
@@ -368,5 +412,129 @@ extension PacketDecoder {
         // The payload must look like an IPv6 header; its length is checked once decoded.
         guard fits(1), b.u8(o) >> 4 == 6 else { return nil }
         return Encapsulation(kind: .teredo, payload: .ipv6, offset: o, rule: .teredo)
+    }
+
+    /// TZSP (TaZmen Sniffer Protocol) carrying an Ethernet frame; `u` is the UDP payload's offset.
+    private static func tzspEncapsulation(_ b: UnsafeRawBufferPointer, _ p: inout DecodedPacket, at u: Int,
+                                          declaredEnd: Int, capturedEnd: Int) -> Encapsulation? {
+        func fits(_ need: Int) -> Bool {
+            headerFits(&p, .tzsp, at: u, need: need, declaredEnd: declaredEnd, capturedEnd: capturedEnd)
+        }
+        guard fits(5) else { return nil }
+        // Version, type, encapsulated protocol (1 = Ethernet).
+        let type = b.u8(u + 1)
+        let nfstream = p.options.rules == .nfstream
+        guard b.u8(u) == 1, type == 0 || (type == 1 && !nfstream), b.be16(u + 2) == 1 else { return nil }
+        var length = 4
+        if nfstream {
+            // NFStream's `packet_process` takes the frame after the first tag: one byte for
+            // PADDING or END, else as many bytes as the tag's length field says.
+            let tag = b.u8(u + 4)
+            if tag <= 1 {
+                length += 1
+            } else {
+                guard fits(6) else { return nil }
+                length += Int(b.u8(u + 5))
+            }
+        } else {
+            // Tags up to END; each step takes at least one byte, and `fits` bounds the walk.
+            while true {
+                guard fits(length + 1) else { return nil }
+                let tag = b.u8(u + length)
+                if tag == 1 { length += 1; break }
+                if tag == 0 { length += 1; continue }
+                guard fits(length + 2) else { return nil }
+                length += 2 + Int(b.u8(u + length + 1))
+            }
+        }
+        return Encapsulation(kind: .tzsp, payload: .ethernet, offset: u + length, rule: .within)
+    }
+
+    /// CAPWAP data channel (RFC 5415 section 4.3, 802.11 binding RFC 5416); `u` is the UDP
+    /// payload's offset.
+    private static func capwapEncapsulation(_ b: UnsafeRawBufferPointer, _ p: inout DecodedPacket, at u: Int,
+                                            declaredEnd: Int, capturedEnd: Int) -> Encapsulation? {
+        func fits(_ need: Int) -> Bool {
+            headerFits(&p, .capwap, at: u, need: need, declaredEnd: declaredEnd, capturedEnd: capturedEnd)
+        }
+        guard fits(8) else { return nil }
+        let preamble = b.u8(u)
+        // HLEN: the top 5 bits of the second byte, in 4-byte words, optional fields included.
+        let headerLength = Int(b.u8(u + 1) >> 3) * 4
+        if p.options.rules == .nfstream {
+            // NFStream checks only the preamble's type nibble, then takes anything more than 32
+            // bytes after the header as an 802.11 data frame (24-byte header, LLC/SNAP) and
+            // never counts it in the outer flow: what is not such a frame is read as NFStream
+            // reads it (an IP header 32 bytes on when its version nibble says so, else ignored).
+            guard preamble & 0x0F == 0, u + headerLength + 32 < b.count else { return nil }
+            if let inner = capwapPayload(b, &p, at: u, headerLength: headerLength, declaredEnd: declaredEnd,
+                                         capturedEnd: capturedEnd) { return inner }
+            // Its protocol is still the outer UDP, so the tunnel test runs again on the guessed
+            // IPv4 header and ignores the packet when no UDP header fits after it.
+            let guess = u + headerLength + 32
+            if b.u8(guess) >> 4 == 4 && b.count < guess + Int(b.u8(guess) & 0x0F) * 4 + 8 {
+                p.kind = .notIP
+                return nil
+            }
+            return Encapsulation(kind: .capwap, payload: .nfstreamGuess, offset: guess, rule: .within)
+        }
+        guard preamble == 0 else { return nil }
+        return capwapPayload(b, &p, at: u, headerLength: headerLength, declaredEnd: declaredEnd, capturedEnd: capturedEnd)
+    }
+
+    /// The length of an 802.11 data frame's MAC header from its Frame Control bytes, or nil
+    /// when the frame is not an unprotected data frame with a body.
+    private static func dataFrameHeaderLength(_ control: UInt8, _ control2: UInt8) -> Int? {
+        let subtype = control >> 4
+        // Type 2 (data); subtypes with bit 0x4 carry no body; 0x40 in the second byte: protected.
+        guard control & 0x0C == 0x08, control & 0x03 == 0, subtype & 0x04 == 0, control2 & 0x40 == 0 else { return nil }
+        var length = 24
+        if control2 & 0x03 == 0x03 { length += 6 }  // To DS and From DS: a fourth address
+        if subtype & 0x08 != 0 {
+            length += 2  // QoS control
+            if control2 & 0x80 != 0 { length += 4 }  // HT control (Order bit in a QoS frame)
+        }
+        return length
+    }
+
+    /// The Ethernet or 802.11 data frame after a CAPWAP header of `headerLength` bytes at `u`.
+    private static func capwapPayload(_ b: UnsafeRawBufferPointer, _ p: inout DecodedPacket, at u: Int,
+                                      headerLength: Int, declaredEnd: Int, capturedEnd: Int) -> Encapsulation? {
+        func fits(_ need: Int) -> Bool {
+            headerFits(&p, .capwap, at: u, need: need, declaredEnd: declaredEnd, capturedEnd: capturedEnd)
+        }
+        let bits = b.u8(u + 2)
+        let flags = b.u8(u + 3)
+        // F (fragment, 0x80) and K (keep-alive, 0x08): no whole frame follows.
+        guard headerLength >= 8, fits(headerLength), flags & 0x88 == 0 else { return nil }
+        let o = u + headerLength
+        // T (native frame, the last bit of the third byte) clear: IEEE 802.3.
+        guard bits & 0x01 != 0 else {
+            return Encapsulation(kind: .capwap, payload: .ethernet, offset: o, rule: .within)
+        }
+        // WBID (5 bits before T): 1 = IEEE 802.11.
+        guard (bits >> 1) & 0x1F == 1, fits(headerLength + 24) else { return nil }
+        // Cisco access points send the Frame Control field byte-swapped (Wireshark's CAPWAP
+        // "swap frame control"): the order whose header is followed by LLC/SNAP is taken.
+        var llc = -1
+        for order in 0..<2 {
+            let swapped = order == 1
+            let control = b.u8(swapped ? o + 1 : o)
+            let control2 = b.u8(swapped ? o : o + 1)
+            guard let wifiLength = dataFrameHeaderLength(control, control2), fits(headerLength + wifiLength + 8) else {
+                continue
+            }
+            let at = o + wifiLength
+            if b.be16(at) == 0xAAAA, b.u8(at + 2) == 0x03, b.be16(at + 3) == 0, b.u8(at + 5) == 0 {
+                llc = at
+                break
+            }
+        }
+        guard llc >= 0 else { return nil }
+        switch EtherType(rawValue: b.be16(llc + 6)) {
+        case .ipv4: return Encapsulation(kind: .capwap, payload: .ipv4, offset: llc + 8, rule: .within)
+        case .ipv6: return Encapsulation(kind: .capwap, payload: .ipv6, offset: llc + 8, rule: .within)
+        default: return nil
+        }
     }
 }

@@ -291,7 +291,7 @@ extension Schema {
     }
 
     static let cicPoolByName: [String: Column] = Dictionary(
-        (cicPool + cicPendingPool).map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        (cicPool + ActiveIdle.cicColumns + BulkSubflow.cicColumns + [cicLabelColumn]).map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
 
     /// The CIC columns flowcsv computes, under CICFlowMeter master's names, with CIC's units
     /// (µs, L4 payload lengths, L4 header lengths, sample std) and none of its bugs

@@ -29,9 +29,11 @@ public struct FileContext: Sendable {
 /// would be copied for every field.
 struct FlowRow {
     let record: UnsafePointer<FlowRecord>
-    let sizeTimingState: UnsafePointer<SizeTiming>?
-    let tcpAnalyticsState: UnsafePointer<TCPAnalytics>?
+    var sizeTimingState: UnsafePointer<SizeTiming>? = nil
+    var tcpAnalyticsState: UnsafePointer<TCPAnalytics>? = nil
     var packetFieldsState: UnsafePointer<PacketFields>? = nil
+    var activeIdleState: UnsafePointer<ActiveIdle>? = nil
+    var bulkSubflowState: UnsafePointer<BulkSubflow>? = nil
 
     var flow: FlowRecord {
         @inline(__always) unsafeAddress { record }
@@ -47,6 +49,14 @@ struct FlowRow {
     /// Present whenever a column of the schema requires ``FeatureSet/packetFields``.
     var packetFields: PacketFields {
         @inline(__always) unsafeAddress { packetFieldsState! }
+    }
+    /// Present whenever a column of the schema requires ``FeatureSet/activeIdle``.
+    var activeIdle: ActiveIdle {
+        @inline(__always) unsafeAddress { activeIdleState! }
+    }
+    /// Present whenever a column of the schema requires ``FeatureSet/bulkSubflow``.
+    var bulkSubflow: BulkSubflow {
+        @inline(__always) unsafeAddress { bulkSubflowState! }
     }
 }
 

@@ -11,7 +11,8 @@ extension Schema {
         + PacketFields.flagColumns
         + PacketFields.optionColumns
         + rateColumns
-        // MERGE: the activity group's columns (active/idle, bulk, subflow) and SPLT go here.
+        + ActiveIdle.fullColumns
+        + BulkSubflow.fullColumns
         + TCPAnalytics.columns.filter { !$0.name.hasPrefix("Syn") } + handshakeColumns
         + extendedTailColumns
 

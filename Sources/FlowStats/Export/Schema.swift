@@ -74,9 +74,14 @@ public struct OutputLayout: Sendable {
     let writer: RowWriter
 
     init(schema: Schema, options: ColumnOptions) {
-        self.schema = schema
         var columns = schema.columns(options)
         if options.dropIdentifiers { columns.removeAll { $0.isIdentifier } }
+        self.init(schema: schema, columns: columns)
+    }
+
+    /// A layout of exactly `columns` (tests: columns no schema writes yet); `schema` is only a tag.
+    init(schema: Schema, columns: [Column]) {
+        self.schema = schema
         self.columns = columns
         requirements = Schema.requirements(of: columns)
         writer = RowWriter(columns)
@@ -91,34 +96,12 @@ public struct OutputLayout: Sendable {
     /// Writes each flow as a row, in order. `flows` must hold the states of every group the
     /// layout requires (a flow table made with ``requirements`` does).
     public func writeRows(_ flows: FinishedFlows, file: borrowing FileContext, to out: CSVBuffer) {
-        let needs = requirements
-        precondition(!needs.contains(.sizeTiming) || flows.sizeTiming.count == flows.count,
-                     "the flows lack the size/timing statistics the schema writes")
-        precondition(!needs.contains(.tcpAnalytics) || flows.tcpAnalytics.count == flows.count,
-                     "the flows lack the TCP analytics the schema writes")
-        precondition(!needs.contains(.packetFields) || flows.packetFields.count == flows.count,
-                     "the flows lack the packet fields the schema writes")
+        precondition(flows.holds(requirements), "the flows lack a feature group the schema writes")
         let writer = writer
-        // By address: `for flow in flows` or `flows[i]` would copy each record.
-        flows.records.withUnsafeBufferPointer { records in
-            flows.sizeTiming.withUnsafeBufferPointer { sizeTiming in
-                flows.tcpAnalytics.withUnsafeBufferPointer { tcp in
-                  flows.packetFields.withUnsafeBufferPointer { fields in
-                    let hasSizeTiming = sizeTiming.count == records.count
-                    let hasTCP = tcp.count == records.count
-                    let hasFields = fields.count == records.count
-                    for i in records.indices {
-                        // i < records.count, and each group's array is as long when present: in bounds.
-                        let row = FlowRow(record: records.baseAddress! + i,
-                                          sizeTimingState: hasSizeTiming ? sizeTiming.baseAddress! + i : nil,
-                                          tcpAnalyticsState: hasTCP ? tcp.baseAddress! + i : nil,
-                                          packetFieldsState: hasFields ? fields.baseAddress! + i : nil)
-                        writer.write(row, file: file, to: out)
-                        out.endRow()
-                    }
-                  }
-                }
-            }
+        flows.forEachRow { row in
+            writer.write(row, file: file, to: out)
+            out.endRow()
         }
     }
 }
+

@@ -14,10 +14,13 @@ public struct FeatureSet: OptionSet, Sendable, Hashable {
     /// initial windows, SYN options, TTLs (``PacketFields``).
     public static let packetFields = FeatureSet(rawValue: 1 << 2)
 
-    // Bit 3 is reserved for a second "packet fields" group; bits 4–7 for issue 9's other groups.
+    /// Active and idle periods (``ActiveIdle``, `--activity-timeout`).
+    public static let activeIdle = FeatureSet(rawValue: 1 << 4)
+    /// Bulk transfers per direction and subflows (``BulkSubflow``).
+    public static let bulkSubflow = FeatureSet(rawValue: 1 << 5)
 
     /// Every group there is.
-    public static let all: FeatureSet = [.sizeTiming, .tcpAnalytics, .packetFields]
+    public static let all: FeatureSet = [.sizeTiming, .tcpAnalytics, .packetFields, .activeIdle, .bulkSubflow]
 }
 
 /// Settings that feature groups read (the same for every flow of a run). Passed to each
@@ -101,12 +104,16 @@ struct FlowFeatures {
     var sizeTiming: FeatureTable<SizeTiming>?
     var tcpAnalytics: FeatureTable<TCPAnalytics>?
     var packetFields: FeatureTable<PacketFields>?
+    var activeIdle: FeatureTable<ActiveIdle>?
+    var bulkSubflow: FeatureTable<BulkSubflow>?
 
     init(_ required: FeatureSet, options: FeatureOptions) {
         enabled = required.intersection(.all)
         if enabled.contains(.sizeTiming) { sizeTiming = FeatureTable(options: options) }
         if enabled.contains(.tcpAnalytics) { tcpAnalytics = FeatureTable(options: options) }
         if enabled.contains(.packetFields) { packetFields = FeatureTable(options: options) }
+        if enabled.contains(.activeIdle) { activeIdle = FeatureTable(options: options) }
+        if enabled.contains(.bulkSubflow) { bulkSubflow = FeatureTable(options: options) }
     }
 
     var isEmpty: Bool { enabled.isEmpty }
@@ -115,6 +122,8 @@ struct FlowFeatures {
         sizeTiming?.start(slot: slot)
         tcpAnalytics?.start(slot: slot)
         packetFields?.start(slot: slot)
+        activeIdle?.start(slot: slot)
+        bulkSubflow?.start(slot: slot)
     }
 
     @inline(__always)
@@ -122,18 +131,24 @@ struct FlowFeatures {
         sizeTiming?.update(slot: slot, packet)
         tcpAnalytics?.update(slot: slot, packet)
         packetFields?.update(slot: slot, packet)
+        activeIdle?.update(slot: slot, packet)
+        bulkSubflow?.update(slot: slot, packet)
     }
 
     mutating func split(slot: Int) {
         sizeTiming?.split(slot: slot)
         tcpAnalytics?.split(slot: slot)
         packetFields?.split(slot: slot)
+        activeIdle?.split(slot: slot)
+        bulkSubflow?.split(slot: slot)
     }
 
     mutating func swapDirections(slot: Int) {
         sizeTiming?.swapDirections(slot: slot)
         tcpAnalytics?.swapDirections(slot: slot)
         packetFields?.swapDirections(slot: slot)
+        activeIdle?.swapDirections(slot: slot)
+        bulkSubflow?.swapDirections(slot: slot)
     }
 
     /// Hands the states of `slot` out with its row (call it where the record is appended to
@@ -142,17 +157,22 @@ struct FlowFeatures {
         sizeTiming?.hand(slot: slot, to: &ended.sizeTiming)
         tcpAnalytics?.hand(slot: slot, to: &ended.tcpAnalytics)
         packetFields?.hand(slot: slot, to: &ended.packetFields)
+        activeIdle?.hand(slot: slot, to: &ended.activeIdle)
+        bulkSubflow?.hand(slot: slot, to: &ended.bulkSubflow)
     }
 
     mutating func removeAll() {
         sizeTiming?.removeAll()
         tcpAnalytics?.removeAll()
         packetFields?.removeAll()
+        activeIdle?.removeAll()
+        bulkSubflow?.removeAll()
     }
 
     /// Live group tables allocated (for tests: a basic table has none).
     var allocatedTables: Int {
         (sizeTiming == nil ? 0 : 1) + (tcpAnalytics == nil ? 0 : 1) + (packetFields == nil ? 0 : 1)
+            + (activeIdle == nil ? 0 : 1) + (bulkSubflow == nil ? 0 : 1)
     }
 }
 
@@ -166,6 +186,10 @@ public struct FinishedFlows: Sendable {
     public internal(set) var tcpAnalytics: [TCPAnalytics] = []
     /// ``PacketFields`` of each row, when that group was enabled (else empty).
     public internal(set) var packetFields: [PacketFields] = []
+    /// ``ActiveIdle`` of each row, when that group was enabled (else empty).
+    public internal(set) var activeIdle: [ActiveIdle] = []
+    /// ``BulkSubflow`` of each row, when that group was enabled (else empty).
+    public internal(set) var bulkSubflow: [BulkSubflow] = []
 
     public init() {}
 
@@ -177,6 +201,8 @@ public struct FinishedFlows: Sendable {
         sizeTiming.append(contentsOf: other.sizeTiming)
         tcpAnalytics.append(contentsOf: other.tcpAnalytics)
         packetFields.append(contentsOf: other.packetFields)
+        activeIdle.append(contentsOf: other.activeIdle)
+        bulkSubflow.append(contentsOf: other.bulkSubflow)
     }
 
     mutating func removeAll(keepingCapacity: Bool) {
@@ -184,5 +210,46 @@ public struct FinishedFlows: Sendable {
         sizeTiming.removeAll(keepingCapacity: keepingCapacity)
         tcpAnalytics.removeAll(keepingCapacity: keepingCapacity)
         packetFields.removeAll(keepingCapacity: keepingCapacity)
+        activeIdle.removeAll(keepingCapacity: keepingCapacity)
+        bulkSubflow.removeAll(keepingCapacity: keepingCapacity)
+    }
+}
+
+extension FinishedFlows {
+    /// Whether every group in `groups` has a state for every row.
+    func holds(_ groups: FeatureSet) -> Bool {
+        func has(_ group: FeatureSet, _ states: Int) -> Bool { !groups.contains(group) || states == count }
+        return has(.sizeTiming, sizeTiming.count) && has(.tcpAnalytics, tcpAnalytics.count)
+            && has(.packetFields, packetFields.count) && has(.activeIdle, activeIdle.count)
+            && has(.bulkSubflow, bulkSubflow.count)
+    }
+
+    /// Calls `body` with each row in order, every state by address (`for flow in records` or
+    /// `records[i]` would copy each record). A group's pointer is nil when it was not enabled.
+    func forEachRow(_ body: (FlowRow) -> Void) {
+        let n = count
+        records.withUnsafeBufferPointer { records in
+        sizeTiming.withRowBase(n) { sizeTiming in
+        tcpAnalytics.withRowBase(n) { tcp in
+        packetFields.withRowBase(n) { fields in
+        activeIdle.withRowBase(n) { activeIdle in
+        bulkSubflow.withRowBase(n) { bulk in
+            for i in records.indices {
+                // i < count, and each present group's array has `count` states: in bounds.
+                body(FlowRow(record: records.baseAddress! + i,
+                             sizeTimingState: sizeTiming.map { $0 + i },
+                             tcpAnalyticsState: tcp.map { $0 + i },
+                             packetFieldsState: fields.map { $0 + i },
+                             activeIdleState: activeIdle.map { $0 + i },
+                             bulkSubflowState: bulk.map { $0 + i }))
+            }
+        }}}}}}
+    }
+}
+
+extension Array {
+    /// The first state's address when the array has one state per row (`rows`), else nil.
+    fileprivate func withRowBase<R>(_ rows: Int, _ body: (UnsafePointer<Element>?) -> R) -> R {
+        withUnsafeBufferPointer { body($0.count == rows && rows > 0 ? $0.baseAddress : nil) }
     }
 }

@@ -70,8 +70,10 @@ public enum Preset: String, Sendable, CaseIterable {
     /// VLAN not in the key, Zeek's originator rule, close/reset delay 5 s, a SYN with a new ISN
     /// starts a new connection, fragments reassembled (a datagram is one packet).
     case zeek
-    /// NFStream's: idle 120 s, active 1800 s, no TCP lifecycle ending, VLAN in the key, tunnels
-    /// decoded (inner flows only), non-first IP fragments ignored.
+    /// NFStream's: idle 120 s, active 1800 s, no TCP lifecycle ending, VLAN in the key (the
+    /// innermost 802.1Q id), ICMP keyed without type/code, only NFStream's tunnels decoded
+    /// (IP-in-IP, GTP-U, TZSP, CAPWAP data; inner flows only), non-first IP fragments ignored,
+    /// and NFStream's reading of headers (``HeaderRules/nfstream``).
     case nfstream
 }
 
@@ -94,6 +96,10 @@ public struct FlowConfiguration: Sendable, Equatable {
     public var semantics = Semantics.flowcsv
     /// Which flows of tunnelled packets are counted.
     public var tunnels = TunnelMode.both
+    /// Which tunnels are taken off (with `tunnels` inner or both). Default: every kind.
+    public var decodedTunnels = TunnelKinds.all
+    /// Whose reading of the headers forms the flows (VLAN id, ICMP keys, offload lengths…).
+    public var headerRules = HeaderRules.flowcsv
     /// What happens to IP fragments.
     public var fragments = FragmentMode.count
     /// Keep the per-direction size/timing statistics, TCP sequence analytics and handshake times
@@ -127,6 +133,8 @@ public struct FlowConfiguration: Sendable, Equatable {
             endOnTCPClose = false
             vlanInKey = true
             tunnels = .inner
+            decodedTunnels = .nfstream
+            headerRules = .nfstream
             fragments = .firstOnly
         }
     }
