@@ -54,8 +54,9 @@ struct CICReferenceTests {
     /// Captures with TCP handshakes and teardowns, bulk transfers, gaps over 1 s and 5 s,
     /// UDP, IPv6, nanosecond times, and several link layers (see ../shared/corpus/MANIFEST.md).
     /// Left out, because the reference does not model them: tunnels (flowcsv's rows are the
-    /// inner flows), IP fragments (flowcsv reassembles), ICMP (flowcsv's CIC rows carry
-    /// type/code as ports, the reference's ports are 0), pcapng Simple Packet Blocks.
+    /// inner flows), IP fragments (flowcsv reassembles), pcapng Simple Packet Blocks, and ICMP
+    /// between an address and itself (flowcsv tells request from reply by type; the reference,
+    /// by address only, cannot).
     static let captures = [
         "zeek__ftp__ipv6.pcap",              // IPv6, many TCP connections with handshakes
         "zeek__wikipedia.pcap",              // DNS over UDP and HTTP, many flows
@@ -71,6 +72,7 @@ struct CICReferenceTests {
         "ndpi__reddit.pcap",                 // 60 TLS flows, IPv4 and IPv6
         "ndpi__dns.pcap",                    // pcapng; QinQ + PPPoE
         "zeek__mpls-in-vlan.pcap",           // MPLS inside VLAN
+        "zeek__pppoe.pcap",                  // PPPoE; ICMP rows (ports 0 in CIC's layout)
     ]
 
     @Test(arguments: captures)

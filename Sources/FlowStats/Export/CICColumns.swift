@@ -299,9 +299,9 @@ extension Schema {
     static let cicPool: [Column] = [
         Column("Flow ID", "Client IP-server IP-client port-server port-protocol number, as CICFlowMeter writes it (Src = client)", identifier: true) { f, _, o in o.cicFlowID(f.flow) },
         Column("Src IP", "Client address (the side that opened the connection)", identifier: true) { f, _, o in o.address(f.flow.client.address) },
-        Column("Src Port", "Client port (ICMP: the message type; 0 without ports)", identifier: true) { f, _, o in o.int(Int(f.flow.client.port)) },
+        Column("Src Port", "Client port; 0 for protocols other than TCP and UDP (as CICFlowMeter: ICMP has no ports here)", identifier: true) { f, _, o in o.int(Int(f.flow.cicPorts.client)) },
         Column("Dst IP", "Server address", identifier: true) { f, _, o in o.address(f.flow.server.address) },
-        Column("Dst Port", "Server port", identifier: true) { f, _, o in o.int(Int(f.flow.server.port)) },
+        Column("Dst Port", "Server port; 0 for protocols other than TCP and UDP", identifier: true) { f, _, o in o.int(Int(f.flow.cicPorts.server)) },
         Column("Protocol", "IP protocol number (6 TCP, 17 UDP, 1 ICMP, 58 ICMPv6, …)") { f, _, o in o.int(Int(f.flow.key.ipProtocol)) },
         Column("Timestamp", "First packet time as dd/MM/yyyy hh:mm:ss.ffffff AM/PM (CICFlowMeter's layout with microseconds), UTC, 12-hour clock", identifier: true) { f, _, o in o.cicTimestamp(f.flow.firstNs) },
         Column("Flow Duration", "Last − first packet time, µs (ns / 1000, fractional); 0 for one packet") { f, _, o in o.double(Double(f.flow.durationNs) / 1000) },

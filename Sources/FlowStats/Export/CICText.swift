@@ -1,18 +1,18 @@
 /// CICFlowMeter's text fields: its Flow ID and its Timestamp layout.
 extension CSVBuffer {
     /// `SrcIP-DstIP-SrcPort-DstPort-Protocol` with Src = the client, as CICFlowMeter writes its
-    /// Flow ID (protocol as a number).
+    /// Flow ID (protocol as a number; ports 0 unless TCP or UDP).
     func cicFlowID(_ flow: borrowing FlowRecord) {
-        let client = flow.client, server = flow.server
+        let client = flow.client, server = flow.server, ports = flow.cicPorts
         // Two addresses, two ports (5 digits), the protocol (3 digits), four dashes.
         writeField(maxBytes: 2 * IPAddress.maxTextLength + 17) { start in
             var p = client.address.writeText(to: start)
             p.pointee = UInt8(ascii: "-")
             p = server.address.writeText(to: p + 1)
             p.pointee = UInt8(ascii: "-")
-            p = ASCIIDigits.write(UInt64(client.port), at: p + 1)
+            p = ASCIIDigits.write(UInt64(ports.client), at: p + 1)
             p.pointee = UInt8(ascii: "-")
-            p = ASCIIDigits.write(UInt64(server.port), at: p + 1)
+            p = ASCIIDigits.write(UInt64(ports.server), at: p + 1)
             p.pointee = UInt8(ascii: "-")
             return ASCIIDigits.write(UInt64(flow.key.ipProtocol), at: p + 1)
         }
@@ -83,4 +83,14 @@ func civilDate(daysSinceEpoch days: Int64) -> (year: Int, month: Int, day: Int) 
     let month = mp < 10 ? mp + 3 : mp - 9
     let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
     return (Int(year), Int(month), Int(day))
+}
+
+extension FlowRecord {
+    /// The ports CICFlowMeter gives a flow: TCP's and UDP's, else 0 (flowcsv's ICMP type/code
+    /// "ports" are not ports to CIC).
+    var cicPorts: (client: UInt16, server: UInt16) {
+        let p = key.ipProtocol
+        guard p == IPProtocol.tcp.rawValue || p == IPProtocol.udp.rawValue else { return (0, 0) }
+        return (client.port, server.port)
+    }
 }
