@@ -22,7 +22,11 @@ struct FlowCSVCommand: ParsableCommand {
             FINs) stay in it, and a new SYN after the close starts a new flow. Every flow also ends \
             after --idle-timeout without packets or --active-timeout after its start, in capture time.
 
-            Labels: AppName and AppAction come from the file path through --label-template.
+            Labels: AppName and AppAction come from the file path through --label-template, or \
+            from --label-regex, a --labels table or --label constants; --label-rules labels each \
+            flow (docs/labels.md). Per column, a constant beats a table row, which beats the regex, \
+            which beats the template. Label columns other than AppName and AppAction follow the \
+            schema's columns.
 
             Exit status: 0 when every input was read; 1 when some could not be read (their rows \
             are absent, the rest are written); 64 for usage errors.
@@ -75,7 +79,24 @@ struct FlowCSVCommand: ParsableCommand {
     var verifyChecksums = false
 
     @Option(help: ArgumentHelp("How AppName and AppAction are read from each file's path: fields separated by '_' in the file name, '/' for folders. Placeholders {AppName}, {AppAction}; '*' is any one field. Examples: '{AppName}_{AppAction}' (default: facebook_chat_4a.pcap), '*_*_{AppName}_*_{AppAction}' (fields 3 and 5), '{AppName}/*' (folder per app).", valueName: "template"))
-    var labelTemplate: String = LabelTemplate.defaultTemplate
+    var labelTemplate: String?
+
+    // MARK: Label options (issue 9; docs/labels.md)
+
+    @Option(help: ArgumentHelp("Labels from a regular expression (ICU syntax) with named groups, searched in each file's path relative to its input folder (a file given directly: its name, e.g. 'vpn_skype_audio1.pcap'). Groups AppName and AppAction fill those columns; every other named group is a column of its own, after the schema's. Example: '^(?<Class>[^/]+)/(?<AppName>[^/.]+)'. Replaces the default template unless --label-template is given too.", valueName: "regex"))
+    var labelRegex: String?
+
+    @Option(name: .customLong("labels"), help: ArgumentHelp("A CSV table of labels: a header with a File column (a file name or fnmatch glob; matched against the path relative to the input folder when it contains '/') and label columns (AppName, AppAction, others become columns of their own). The first matching row wins. Replaces the default template unless --label-template is given too.", valueName: "file.csv"))
+    var labelTable: String?
+
+    @Option(name: .customLong("label"), help: ArgumentHelp("A label for every row of the run, NAME=VALUE (repeatable): AppName=/AppAction= set those columns, other names add a column. Beats every other label option.", valueName: "name=value"))
+    var labelConstants: [String] = []
+
+    @Option(help: ArgumentHelp("Label each flow by rules (client/server address or CIDR, ports, protocol, a time window with an explicit time zone; first match wins; 'default'; 'attempted': a TCP flow whose client sent no payload gets '<label> - Attempted'). Goes to the column Label (the CIC schemas' own Label column, else appended after the schema's columns), or the one a 'column' line names. A bad line is a usage error naming it. Format: docs/labels.md.", valueName: "file"))
+    var labelRules: String?
+
+    @Flag(help: "Print to standard error, for each file, which label option gave each label column, and at the end how many flows each --label-rules rule labelled.")
+    var explainLabels = false
 
     @Option(help: ArgumentHelp("CSV layout: basic (default), extended (basic + IP/payload bytes, size and timing statistics, TCP analytics), zeek (Zeek's conn.log fields), full (every ML feature flowcsv has, its own names, seconds, population std), cic (CICFlowMeter master's 84 columns: µs, L4 payload lengths, sample std, its bugs fixed), cic2017 or cic2018 (the cic values under the CIC-IDS2017 / CSE-CIC-IDS2018 header names), nfstream (NFStream 6.6's columns; with --preset nfstream its values; --splt n adds its splt lists). See docs/columns.md, docs/features.md or --list-columns.", valueName: "name"))
     var schema: SchemaOption = .basic
@@ -129,7 +150,25 @@ struct FlowCSVCommand: ParsableCommand {
             }
         }
         do {
-            _ = try LabelTemplate(labelTemplate)
+            _ = try LabelTemplate(labelTemplate ?? LabelTemplate.defaultTemplate)
+        } catch {
+            throw ValidationError(error.message)
+        }
+        _ = try makeLabelOptions()
+    }
+
+    /// The label options of the command line (files read and checked).
+    func makeLabelOptions() throws -> LabelOptions {
+        do throws(LabelOptionError) {
+            var labels = LabelOptions()
+            if let labelRegex { labels.regex = try LabelRegex(labelRegex) }
+            if let labelTable { labels.table = try LabelTable(contentsOf: labelTable) }
+            labels.constants = try labelConstants.map { text throws(LabelOptionError) in try LabelOptions.constant(text) }
+            if let labelRules { labels.rules = try LabelRules(contentsOf: labelRules) }
+            labels.useTemplate = labelTemplate != nil || (labelRegex == nil && labelTable == nil)
+            labels.explain = explainLabels
+            if !labels.isEmpty { try labels.validate(schemaColumns: schema.schema.columns.map(\.name)) }
+            return labels
         } catch {
             throw ValidationError(error.message)
         }
@@ -150,7 +189,8 @@ struct FlowCSVCommand: ParsableCommand {
             }
             return
         }
-        var options = ProcessingOptions(labelTemplate: try LabelTemplate(labelTemplate))
+        var options = ProcessingOptions(labelTemplate: try LabelTemplate(labelTemplate ?? LabelTemplate.defaultTemplate))
+        options.labels = try makeLabelOptions()
         options.filter = filter
         options.schema = schema.schema
         options.flow = FlowConfiguration(preset: preset.preset)
@@ -189,7 +229,9 @@ struct FlowCSVCommand: ParsableCommand {
         }
         let workers = jobs == 0 ? max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN))) : jobs
         let quiet = self.quiet
+        let explain = explainLabels ? LabelExplainer(options.labels.rules) : nil
         var summary = BatchRunner.run(captures, options: options, output: sink, jobs: workers) { report in
+            explain?.file(report)
             if let error = report.error {
                 Diagnostics.error("\(report.input.displayPath): \(error.message)")
             } else if !quiet {
@@ -201,6 +243,7 @@ struct FlowCSVCommand: ParsableCommand {
         }
         summary.skippedNonCaptures = skipped
         progress.finish()
+        explain?.finish()
         do {
             try sink.commit()
             SignalCleanup.disarm()

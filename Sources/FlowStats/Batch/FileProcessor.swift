@@ -5,9 +5,11 @@ public struct ProcessingOptions: Sendable {
     public var schema = Schema.basic
     /// Column choices within the schema (`--splt`, `--drop-identifiers`).
     public var columns = ColumnOptions()
-    /// The schema's columns under ``columns``.
-    public var layout: OutputLayout { schema.layout(columns) }
+    /// The schema's columns under ``columns``, then the label columns (``LabelOptions/layout(_:)``).
+    public var layout: OutputLayout { labels.layout(schema.layout(columns)) }
     public var labelTemplate: LabelTemplate
+    /// The other label options (regex, table, constants, rules); see ``LabelOptions``.
+    public var labels = LabelOptions()
     /// Called every 65,536 packets of a file with its packets read so far and the bytes of
     /// the file read so far (for a progress line); nil for no reports.
     public var progress: (@Sendable (_ packets: Int, _ position: Int64) -> Void)?
@@ -46,10 +48,12 @@ public struct FileReport: Sendable {
     /// What fragment reassembly did (when enabled).
     public var reassembly = ReassemblyStats()
     public var flows = 0
-    /// The labels from the file name; nil when the name did not fit the template.
-    public var labels: LabelTemplate.Labels?
-    /// Set when the file name did not fit the label template.
+    /// The file's labels (AppName, AppAction and the extra columns).
+    public var labels = FileLabels()
+    /// Set when the file name fitted none of the label options that read it.
     public var labelsMissing = false
+    /// Flows per `--label-rules` outcome (``LabelRules/label(ofOutcome:)``); empty without rules.
+    public var ruleCounts: [Int] = []
     public var usedFallbackReader = false
     /// Flows ended early (`evicted`) to stay within ``maxFlows`` live flows (`--max-flows`).
     public var evictedFlows = 0
@@ -59,7 +63,7 @@ public struct FileReport: Sendable {
     public var warnings: [String] {
         var lines: [String] = []
         if labelsMissing && error == nil {
-            lines.append("file name does not match the label template; AppName and AppAction left empty")
+            lines.append(labels.missing ?? "file name does not match the label template; AppName and AppAction left empty")
         }
         switch readEnd {
         case .complete: break
@@ -98,20 +102,24 @@ public enum FileProcessor {
     /// in the report.
     public static func process(_ input: CaptureInput, options: ProcessingOptions,
                                out: inout CSVBuffer, flush: (inout CSVBuffer) -> Void) -> FileReport {
-        let labels = options.labelTemplate.labels(forPath: input.absolutePath)
-        let context = FileContext(sourceFile: input.displayPath,
-                                  appName: labels?.appName ?? "",
-                                  appAction: labels?.appAction ?? "")
+        let labels = options.labels.labels(for: input, template: options.labelTemplate)
+        let context = FileContext(sourceFile: input.displayPath, appName: labels.appName, appAction: labels.appAction,
+                                  labels: options.labels.isEmpty ? FileLabelFields() : FileLabelFields(labels, options: options.labels))
         let layout = options.layout
         var options = options
         options.flow.features.firstPackets = layout.firstPackets  // as many as the columns show
+        // --explain-labels: flows per rule (only then are the rules applied a second time).
+        let counted = options.labels.explain ? options.labels.rules : nil
+        var ruleCounts = [Int](repeating: 0, count: counted.map { 2 * $0.rules.count + 1 } ?? 0)
         // Feature groups cost per packet and per flow: keep exactly those the columns read.
         var report = readFlows(input, options: options, features: layout.requirements) { flows in
             layout.writeRows(flows, file: context, to: out)
+            counted?.count(flows, into: &ruleCounts)
             if out.count >= 1 << 20 { flush(&out) }
         }
         report.labels = labels
-        report.labelsMissing = labels == nil
+        report.labelsMissing = labels.missing != nil
+        report.ruleCounts = ruleCounts
         return report
     }
 

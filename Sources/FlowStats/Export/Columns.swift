@@ -8,14 +8,18 @@ public struct FileContext: Sendable {
     let sourceFileField: [UInt8]
     let appNameField: [UInt8]
     let appActionField: [UInt8]
+    /// What the label columns read (``FileLabelFields``, Labels/LabelOptions.swift); empty
+    /// without label options. A `Label` column calls ``writeLabel(_:to:)``.
+    let labelFields: FileLabelFields
 
-    public init(sourceFile: String, appName: String, appAction: String) {
+    public init(sourceFile: String, appName: String, appAction: String, labels: FileLabelFields = FileLabelFields()) {
         self.sourceFile = sourceFile
         self.appName = appName
         self.appAction = appAction
         sourceFileField = CSVBuffer.preparedUserText(sourceFile)
         appNameField = CSVBuffer.preparedUserText(appName)
         appActionField = CSVBuffer.preparedUserText(appAction)
+        labelFields = labels
     }
 }
 
