@@ -16,7 +16,7 @@ struct FileSession {
         self.flow = flow
         // MACs and SYN options are decoded only when some feature group reads them.
         self.decodeOptions = DecodeOptions(tunnels: flow.tunnels == .outer ? [] : flow.decodedTunnels, rules: flow.headerRules,
-                                           details: !features.intersection(.all).isEmpty)
+                                           details: !features.isDisjoint(with: .readingDetails))
         self.onFlows = onFlows
         self.table = FlowTable(configuration: flow, uidSalt: uidSalt, features: features)
     }

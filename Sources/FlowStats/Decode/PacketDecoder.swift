@@ -25,6 +25,7 @@ public enum PacketDecoder {
 
     /// Decodes one captured frame into `packet`, taking off the tunnels in `options.tunnels`
     /// and reading headers by `options.rules` (see ``HeaderRules``).
+    @inline(__always)  // once per packet, from the file session and the pipeline
     public static func decode(_ bytes: UnsafeRawBufferPointer, linkType: LinkType, options: DecodeOptions,
                               into packet: inout DecodedPacket) {
         packet.reset()

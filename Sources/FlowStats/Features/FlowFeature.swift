@@ -24,6 +24,10 @@ public struct FeatureSet: OptionSet, Sendable, Hashable {
     /// NFStream 6.6's ms-based values and directions (``NFStreamValues``, `--schema nfstream`).
     public static let nfstream = FeatureSet(rawValue: 1 << 7)
 
+    /// The groups that read ``PacketDetails`` (TTL, header lengths, SYN options, MACs): only
+    /// with one of them does the decoder read MACs and SYN options and the table copy details.
+    public static let readingDetails: FeatureSet = [.packetFields, .nfstream]
+
     /// Every group there is.
     public static let all: FeatureSet = [.sizeTiming, .tcpAnalytics, .packetFields, .activeIdle, .bulkSubflow,
                                            .firstPackets, .nfstream]
@@ -117,6 +121,7 @@ struct FlowFeatures {
 
     init(_ required: FeatureSet, options: FeatureOptions) {
         enabled = required.intersection(.all)
+        readsDetails = !enabled.isDisjoint(with: .readingDetails)
         if enabled.contains(.sizeTiming) { sizeTiming = FeatureTable(options: options) }
         if enabled.contains(.tcpAnalytics) { tcpAnalytics = FeatureTable(options: options) }
         if enabled.contains(.packetFields) { packetFields = FeatureTable(options: options) }
@@ -127,6 +132,8 @@ struct FlowFeatures {
     }
 
     var isEmpty: Bool { enabled.isEmpty }
+    /// Some enabled group reads ``PacketView/details``.
+    let readsDetails: Bool
 
     mutating func start(slot: Int) {
         sizeTiming?.start(slot: slot)

@@ -108,13 +108,13 @@ public struct FlowTable {
         var parent: TunnelParent?
         if !p.tunnels.isEmpty && configuration.tunnels == .both {
             for layer in p.tunnels {
-                if !features.isEmpty { takeDetails(layer, frame: p) }
+                if features.readsDetails { takeDetails(layer, frame: p) }
                 let slot = account(FlowInput(layer), wireLength: wireLength, parent: parent, at: now)
                 let r = slots[Int(slot)]
                 parent = TunnelParent(uid: r.uid, ipProtocol: r.key.ipProtocol, client: r.client, server: r.server)
             }
         }
-        if !features.isEmpty { takeDetails(p) }
+        if features.readsDetails { takeDetails(p) }
         var input = FlowInput(p, capturedLength: capturedLength, checksumValid: checksumValid)
         if !p.tunnels.isEmpty { input.encapsulation = Self.encapsulationID(p.tunnels) }
         if p.isFragment {
