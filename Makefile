@@ -1,6 +1,6 @@
 # The two commands of the README:
 #   make example   installs what is missing, builds a release flowcsv, writes flows.csv from examples/
-#   make test      installs what is missing, runs the whole test suite and the benchmark's smoke run
+#   make test      installs what is missing (with .venv: NFStream, dpkt), runs the whole test suite and the benchmark's smoke run
 .PHONY: deps example test build fixtures
 
 deps:
@@ -14,6 +14,7 @@ example: build
 	@echo "wrote flows.csv"
 
 test: deps
+	@scripts/install-test-deps.sh
 	swift test
 	Benchmarks/run.sh --smoke
 
