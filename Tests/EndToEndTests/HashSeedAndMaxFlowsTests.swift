@@ -36,6 +36,7 @@ import Testing
     @Test(arguments: [
         ["--schema", "basic"], ["--schema", "extended"], ["--preset", "zeek", "--schema", "zeek"],
         ["--schema", "basic", "--max-flows", "100"], ["--preset", "zeek", "--schema", "zeek", "--max-flows", "100"],
+        ["--schema", "full"], ["--schema", "cic"], ["--preset", "nfstream", "--schema", "nfstream", "--splt", "10"],
     ])
     func outputDoesNotDependOnTheSeed(_ options: [String]) async throws {
         let root = try makeScratchFolder("hashseed")

@@ -23,7 +23,8 @@ import Testing
         try bytes.write(toFile: path)
     }
 
-    @Test(arguments: [["--jobs", "2"], ["--jobs", "2", "--filter", "tcp"], ["--jobs", "2", "--schema", "zeek", "--preset", "zeek"]])
+    @Test(arguments: [["--jobs", "2"], ["--jobs", "2", "--filter", "tcp"], ["--jobs", "2", "--schema", "zeek", "--preset", "zeek"],
+                       ["--jobs", "2", "--schema", "full"], ["--jobs", "2", "--schema", "nfstream", "--preset", "nfstream", "--splt", "5"]])
     func oneFileOnTwoThreadsGivesTheSameOutput(_ arguments: [String]) async throws {
         let root = try makeScratchFolder("pipeline")
         defer { try? FileManager.default.removeItem(atPath: root) }
