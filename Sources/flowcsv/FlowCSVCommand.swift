@@ -130,6 +130,9 @@ struct FlowCSVCommand: ParsableCommand {
         if let activeTimeout, !(activeTimeout >= 0 && activeTimeout.isFinite) {
             throw ValidationError("--active-timeout must be 0 or a positive number of seconds")
         }
+        if splt != nil, [.zeek, .cic, .cic2017, .cic2018].contains(schema) {
+            throw ValidationError("--splt adds columns to basic, extended, full and nfstream only; --schema \(schema.rawValue) has a fixed layout")
+        }
         if let activityTimeout, !(activityTimeout > 0 && activityTimeout.isFinite) {
             throw ValidationError("--activity-timeout must be a positive number of seconds")
         }

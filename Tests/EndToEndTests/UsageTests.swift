@@ -48,7 +48,8 @@ import Testing
         #expect(result.stderr.contains("template"), "\(result.stderr)")
     }
 
-    @Test(arguments: [[String](), ["--bogus", "web_browse_1.pcap"], ["web_browse_1.pcap", "--schema", "nope"]])
+    @Test(arguments: [[String](), ["--bogus", "web_browse_1.pcap"], ["web_browse_1.pcap", "--schema", "nope"],
+                      ["web_browse_1.pcap", "--schema", "cic", "--splt", "3"], ["web_browse_1.pcap", "--schema", "zeek", "--splt", "1"]])
     func otherUsageErrors(arguments: [String]) async throws {
         let root = try Self.browseFolder()
         defer { try? FileManager.default.removeItem(atPath: root) }

@@ -73,7 +73,7 @@ import Testing
             " Source IP", " Source Port", " Destination IP", " Destination Port", " Timestamp",
             "id", "src_ip", "src_mac", "src_oui", "src_port", "dst_ip", "dst_mac", "dst_oui", "dst_port",
             "bidirectional_first_seen_ms", "bidirectional_last_seen_ms", "src2dst_first_seen_ms",
-            "src2dst_last_seen_ms", "dst2src_first_seen_ms", "dst2src_last_seen_ms",
+            "src2dst_last_seen_ms", "dst2src_first_seen_ms", "dst2src_last_seen_ms", "vlan_id", "tunnel_id",
         ]
         #expect(kept == all.filter { !identifiers.contains($0) })
         #expect(kept.count < all.count)

@@ -269,6 +269,28 @@ import Testing
         #expect(parts.packetFields[1].backward.psh == 1 && parts.packetFields[1].flowPayload.mean == 30)
     }
 
+    /// CICFlowMeter #174/#38: its FIN check adds the backward FIN count to itself, so the first
+    /// backward FIN ends the flow and the rest of the teardown becomes separate small flows.
+    /// Here the server closes first, then the client; the last ACK follows. CIC would write
+    /// a 5-packet flow and a 1-packet one (or more); the connection is one row of 6 packets,
+    /// 3 each way, with both FINs counted.
+    @Test func backwardFINFirstKeepsTheTeardownInTheFlow() throws {
+        let records = [
+            Self.tcp(0, fromClient: true, [.syn], seq: 1000, ack: 0, window: 100, ttl: 64),
+            Self.tcp(1_000, fromClient: false, [.syn, .ack], seq: 5000, ack: 1001, window: 200, ttl: 64),
+            Self.tcp(2_000, fromClient: true, [.ack], seq: 1001, ack: 5001, window: 100, ttl: 64),
+            Self.tcp(3_000, fromClient: false, [.fin, .ack], seq: 5001, ack: 1001, window: 200, ttl: 64),
+            Self.tcp(4_000, fromClient: true, [.fin, .ack], seq: 1001, ack: 5002, window: 100, ttl: 64),
+            Self.tcp(5_000, fromClient: false, [.ack], seq: 5002, ack: 1002, window: 200, ttl: 64),
+        ]
+        let (_, rows) = try Self.table(.cic, records)
+        #expect(rows.count == 1)
+        let row = try #require(rows.first)
+        #expect(row["Total Fwd Packet"] == "3" && row["Total Bwd packets"] == "3")
+        #expect(row["FIN Flag Count"] == "2")
+        #expect(row["Flow Duration"] == "5000.0")  // µs: 5 ms from the SYN to the last ACK
+    }
+
     /// full and cic keep the packet-fields group (and the activity groups); basic, extended and zeek don't.
     @Test func requirementsAndSizes() {
         #expect(Schema.full.requirements == [.sizeTiming, .tcpAnalytics, .packetFields, .activeIdle, .bulkSubflow, .firstPackets])

@@ -11,7 +11,7 @@ extension Schema {
         Column("AppAction", "Label from the capture's file name (--label-template)") { _, c, o in o.prepared(c.appActionField) },
         Column("FlowPackets", "Packets in both directions") { f, _, o in o.int(f.flow.packets) },
         Column("FlowBytes", "Sum of the frames' original wire lengths (link layer included, not the captured length), both directions, bytes") { f, _, o in o.int(f.flow.wireBytes) },
-        Column("PacketsBytesAvg", "FlowBytes / FlowPackets, bytes") { f, _, o in o.double(Double(f.flow.wireBytes) / Double(max(f.flow.packets, 1))) },
+        Column("PacketsBytesAvg", "FlowBytes / FlowPackets, bytes (every row has at least one packet)") { f, _, o in o.double(Double(f.flow.wireBytes) / Double(max(f.flow.packets, 1))) },
         Column("Protocol", "IANA protocol keyword (TCP, UDP, ICMP, ICMPv6, …), or the number when there is none") { [names = ProtocolNames()] f, _, o in
             o.protocolName(names, f.flow.key.ipProtocol)
         },

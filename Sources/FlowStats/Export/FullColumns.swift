@@ -31,8 +31,8 @@ extension Schema {
         Column("FwdPacketsPerSec", "FwdPackets / DurationTime, packets per second; 0 when the duration is 0") { f, _, o in o.double(perSecond(f.flow.forward.packets, f.flow.durationNs)) },
         Column("BwdPacketsPerSec", "BwdPackets / DurationTime, packets per second; 0 when the duration is 0") { f, _, o in o.double(perSecond(f.flow.backward.packets, f.flow.durationNs)) },
         Column("DownUpRatio", "BwdPackets / FwdPackets (float division); 0 without Fwd packets") { f, _, o in o.double(ratio(f.flow.backward.packets, f.flow.forward.packets)) },
-        Column("PacketAsymmetry", "(FwdPackets − BwdPackets) / (FwdPackets + BwdPackets), from −1 (all server → client) to 1 (all client → server); 0 without packets") { f, _, o in o.double(asymmetry(f.flow.forward.packets, f.flow.backward.packets)) },
-        Column("ByteAsymmetry", "(FwdBytes − BwdBytes) / (FwdBytes + BwdBytes), frame bytes, from −1 to 1; 0 without bytes") { f, _, o in o.double(asymmetry(f.flow.forward.wireBytes, f.flow.backward.wireBytes)) },
+        Column("PacketAsymmetry", "(FwdPackets − BwdPackets) / (FwdPackets + BwdPackets), from −1 (all server → client) to 1 (all client → server): −1 is a value here, not a missing-value sentinel; 0 without packets") { f, _, o in o.double(asymmetry(f.flow.forward.packets, f.flow.backward.packets)) },
+        Column("ByteAsymmetry", "(FwdBytes − BwdBytes) / (FwdBytes + BwdBytes), frame bytes, from −1 (all server → client) to 1: a value, not a sentinel; 0 without bytes") { f, _, o in o.double(asymmetry(f.flow.forward.wireBytes, f.flow.backward.wireBytes)) },
     ]
 
     /// The handshake times with 0/1 companions (extended writes them empty when absent).
