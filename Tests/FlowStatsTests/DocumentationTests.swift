@@ -56,6 +56,24 @@ import Testing
         #expect(documented == listed.count)
     }
 
+    /// The NFStream → full table names every NFStream column once, and each `full` name it
+    /// gives (the first word of its second cell, when that is a name) is a column of `full`.
+    @Test func nfstreamMappingCoversEveryColumn() throws {
+        let doc = try String(contentsOf: Self.root.appendingPathComponent("docs/features.md"), encoding: .utf8)
+        let section = try #require(doc.components(separatedBy: "## NFStream name → flowcsv `full` name").last)
+        var mapped: [String] = []
+        let full = Set(Schema.full.columns.map(\.name))
+        for line in section.split(separator: "\n") where line.hasPrefix("| `") {
+            let cells = line.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
+            mapped.append(String(cells[0].dropFirst().dropLast()))
+            let target = cells[1].split(separator: " ").first.map(String.init) ?? ""
+            if target.first?.isUppercase == true && target.allSatisfy({ $0.isLetter || $0.isNumber }) {
+                #expect(full.contains(target), "\(cells[0]) maps to \(target), which full does not have")
+            }
+        }
+        #expect(mapped == Self.documentedColumns(.nfstream).map(\.name))
+    }
+
     @Test func readmeListsTheBasicHeader() throws {
         let readme = try String(contentsOf: Self.root.appendingPathComponent("README.md"), encoding: .utf8)
         let header = Schema.basic.columns.map(\.name).joined(separator: ",")
