@@ -10,6 +10,9 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        // QUIC Initial decryption (HKDF, AES-GCM, AES block for header protection) and the
+        // JA3/JA4 hashes (MD5, SHA-256).
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // <pcap/pcap.h>, found with `pkg-config libpcap` (Debian: libpcap-dev).
@@ -25,6 +28,8 @@ let package = Package(
                 "CPcap",
                 .product(name: "HeapModule", package: "swift-collections"),
                 .product(name: "DequeModule", package: "swift-collections"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]
         ),
         // The thin command-line tool.
