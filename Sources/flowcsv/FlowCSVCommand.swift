@@ -107,6 +107,12 @@ struct FlowCSVCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Add the first n packets of each flow (0...255; default 0, full: 10) to basic, extended and full: columns SPLT1Size ... SPLTnSize, the wire length signed + client to server, - server to client, 0 where the flow has fewer packets; then SPLT1IAT ... SPLTnIAT, seconds since the flow's previous packet, 0 for the first and missing ones. Only these n packets are kept per flow.", valueName: "n"))
     var splt: Int?
 
+    @Flag(help: "Add the application-metadata columns (Service, ServerName, TLSSNI, TLSALPN, TLSVersion, JA4, JA3, HTTPHost, HTTPMethod, HTTPURI, HTTPUserAgent, HTTPStatus, DNSQuery, DNSQType, DNSRcode, SSHClient, SSHServer; docs/app-metadata.md) to basic or extended. full has them already; the zeek schema has Zeek's service column.")
+    var appMetadata = false
+
+    @Option(help: ArgumentHelp("Application metadata: read at most this many bytes of each direction of a TCP connection, reassembled in sequence order (out-of-order segments wait, retransmissions and overlaps keep the first copy, a gap ends the reading). Default 16384. At most 256 MiB are buffered over all open flows; a flow past that budget is no longer inspected (counted in the summary).", valueName: "bytes"))
+    var inspectBytes: Int?
+
     @Option(name: [.short, .long], help: ArgumentHelp("Use up to n threads (0: one per CPU core): files are read in parallel, and with at least twice as many jobs as files each file is read and decoded on one thread while its flows are tracked on another (so one large file uses two cores with --jobs 2). The output is byte for byte the same whatever the number.", valueName: "n"))
     var jobs: Int = 1
 
@@ -132,6 +138,12 @@ struct FlowCSVCommand: ParsableCommand {
         }
         if splt != nil, [.zeek, .cic, .cic2017, .cic2018].contains(schema) {
             throw ValidationError("--splt adds columns to basic, extended, full and nfstream only; --schema \(schema.rawValue) has a fixed layout")
+        }
+        if appMetadata, !schema.schema.takesAppMetadataOption {
+            throw ValidationError("--app-metadata adds columns to basic and extended only; --schema \(schema.rawValue) \(schema.schema == .full ? "has them already" : schema.schema == .zeek ? "has Zeek's service column" : "has a fixed layout")")
+        }
+        if let inspectBytes, !(0...(1 << 24)).contains(inspectBytes) {
+            throw ValidationError("--inspect-bytes must be a number of bytes from 0 to 16777216")
         }
         if let activityTimeout, !(activityTimeout > 0 && activityTimeout.isFinite) {
             throw ValidationError("--activity-timeout must be a positive number of seconds")
@@ -181,6 +193,7 @@ struct FlowCSVCommand: ParsableCommand {
         var columns = ColumnOptions()
         columns.firstPackets = splt
         columns.dropIdentifiers = dropIdentifiers
+        columns.appMetadata = appMetadata
         return columns
     }
 
@@ -198,6 +211,7 @@ struct FlowCSVCommand: ParsableCommand {
         options.schema = schema.schema
         options.flow = FlowConfiguration(preset: preset.preset)
         if let activityTimeout { options.flow.features.activityTimeoutNs = FlowConfiguration.seconds(activityTimeout) }
+        if let inspectBytes { options.flow.features.inspectBytes = inspectBytes }
         options.columns = columnOptions
         if let idleTimeout { options.flow.idle = IdleTimeouts(all: FlowConfiguration.seconds(idleTimeout)) }
         if let activeTimeout { options.flow.activeTimeoutNs = FlowConfiguration.seconds(activeTimeout) }

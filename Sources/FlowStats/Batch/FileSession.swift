@@ -69,7 +69,8 @@ struct FileSession {
                 }
             }
             let valid = !flow.verifyChecksums || Checksums.transportValid(bytes, packet)
-            table.add(packet, wireLength: header.wireLength, capturedLength: bytes.count, at: now, checksumValid: valid)
+            table.add(packet, wireLength: header.wireLength, capturedLength: bytes.count, at: now, checksumValid: valid,
+                      frame: bytes)
         case .notIP:
             report.nonIPPackets += 1
         case .truncated, .malformed, .unsupportedLink:
@@ -87,12 +88,12 @@ struct FileSession {
             PacketDecoder.decodeReassembled(datagram, options: decodeOptions, into: &packet)
             let valid = !flow.verifyChecksums || Checksums.transportValid(datagram, packet)
             table.add(packet, wireLength: header.wireLength - fragment.ipLength + packet.ipLength,
-                      capturedLength: datagram.count, at: now, checksumValid: valid)
+                      capturedLength: datagram.count, at: now, checksumValid: valid, frame: datagram)
         }
         if case .dropped = result, fragment.fragmentOffset == 0 {
             // Not reassemblable (e.g. cut by the snap length): a first fragment is analysed on
             // its own, as Zeek does.
-            table.add(fragment, wireLength: header.wireLength, capturedLength: bytes.count, at: now)
+            table.add(fragment, wireLength: header.wireLength, capturedLength: bytes.count, at: now, frame: bytes)
         }
     }
 

@@ -32,6 +32,7 @@ struct FlowRow {
     var sizeTimingState: UnsafePointer<SizeTiming>? = nil
     var tcpAnalyticsState: UnsafePointer<TCPAnalytics>? = nil
     var packetFieldsState: UnsafePointer<PacketFields>? = nil
+    var appMetadataState: UnsafePointer<AppMetadata>? = nil
     var activeIdleState: UnsafePointer<ActiveIdle>? = nil
     var bulkSubflowState: UnsafePointer<BulkSubflow>? = nil
     var firstPacketsState: UnsafePointer<FirstPackets>? = nil
@@ -51,6 +52,10 @@ struct FlowRow {
     /// Present whenever a column of the schema requires ``FeatureSet/packetFields``.
     var packetFields: PacketFields {
         @inline(__always) unsafeAddress { packetFieldsState! }
+    }
+    /// Present whenever a column of the schema requires ``FeatureSet/appMetadata``.
+    var appMetadata: AppMetadata {
+        @inline(__always) unsafeAddress { appMetadataState! }
     }
     /// Present whenever a column of the schema requires ``FeatureSet/activeIdle``.
     var activeIdle: ActiveIdle {

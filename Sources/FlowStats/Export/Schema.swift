@@ -44,16 +44,23 @@ public enum Schema: String, Sendable, CaseIterable {
     /// The columns of this schema under `options`, before `dropIdentifiers` is applied.
     func columns(_ options: ColumnOptions) -> [Column] {
         switch self {
-        case .basic: Self.basicColumns + FirstPackets.fullColumns(count: options.firstPackets ?? 0)
-        case .extended: Self.extendedColumns + FirstPackets.fullColumns(count: options.firstPackets ?? 0)
+        case .basic: Self.basicColumns + app(options) + FirstPackets.fullColumns(count: options.firstPackets ?? 0)
+        case .extended: Self.extendedColumns + app(options) + FirstPackets.fullColumns(count: options.firstPackets ?? 0)
         case .zeek: Self.zeekColumns
-        case .full: Self.fullColumns + FirstPackets.fullColumns(count: options.firstPackets ?? Self.fullFirstPackets)
+        case .full: Self.fullColumns + AppMetadata.columns
+            + FirstPackets.fullColumns(count: options.firstPackets ?? Self.fullFirstPackets)
         case .cic: Self.cicColumns
         case .cic2017: Self.cicVariant(Self.cic2017Names)
         case .cic2018: Self.cicVariant(Self.cic2018Names)
         case .nfstream: Self.nfstreamColumns(splt: options.firstPackets ?? 0)
         }
     }
+
+    /// The application-metadata columns when `--app-metadata` adds them (basic, extended).
+    private func app(_ options: ColumnOptions) -> [Column] { options.appMetadata ? AppMetadata.columns : [] }
+
+    /// Whether `--app-metadata` applies (the schemas that include the group already, or cannot take it, refuse it).
+    public var takesAppMetadataOption: Bool { self == .basic || self == .extended }
 
     /// Writes the header line (default options).
     public func writeHeader(to out: inout CSVBuffer) { layout().writeHeader(to: &out) }
@@ -71,6 +78,8 @@ public struct ColumnOptions: Sendable, Equatable {
     /// Leave out addresses, ports, timestamps and ids (`--drop-identifiers`): columns whose
     /// ``Column/isIdentifier`` is set.
     public var dropIdentifiers = false
+    /// Add the application-metadata columns to basic or extended (`--app-metadata`; full has them).
+    public var appMetadata = false
 
     public init() {}
 }

@@ -10,6 +10,7 @@ extension Schema {
         Column("id.resp_h", "Responder address", identifier: true) { f, _, o in o.address(f.flow.server.address) },
         Column("id.resp_p", "Responder port (ICMP: counterpart type or code)", identifier: true) { f, _, o in o.int(Int(f.flow.server.port)) },
         Column("proto", "tcp, udp, icmp (ICMPv6 too) or unknown_transport") { f, _, o in o.plain(zeekProto(f.flow.key.ipProtocol)) },
+        AppMetadata.zeekServiceColumn,
         Column("duration", "last_time - start_time, seconds; - when 0") { f, _, o in
             if f.flow.zeek.sizesLogged { o.seconds(f.flow.zeek.durationNs) } else { o.plain("-") }
         },

@@ -13,6 +13,9 @@ public struct FeatureSet: OptionSet, Sendable, Hashable {
     /// Per-direction header facts: TCP flag counts, header bytes, payload-length statistics,
     /// initial windows, SYN options, TTLs (``PacketFields``).
     public static let packetFields = FeatureSet(rawValue: 1 << 2)
+    /// Application metadata from payload: services, TLS/QUIC SNI, ALPN, JA4/JA3, HTTP, DNS and
+    /// SSH fields (``AppMetadata``, `--inspect-bytes`). The only group that reads payload.
+    public static let appMetadata = FeatureSet(rawValue: 1 << 3)
 
     /// Active and idle periods (``ActiveIdle``, `--activity-timeout`).
     public static let activeIdle = FeatureSet(rawValue: 1 << 4)
@@ -29,8 +32,8 @@ public struct FeatureSet: OptionSet, Sendable, Hashable {
     public static let readingDetails: FeatureSet = [.packetFields, .nfstream]
 
     /// Every group there is.
-    public static let all: FeatureSet = [.sizeTiming, .tcpAnalytics, .packetFields, .activeIdle, .bulkSubflow,
-                                           .firstPackets, .nfstream]
+    public static let all: FeatureSet = [.sizeTiming, .tcpAnalytics, .packetFields, .appMetadata, .activeIdle,
+                                           .bulkSubflow, .firstPackets, .nfstream]
 }
 
 /// Settings that feature groups read (the same for every flow of a run). Passed to each
@@ -41,6 +44,12 @@ public struct FeatureOptions: Sendable, Equatable {
     public var activityTimeoutNs: Int64 = 5_000_000_000
     /// How many first packets of each flow are kept (`--splt N`; 0: none).
     public var firstPackets = 0
+    /// How many bytes of each direction of a TCP connection the application parsers may read
+    /// (`--inspect-bytes`; the reassembled stream prefix, ``StreamReassembler``).
+    public var inspectBytes = AppMetadataTable.defaultInspectBytes
+    /// At most this many stream bytes are buffered at once for the application parsers, over all
+    /// live flows; a flow whose bytes would pass it stops being inspected (counted).
+    public var inspectBudget = AppMetadataTable.defaultInspectBudget
 
     public init() {}
 }
@@ -58,6 +67,11 @@ struct PacketView {
     let timeNs: Int64
     /// TTL, header lengths, SYN options, MACs.
     let details: PacketDetails
+    /// The transport payload present in the capture (empty unless ``FeatureSet/appMetadata`` is
+    /// enabled): valid only during the call.
+    var payload = UnsafeRawBufferPointer(start: nil, count: 0)
+    /// For a tunnel's outer flow, the tunnel it carries (nil otherwise).
+    var tunnel: TunnelKind? = nil
 }
 
 /// A feature group's per-flow state and its hooks. Conforming types are concrete value types
@@ -114,6 +128,7 @@ struct FlowFeatures {
     var sizeTiming: FeatureTable<SizeTiming>?
     var tcpAnalytics: FeatureTable<TCPAnalytics>?
     var packetFields: FeatureTable<PacketFields>?
+    var appMetadata: AppMetadataTable?
     var activeIdle: FeatureTable<ActiveIdle>?
     var bulkSubflow: FeatureTable<BulkSubflow>?
     var firstPackets: FeatureTable<FirstPackets>?
@@ -125,6 +140,7 @@ struct FlowFeatures {
         if enabled.contains(.sizeTiming) { sizeTiming = FeatureTable(options: options) }
         if enabled.contains(.tcpAnalytics) { tcpAnalytics = FeatureTable(options: options) }
         if enabled.contains(.packetFields) { packetFields = FeatureTable(options: options) }
+        if enabled.contains(.appMetadata) { appMetadata = AppMetadataTable(options: options) }
         if enabled.contains(.activeIdle) { activeIdle = FeatureTable(options: options) }
         if enabled.contains(.bulkSubflow) { bulkSubflow = FeatureTable(options: options) }
         if enabled.contains(.firstPackets) { firstPackets = FeatureTable(options: options) }
@@ -134,11 +150,14 @@ struct FlowFeatures {
     var isEmpty: Bool { enabled.isEmpty }
     /// Some enabled group reads ``PacketView/details``.
     let readsDetails: Bool
+    /// Some enabled group reads ``PacketView/payload``.
+    var readsPayload: Bool { appMetadata != nil }
 
     mutating func start(slot: Int) {
         sizeTiming?.start(slot: slot)
         tcpAnalytics?.start(slot: slot)
         packetFields?.start(slot: slot)
+        appMetadata?.start(slot: slot)
         activeIdle?.start(slot: slot)
         bulkSubflow?.start(slot: slot)
         firstPackets?.start(slot: slot)
@@ -150,6 +169,7 @@ struct FlowFeatures {
         sizeTiming?.update(slot: slot, packet)
         tcpAnalytics?.update(slot: slot, packet)
         packetFields?.update(slot: slot, packet)
+        appMetadata?.update(slot: slot, packet)
         activeIdle?.update(slot: slot, packet)
         bulkSubflow?.update(slot: slot, packet)
         firstPackets?.update(slot: slot, packet)
@@ -160,6 +180,7 @@ struct FlowFeatures {
         sizeTiming?.split(slot: slot)
         tcpAnalytics?.split(slot: slot)
         packetFields?.split(slot: slot)
+        appMetadata?.split(slot: slot)
         activeIdle?.split(slot: slot)
         bulkSubflow?.split(slot: slot)
         firstPackets?.split(slot: slot)
@@ -170,6 +191,7 @@ struct FlowFeatures {
         sizeTiming?.swapDirections(slot: slot)
         tcpAnalytics?.swapDirections(slot: slot)
         packetFields?.swapDirections(slot: slot)
+        appMetadata?.swapDirections(slot: slot)
         activeIdle?.swapDirections(slot: slot)
         bulkSubflow?.swapDirections(slot: slot)
         firstPackets?.swapDirections(slot: slot)
@@ -182,16 +204,24 @@ struct FlowFeatures {
         sizeTiming?.hand(slot: slot, to: &ended.sizeTiming)
         tcpAnalytics?.hand(slot: slot, to: &ended.tcpAnalytics)
         packetFields?.hand(slot: slot, to: &ended.packetFields)
+        appMetadata?.hand(slot: slot, to: &ended.appMetadata)
         activeIdle?.hand(slot: slot, to: &ended.activeIdle)
         bulkSubflow?.hand(slot: slot, to: &ended.bulkSubflow)
         firstPackets?.hand(slot: slot, to: &ended.firstPackets)
         nfstream?.hand(slot: slot, to: &ended.nfstream)
     }
 
+    /// The flow in `slot` ended for good (not an active-timeout split): what it still buffers
+    /// for inspection is released.
+    mutating func ended(slot: Int) {
+        appMetadata?.ended(slot: slot)
+    }
+
     mutating func removeAll() {
         sizeTiming?.removeAll()
         tcpAnalytics?.removeAll()
         packetFields?.removeAll()
+        appMetadata?.removeAll()
         activeIdle?.removeAll()
         bulkSubflow?.removeAll()
         firstPackets?.removeAll()
@@ -201,7 +231,7 @@ struct FlowFeatures {
     /// Live group tables allocated (for tests: a basic table has none).
     var allocatedTables: Int {
         (sizeTiming == nil ? 0 : 1) + (tcpAnalytics == nil ? 0 : 1) + (packetFields == nil ? 0 : 1)
-            + (activeIdle == nil ? 0 : 1) + (bulkSubflow == nil ? 0 : 1)
+            + (appMetadata == nil ? 0 : 1) + (activeIdle == nil ? 0 : 1) + (bulkSubflow == nil ? 0 : 1)
             + (firstPackets == nil ? 0 : 1) + (nfstream == nil ? 0 : 1)
     }
 }
@@ -216,6 +246,8 @@ public struct FinishedFlows: Sendable {
     public internal(set) var tcpAnalytics: [TCPAnalytics] = []
     /// ``PacketFields`` of each row, when that group was enabled (else empty).
     public internal(set) var packetFields: [PacketFields] = []
+    /// ``AppMetadata`` of each row, when that group was enabled (else empty).
+    public internal(set) var appMetadata: [AppMetadata] = []
     /// ``ActiveIdle`` of each row, when that group was enabled (else empty).
     public internal(set) var activeIdle: [ActiveIdle] = []
     /// ``BulkSubflow`` of each row, when that group was enabled (else empty).
@@ -235,6 +267,7 @@ public struct FinishedFlows: Sendable {
         sizeTiming.append(contentsOf: other.sizeTiming)
         tcpAnalytics.append(contentsOf: other.tcpAnalytics)
         packetFields.append(contentsOf: other.packetFields)
+        appMetadata.append(contentsOf: other.appMetadata)
         activeIdle.append(contentsOf: other.activeIdle)
         bulkSubflow.append(contentsOf: other.bulkSubflow)
         firstPackets.append(contentsOf: other.firstPackets)
@@ -246,6 +279,7 @@ public struct FinishedFlows: Sendable {
         sizeTiming.removeAll(keepingCapacity: keepingCapacity)
         tcpAnalytics.removeAll(keepingCapacity: keepingCapacity)
         packetFields.removeAll(keepingCapacity: keepingCapacity)
+        appMetadata.removeAll(keepingCapacity: keepingCapacity)
         activeIdle.removeAll(keepingCapacity: keepingCapacity)
         bulkSubflow.removeAll(keepingCapacity: keepingCapacity)
         firstPackets.removeAll(keepingCapacity: keepingCapacity)
@@ -258,7 +292,7 @@ extension FinishedFlows {
     func holds(_ groups: FeatureSet) -> Bool {
         func has(_ group: FeatureSet, _ states: Int) -> Bool { !groups.contains(group) || states == count }
         return has(.sizeTiming, sizeTiming.count) && has(.tcpAnalytics, tcpAnalytics.count)
-            && has(.packetFields, packetFields.count) && has(.activeIdle, activeIdle.count)
+            && has(.packetFields, packetFields.count) && has(.appMetadata, appMetadata.count) && has(.activeIdle, activeIdle.count)
             && has(.bulkSubflow, bulkSubflow.count) && has(.firstPackets, firstPackets.count)
             && has(.nfstream, nfstream.count)
     }
@@ -271,6 +305,7 @@ extension FinishedFlows {
         sizeTiming.withRowBase(n) { sizeTiming in
         tcpAnalytics.withRowBase(n) { tcp in
         packetFields.withRowBase(n) { fields in
+        appMetadata.withRowBase(n) { app in
         activeIdle.withRowBase(n) { activeIdle in
         bulkSubflow.withRowBase(n) { bulk in
         firstPackets.withRowBase(n) { first in
@@ -281,12 +316,13 @@ extension FinishedFlows {
                              sizeTimingState: sizeTiming.map { $0 + i },
                              tcpAnalyticsState: tcp.map { $0 + i },
                              packetFieldsState: fields.map { $0 + i },
+                             appMetadataState: app.map { $0 + i },
                              activeIdleState: activeIdle.map { $0 + i },
                              bulkSubflowState: bulk.map { $0 + i },
                              firstPacketsState: first.map { $0 + i },
                              nfstreamState: nfs.map { $0 + i }))
             }
-        }}}}}}}}
+        }}}}}}}}}
     }
 }
 

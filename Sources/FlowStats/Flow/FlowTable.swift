@@ -40,6 +40,10 @@ public struct FlowTable {
     private var features: FlowFeatures
     /// The packet being accounted, as feature groups see it (set only when some group is enabled).
     private var details = PacketDetails()
+    /// The packet's transport payload and tunnel kind, for the application-metadata group only
+    /// (``FlowFeatures/readsPayload``); set per layer, valid during ``add``.
+    private var payload = UnsafeRawBufferPointer(start: nil, count: 0)
+    private var tunnel: TunnelKind?
     private var freeSlots: [Int32] = []
     private var queue = Heap<Expiry>()
     private var fragments: FragmentTracker
@@ -102,13 +106,16 @@ public struct FlowTable {
     /// Accounts one decoded packet: its tunnel layers' flows (``TunnelMode/both``) and the
     /// innermost packet's flow. Call ``advanceClock(to:)`` first and pass the time it returned.
     /// `checksumValid` is false when `--verify-checksums` found the transport checksum wrong.
+    /// `frame` is the packet's bytes (the frame, or the reassembled datagram): only the
+    /// application-metadata group reads it, for the payload.
     public mutating func add(_ p: borrowing DecodedPacket, wireLength: Int, capturedLength: Int, at now: Int64,
-                             checksumValid: Bool = true) {
+                             checksumValid: Bool = true, frame: UnsafeRawBufferPointer = UnsafeRawBufferPointer(start: nil, count: 0)) {
         guard p.kind == .ip else { return }
         var parent: TunnelParent?
         if !p.tunnels.isEmpty && configuration.tunnels == .both {
             for layer in p.tunnels {
                 if features.readsDetails { takeDetails(layer, frame: p) }
+                if features.readsPayload { tunnel = layer.kind }
                 let slot = account(FlowInput(layer), wireLength: wireLength, parent: parent, at: now)
                 let r = slots[Int(slot)]
                 parent = TunnelParent(uid: r.uid, ipProtocol: r.key.ipProtocol, client: r.client, server: r.server)
@@ -120,7 +127,22 @@ public struct FlowTable {
         if p.isFragment {
             (input.sourcePort, input.destinationPort) = fragments.ports(for: p, at: now)
         }
+        if features.readsPayload { takePayload(p, input, frame: frame) }
         account(input, wireLength: wireLength, parent: parent, at: now)
+        if features.readsPayload { payload = UnsafeRawBufferPointer(start: nil, count: 0) }
+    }
+
+    /// The innermost packet's captured transport payload (none for non-first fragments).
+    @inline(never)
+    private mutating func takePayload(_ p: borrowing DecodedPacket, _ input: FlowInput, frame: UnsafeRawBufferPointer) {
+        tunnel = nil
+        let start = p.ipOffset + p.ipHeaderLength + p.transportHeaderLength
+        let count = input.capturedPayloadLength
+        guard p.transportHeaderLength > 0, count > 0, start >= 0, start + count <= frame.count else {
+            payload = UnsafeRawBufferPointer(start: nil, count: 0)
+            return
+        }
+        payload = UnsafeRawBufferPointer(rebasing: frame[start..<(start + count)])
     }
 
     /// Ends every remaining flow (end of capture): closed TCP flows keep `fin`/`rst`,
@@ -265,7 +287,8 @@ public struct FlowTable {
             if outcome.swappedRoles { features.swapDirections(slot: Int(slot)) }
             if outcome.counted {
                 features.update(slot: Int(slot), PacketView(input: input, fromClient: outcome.fromClient,
-                                                            wireLength: wireLength, timeNs: now, details: details))
+                                                            wireLength: wireLength, timeNs: now, details: details,
+                                                            payload: payload, tunnel: tunnel))
             }
         }
         if outcome.deadlineMayMove { requeueIfEarlier(slot) }
@@ -295,6 +318,7 @@ public struct FlowTable {
         }
         index.remove(hash: index.hash(of: slots[s].key), slot: slot)
         if configuration.maxFlows > 0 { eviction.ended(slot) }  // --max-flows hook
+        if !features.isEmpty { features.ended(slot: s) }
         slots[s].live = false
         freeSlots.append(slot)
     }

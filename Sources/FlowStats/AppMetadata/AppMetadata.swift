@@ -1,0 +1,66 @@
+/// What a flow's payload said about its application (``FeatureSet/appMetadata``): the services
+/// recognised by content and the fields of the first TLS/QUIC ClientHello and ServerHello, HTTP
+/// request and response, DNS query and response, and SSH banners. Empty strings are "not seen".
+///
+/// Filled by ``FlowInspection`` while the flow's first bytes are inspected (AppMetadataTable),
+/// then fixed: the inspection state, with its buffers, lives apart and is dropped as soon as the
+/// parsers are done. Columns: AppMetadataColumns.swift.
+public struct AppMetadata: Sendable {
+    var services = ServiceSet()
+    /// TLS (or QUIC) ClientHello: SNI, offered ALPN list (`;`-joined), JA4, JA3.
+    var tlsSNI = ""
+    var tlsALPN = ""
+    var ja4 = ""
+    var ja3 = ""
+    /// The ServerHello's negotiated version (0: none seen).
+    var tlsVersion: UInt16 = 0
+    /// HTTP's first request and first final response (status 0: none).
+    var httpHost = ""
+    var httpMethod = ""
+    var httpURI = ""
+    var httpUserAgent = ""
+    var httpStatus: UInt16 = 0
+    /// DNS: the first query's name, its type and its response's rcode, in Zeek's spelling.
+    var dnsQuery = ""
+    var dnsQType = ""
+    var dnsRcode = ""
+    /// SSH identification strings of each side.
+    var sshClient = ""
+    var sshServer = ""
+    /// The flow is being inspected: it has an entry in the table's inspections (or will get one
+    /// at its first payload). False once the parsers are done or the budget ran out.
+    var inspecting = true
+    /// The first SYN's sequence number from each side (TCP), for the stream's byte 0.
+    var clientSYN: UInt32 = 0
+    var serverSYN: UInt32 = 0
+    var hasClientSYN = false
+    var hasServerSYN = false
+
+    init() {}
+
+    /// ServerName: the TLS/QUIC SNI, else the HTTP Host without its port, else the DNS query.
+    var serverName: String {
+        if !tlsSNI.isEmpty { return tlsSNI }
+        if !httpHost.isEmpty { return Self.hostWithoutPort(httpHost) }
+        return dnsQuery
+    }
+
+    /// `host[:port]` or `[v6]:port` without the port.
+    static func hostWithoutPort(_ host: String) -> String {
+        if host.hasPrefix("["), let close = host.firstIndex(of: "]") {
+            return String(host[host.index(after: host.startIndex)..<close])
+        }
+        if let colon = host.firstIndex(of: ":"), host[host.index(after: colon)...].allSatisfy(\.isNumber),
+           host.firstIndex(of: ":") == host.lastIndex(of: ":") {
+            return String(host[..<colon])
+        }
+        return host
+    }
+
+    /// Zeek decided the roles are the other way round.
+    mutating func swapDirections() {
+        swap(&sshClient, &sshServer)
+        swap(&clientSYN, &serverSYN)
+        swap(&hasClientSYN, &hasServerSYN)
+    }
+}

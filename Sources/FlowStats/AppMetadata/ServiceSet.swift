@@ -1,0 +1,51 @@
+/// The services a flow's payload showed, in Zeek's spelling (conn.log `service`). A set of
+/// bits over a fixed, alphabetical table of names, so it costs 8 bytes per flow and always
+/// prints in the same (alphabetical) order: Zeek's own order is its set's, and its references
+/// are compared as sets.
+struct ServiceSet: Sendable, Equatable {
+    private(set) var bits: UInt64 = 0
+
+    /// Every name the set can hold, alphabetical (Zeek's analyzer names as conn.log writes them).
+    static let names: [String] = [
+        "ayiya", "dce_rpc", "dhcp", "dnp3", "dns", "ftp", "geneve", "gtpv1", "http", "imap", "irc", "krb",
+        "ldap", "modbus", "mqtt", "mysql", "ntlm", "ntp", "pop3", "postgresql", "quic", "radius", "rdp", "rfb",
+        "sip", "smb", "smtp", "snmp", "socks", "ssh", "ssl", "syslog", "teredo", "vxlan", "xmpp",
+    ]
+
+    /// The bit of `name`, or nil for a name not in the table.
+    static func bit(_ name: String) -> UInt64? {
+        names.firstIndex(of: name).map { 1 << UInt64($0) }
+    }
+
+    var isEmpty: Bool { bits == 0 }
+
+    /// Adds `name` (a name outside the table is ignored).
+    mutating func insert(_ name: String) {
+        if let b = Self.bit(name) { bits |= b }
+    }
+
+    func contains(_ name: String) -> Bool { Self.bit(name).map { bits & $0 != 0 } ?? false }
+
+    /// The names, alphabetical, joined with `,` (empty when none).
+    var text: String {
+        var parts: [String] = []
+        var rest = bits
+        while rest != 0 {
+            let i = rest.trailingZeroBitCount
+            parts.append(Self.names[i])
+            rest &= rest - 1
+        }
+        return parts.joined(separator: ",")
+    }
+
+    /// Zeek's name for the service of a tunnel's outer connection.
+    static func tunnelService(_ kind: TunnelKind) -> String? {
+        switch kind {
+        case .vxlan: "vxlan"
+        case .teredo: "teredo"
+        case .gtpU: "gtpv1"
+        case .geneve: "geneve"
+        case .ipInIP, .gre, .tzsp, .capwap: nil
+        }
+    }
+}
