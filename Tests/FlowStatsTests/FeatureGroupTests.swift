@@ -10,19 +10,25 @@ import Testing
 
     @Test func schemasRequireWhatTheirColumnsRead() {
         #expect(Schema.basic.requirements.isEmpty)
-        #expect(Schema.zeek.requirements.isEmpty)
+        // Zeek's conn.log `service` is read from payload: the zeek schema keeps that group only.
+        #expect(Schema.zeek.requirements == .appMetadata)
         #expect(Schema.extended.requirements == [.sizeTiming, .tcpAnalytics])
+        #expect(Schema.full.requirements.contains(.appMetadata))
+        var withApp = ColumnOptions()
+        withApp.appMetadata = true
+        #expect(Schema.basic.layout(withApp).requirements == .appMetadata)
         for column in SizeTiming.byteColumns + SizeTiming.statsColumns { #expect(column.requires == .sizeTiming) }
         for column in TCPAnalytics.columns { #expect(column.requires == .tcpAnalytics) }
-        for column in Schema.basic.columns + Schema.zeek.columns { #expect(column.requires.isEmpty) }
+        for column in AppMetadata.columns + [AppMetadata.zeekServiceColumn] { #expect(column.requires == .appMetadata) }
+        for column in Schema.basic.columns + Schema.zeek.columns where column.name != "service" { #expect(column.requires.isEmpty) }
     }
 
     @Test func aBasicTableAllocatesNoGroupTables() {
-        for schema in [Schema.basic, .zeek] {
-            let table = FlowTable(configuration: FlowConfiguration(), features: schema.requirements)
-            #expect(table.allocatedFeatureTables == 0)
-            #expect(table.enabledFeatures.isEmpty)
-        }
+        let table = FlowTable(configuration: FlowConfiguration(), features: Schema.basic.requirements)
+        #expect(table.allocatedFeatureTables == 0)
+        #expect(table.enabledFeatures.isEmpty)
+        let zeek = FlowTable(configuration: FlowConfiguration(), features: Schema.zeek.requirements)
+        #expect(zeek.allocatedFeatureTables == 1)
         let extended = FlowTable(configuration: FlowConfiguration(), features: Schema.extended.requirements)
         #expect(extended.allocatedFeatureTables == 2)
     }

@@ -58,6 +58,9 @@ public struct FileReport: Sendable {
     /// Flows ended early (`evicted`) to stay within ``maxFlows`` live flows (`--max-flows`).
     public var evictedFlows = 0
     public var maxFlows = 0
+    /// Flows whose application metadata was not read to the end because the inspection
+    /// budget (buffered stream bytes over all open flows) ran out.
+    public var uninspectedFlows = 0
 
     /// One-line warnings about this file (without the file name).
     public var warnings: [String] {
@@ -87,6 +90,9 @@ public struct FileReport: Sendable {
         }
         if evictedFlows > 0 {
             lines.append("\(evictedFlows) flows evicted (--max-flows \(maxFlows))")
+        }
+        if uninspectedFlows > 0 {
+            lines.append("\(uninspectedFlows) flows stopped being inspected for application metadata: more than \(AppMetadataTable.defaultInspectBudget >> 20) MiB of stream bytes were buffered at once (their metadata columns may be empty)")
         }
         if undecodablePackets > 0 {
             lines.append("\(undecodablePackets) packets could not be decoded up to the IP header and are in no flow")

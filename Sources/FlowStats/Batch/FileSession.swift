@@ -114,6 +114,7 @@ struct FileSession {
         drain()
         report.backwardsTimestamps = table.backwardsTimestamps
         report.evictedFlows = table.evictedFlows
+        report.uninspectedFlows = table.uninspectedFlows
         report.maxFlows = flow.maxFlows
     }
 }

@@ -87,6 +87,8 @@ public struct FlowTable {
     var allocatedFeatureTables: Int { features.allocatedTables }
     /// Flows ended early (``EndReason/evicted``) to keep within ``FlowConfiguration/maxFlows``.
     public var evictedFlows: Int { eviction.evicted }
+    /// Flows whose application-metadata inspection stopped because the budget ran out.
+    public var uninspectedFlows: Int { features.appMetadata?.overBudget ?? 0 }
 
     /// Advances the capture clock to a packet's time and ends the flows that expire by
     /// then. Returns the (monotonic) time to use for the packet.
