@@ -137,6 +137,7 @@ struct FlowFeatures {
     init(_ required: FeatureSet, options: FeatureOptions) {
         enabled = required.intersection(.all)
         readsDetails = !enabled.isDisjoint(with: .readingDetails)
+        readsPayload = enabled.contains(.appMetadata)
         if enabled.contains(.sizeTiming) { sizeTiming = FeatureTable(options: options) }
         if enabled.contains(.tcpAnalytics) { tcpAnalytics = FeatureTable(options: options) }
         if enabled.contains(.packetFields) { packetFields = FeatureTable(options: options) }
@@ -150,8 +151,8 @@ struct FlowFeatures {
     var isEmpty: Bool { enabled.isEmpty }
     /// Some enabled group reads ``PacketView/details``.
     let readsDetails: Bool
-    /// Some enabled group reads ``PacketView/payload``.
-    var readsPayload: Bool { appMetadata != nil }
+    /// Some enabled group reads ``PacketView/payload`` (only ``FeatureSet/appMetadata``).
+    let readsPayload: Bool
 
     mutating func start(slot: Int) {
         sizeTiming?.start(slot: slot)
