@@ -43,7 +43,7 @@ struct AppMetadataTable {
     private mutating func inspect(slot: Int, _ packet: borrowing PacketView) {
         if let tunnel = packet.tunnel {
             // A tunnel's outer flow: its service is the tunnel's; its payload is the inner packet.
-            if let name = ServiceSet.tunnelService(tunnel) { live[slot].services.insert(name) }
+            if let name = tunnel.zeekService { live[slot].services.insert(name) }
             return
         }
         let input = packet.input

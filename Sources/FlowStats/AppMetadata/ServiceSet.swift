@@ -37,15 +37,4 @@ struct ServiceSet: Sendable, Equatable {
         }
         return parts.joined(separator: ",")
     }
-
-    /// Zeek's name for the service of a tunnel's outer connection.
-    static func tunnelService(_ kind: TunnelKind) -> String? {
-        switch kind {
-        case .vxlan: "vxlan"
-        case .teredo: "teredo"
-        case .gtpU: "gtpv1"
-        case .geneve: "geneve"
-        case .ipInIP, .gre, .tzsp, .capwap: nil
-        }
-    }
 }

@@ -16,7 +16,8 @@ struct FileSession {
         self.flow = flow
         // MACs and SYN options are decoded only when some feature group reads them.
         self.decodeOptions = DecodeOptions(tunnels: flow.tunnels == .outer ? [] : flow.decodedTunnels, rules: flow.headerRules,
-                                           details: !features.isDisjoint(with: .readingDetails))
+                                           details: !features.isDisjoint(with: .readingDetails),
+                                           detectTunnelsByContent: flow.detectTunnelsByContent)
         self.onFlows = onFlows
         self.table = FlowTable(configuration: flow, uidSalt: uidSalt, features: features)
     }
@@ -69,8 +70,10 @@ struct FileSession {
                 }
             }
             let valid = !flow.verifyChecksums || Checksums.transportValid(bytes, packet)
+            // Zeek's DNS / NTP analyzers read the first UDP payload bytes; no other preset does.
+            let peek = flow.semantics == .zeek ? ZeekPayloadPeek(frame: bytes, packet) : .none
             table.add(packet, wireLength: header.wireLength, capturedLength: bytes.count, at: now, checksumValid: valid,
-                      frame: bytes)
+                      peek: peek, frame: bytes)
         case .notIP:
             report.nonIPPackets += 1
         case .truncated, .malformed, .unsupportedLink:
@@ -87,8 +90,9 @@ struct FileSession {
         let result = reassembler.add(fragment, frame: bytes, at: now) { datagram in
             PacketDecoder.decodeReassembled(datagram, options: decodeOptions, into: &packet)
             let valid = !flow.verifyChecksums || Checksums.transportValid(datagram, packet)
+            let peek = flow.semantics == .zeek ? ZeekPayloadPeek(frame: datagram, packet) : .none
             table.add(packet, wireLength: header.wireLength - fragment.ipLength + packet.ipLength,
-                      capturedLength: datagram.count, at: now, checksumValid: valid, frame: datagram)
+                      capturedLength: datagram.count, at: now, checksumValid: valid, peek: peek, frame: datagram)
         }
         if case .dropped = result, fragment.fragmentOffset == 0 {
             // Not reassemblable (e.g. cut by the snap length): a first fragment is analysed on

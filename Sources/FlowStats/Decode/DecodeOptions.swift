@@ -11,9 +11,14 @@ public struct TunnelKinds: OptionSet, Sendable, Hashable {
     public static let teredo = TunnelKinds(rawValue: 1 << 5)
     public static let tzsp = TunnelKinds(rawValue: 1 << 6)
     public static let capwap = TunnelKinds(rawValue: 1 << 7)
+    /// AYIYA (UDP 5072, or found by content): decoded only under `--preset zeek`, so that the
+    /// other presets keep their flows.
+    public static let ayiya = TunnelKinds(rawValue: 1 << 8)
 
-    /// Every tunnel flowcsv decodes (the default).
+    /// Every tunnel flowcsv decodes by default (not AYIYA).
     public static let all: TunnelKinds = [.ipInIP, .gre, .vxlan, .geneve, .gtpU, .teredo, .tzsp, .capwap]
+    /// `--preset zeek`: the default ones and AYIYA, as Zeek's default packet analyzers.
+    public static let zeek: TunnelKinds = all.union(.ayiya)
     /// The tunnels NFStream 6.6 decodes: IP-in-IP always (its `packet_process` follows IPv4
     /// protocol 4/41 and IPv6 next header 4/41), and with `decode_tunnels` GTP-U, TZSP and
     /// CAPWAP data. Not GRE, VXLAN, Geneve or Teredo.
@@ -29,6 +34,7 @@ public struct TunnelKinds: OptionSet, Sendable, Hashable {
         case .teredo: self = .teredo
         case .tzsp: self = .tzsp
         case .capwap: self = .capwap
+        case .ayiya: self = .ayiya
         }
     }
 }
@@ -66,10 +72,17 @@ public struct DecodeOptions: Sendable, Equatable {
     /// Also read what only feature groups use: the frame's MAC addresses and a SYN's MSS and
     /// window scale options (the core path does not pay for them).
     public var details: Bool
+    /// Zeek's protocol detection for UDP tunnels (`--preset zeek`): a UDP payload on no tunnel
+    /// port is also tried as AYIYA and as Teredo by its content (their `DetectProtocol`), as
+    /// Zeek's UDP analyzer does for every packet whose responder port has no packet analyzer.
+    /// Off, no UDP payload off a tunnel port is read.
+    public var detectTunnelsByContent: Bool
 
-    public init(tunnels: TunnelKinds = .all, rules: HeaderRules = .flowcsv, details: Bool = false) {
+    public init(tunnels: TunnelKinds = .all, rules: HeaderRules = .flowcsv, details: Bool = false,
+                detectTunnelsByContent: Bool = false) {
         self.tunnels = tunnels
         self.rules = rules
         self.details = details
+        self.detectTunnelsByContent = detectTunnelsByContent
     }
 }

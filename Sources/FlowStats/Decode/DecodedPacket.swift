@@ -2,7 +2,7 @@
 public enum Layer: String, Sendable {
     case link, vlan, mpls, pppoe, ppp, ipv4, ipv6, ipv6Extension = "ipv6-extension", tcp, udp, icmp, icmpv6
     /// Tunnel headers (GRE includes the PPTP and ERSPAN headers that follow it).
-    case gre, vxlan, geneve, gtpU = "gtp-u", teredo, tzsp, capwap
+    case gre, vxlan, geneve, gtpU = "gtp-u", teredo, tzsp, capwap, ayiya
 }
 
 /// A header that did not fit in the captured bytes (after etherparse's `LenError`):

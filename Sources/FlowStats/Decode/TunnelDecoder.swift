@@ -1,8 +1,25 @@
 // Tunnel decapsulation: IP-in-IP, GRE (with PPTP and ERSPAN), VXLAN, Geneve, GTP-U, Teredo, TZSP,
-// CAPWAP data.
+// CAPWAP data, AYIYA (Zeek preset). Teredo and AYIYA found by content: TunnelDetection.swift.
 
 /// How an encapsulating layer carried the packet inside it.
-public enum TunnelKind: String, Sendable { case ipInIP = "ip-in-ip", gre, vxlan, geneve, gtpU = "gtp-u", teredo, tzsp, capwap }
+public enum TunnelKind: String, Sendable {
+    case ipInIP = "ip-in-ip", gre, vxlan, geneve, gtpU = "gtp-u", teredo, tzsp, capwap, ayiya
+
+    /// The name Zeek gives the tunnel in the outer connection's conn.log `service` once its
+    /// packet analyzer confirmed it (the analyzers' names, lower-cased: `teredo`, `ayiya`,
+    /// `vxlan`, `geneve`, `gtpv1`); nil for the IP tunnels (GRE, IP-in-IP), which Zeek logs
+    /// in tunnel.log and not as connections, and for TZSP and CAPWAP, which Zeek does not decode.
+    public var zeekService: String? {
+        switch self {
+        case .teredo: "teredo"
+        case .ayiya: "ayiya"
+        case .vxlan: "vxlan"
+        case .geneve: "geneve"
+        case .gtpU: "gtpv1"
+        case .ipInIP, .gre, .tzsp, .capwap: nil
+        }
+    }
+}
 
 /// One encapsulating (outer) IP layer of a tunnelled packet: enough to account its own flow.
 ///
@@ -40,6 +57,14 @@ public enum TunnelKind: String, Sendable { case ipInIP = "ip-in-ip", gre, vxlan,
 ///   control with the Order bit in a QoS frame) followed by LLC/SNAP (AA AA 03 00 00 00)
 ///   with EtherType IPv4 or IPv6. Other 802.11 frames (management, control, null data,
 ///   protected) are not tunnels.
+/// - **AYIYA** (only in ``TunnelKinds/ayiya``, `--preset zeek`; Zeek's `AYIYAAnalyzer`): UDP port
+///   5072 on either side; identity length `1 << (byte 0 >> 4)`, signature length
+///   `(byte 1 >> 4) * 4`, an 8-byte fixed part; opcode (byte 2 & 0x0F) 1, forward, else no
+///   inner packet; next header (byte 3) 4 (IPv4) or 41 (IPv6) and an IP packet of that
+///   version within the rest.
+/// - With ``DecodeOptions/detectTunnelsByContent`` (`--preset zeek`), a UDP payload on none of
+///   the ports above is tried as AYIYA, then as Teredo, by Zeek's `DetectProtocol` tests
+///   (TunnelDetection.swift), then decoded as above.
 ///
 /// Zeek dispatches VXLAN, Geneve, GTP-U and Teredo on the connection's responder port; the
 /// decoder has no connection state, so it uses the destination port (VXLAN, Geneve) or either
@@ -101,6 +126,7 @@ public enum TunnelPort {
     public static let teredo: UInt16 = 3544
     public static let tzsp: UInt16 = 37008
     public static let capwapData: UInt16 = 5247
+    public static let ayiya: UInt16 = 5072
 }
 
 extension PacketDecoder {
@@ -187,6 +213,8 @@ extension PacketDecoder {
         case .ipip, .ipv6, .gre:
             return true
         case .udp:
+            // Found by content on any port: every UDP packet is looked at (`--preset zeek` only).
+            if p.options.detectTunnelsByContent { return true }
             return p.destinationPort == TunnelPort.vxlan || p.destinationPort == TunnelPort.geneve
                 || p.sourcePort == TunnelPort.gtpU || p.destinationPort == TunnelPort.gtpU
                 || p.sourcePort == TunnelPort.teredo || p.destinationPort == TunnelPort.teredo
@@ -347,7 +375,39 @@ extension PacketDecoder {
         if kinds.contains(.capwap) && on(TunnelPort.capwapData) {
             return capwapEncapsulation(b, &p, at: u, declaredEnd: declaredEnd, capturedEnd: capturedEnd)
         }
+        if kinds.contains(.ayiya) && on(TunnelPort.ayiya) {
+            return ayiyaEncapsulation(b, &p, at: u, declaredEnd: declaredEnd, capturedEnd: capturedEnd)
+        }
+        guard p.options.detectTunnelsByContent else { return nil }
+        // Zeek's UDP analyzer found no packet analyzer for the port: protocol detection, in the
+        // order the scripts register it (AYIYA, then Teredo), on the payload as captured.
+        let payload = UnsafeRawBufferPointer(rebasing: b[u..<max(u, min(declaredEnd, capturedEnd))])
+        if kinds.contains(.ayiya) && TunnelDetection.looksLikeAYIYA(payload) {
+            return ayiyaEncapsulation(b, &p, at: u, declaredEnd: declaredEnd, capturedEnd: capturedEnd)
+        }
+        if kinds.contains(.teredo) && TunnelDetection.looksLikeTeredo(payload) {
+            return teredoEncapsulation(b, &p, at: u, declaredEnd: declaredEnd, capturedEnd: capturedEnd)
+        }
         return nil
+    }
+
+    /// AYIYA ("Anything In Anything"), after Zeek's AYIYA analyzer; `u` is the UDP payload's offset.
+    private static func ayiyaEncapsulation(_ b: UnsafeRawBufferPointer, _ p: inout DecodedPacket, at u: Int,
+                                           declaredEnd: Int, capturedEnd: Int) -> Encapsulation? {
+        func fits(_ need: Int) -> Bool {
+            headerFits(&p, .ayiya, at: u, need: need, declaredEnd: declaredEnd, capturedEnd: capturedEnd)
+        }
+        guard fits(8) else { return nil }
+        // Identity length 1 << (0…15) and signature length (0…15) * 4: at most 32,828 bytes.
+        let length = 8 + (1 << Int(b.u8(u) >> 4)) + Int(b.u8(u + 1) >> 4) * 4
+        guard fits(length) else { return nil }
+        // Only "forward" (opcode 1) carries a packet; Zeek needs one after the header.
+        guard b.u8(u + 2) & 0x0F == 1, u + length < declaredEnd else { return nil }
+        switch b.u8(u + 3) {
+        case IPProtocol.ipip.rawValue: return Encapsulation(kind: .ayiya, payload: .ipv4, offset: u + length, rule: .within)
+        case IPProtocol.ipv6.rawValue: return Encapsulation(kind: .ayiya, payload: .ipv6, offset: u + length, rule: .within)
+        default: return nil
+        }
     }
 
     /// GTP-U (3GPP TS 29.281) T-PDUs, after Zeek's GTPv1 analyzer.

@@ -98,6 +98,9 @@ public struct FlowConfiguration: Sendable, Equatable {
     public var tunnels = TunnelMode.both
     /// Which tunnels are taken off (with `tunnels` inner or both). Default: every kind.
     public var decodedTunnels = TunnelKinds.all
+    /// Also find UDP tunnels (Teredo, AYIYA) by content on any port, as Zeek does
+    /// (``DecodeOptions/detectTunnelsByContent``). On under `--preset zeek` only.
+    public var detectTunnelsByContent = false
     /// Whose reading of the headers forms the flows (VLAN id, ICMP keys, offload lengths…).
     public var headerRules = HeaderRules.flowcsv
     /// What happens to IP fragments.
@@ -129,6 +132,8 @@ public struct FlowConfiguration: Sendable, Equatable {
             vlanInKey = false
             semantics = .zeek
             fragments = .reassemble
+            decodedTunnels = .zeek
+            detectTunnelsByContent = true
         case .nfstream:
             endOnTCPClose = false
             vlanInKey = true

@@ -26,6 +26,9 @@ struct FlowInput {
     var checksumValid: Bool
     /// A non-zero id of the packet's tunnel layers, for the innermost packet of a tunnelled one.
     var encapsulation: UInt64 = 0
+    /// The UDP payload's first bytes, for Zeek's DNS / NTP analyzers (``ZeekPayloadPeek``):
+    /// set only under `--preset zeek`, for the innermost packet; ``ZeekPayloadPeek/none`` otherwise.
+    var peek = ZeekPayloadPeek.none
 
     var isTCP: Bool { hasTCPHeader && ipProtocol == IPProtocol.tcp.rawValue }
 

@@ -30,7 +30,8 @@ extension FlowRecord {
                             payloadLength: input.payloadLength, capturedPayloadLength: input.capturedPayloadLength,
                             udpLengthField: input.udpLength >= 0 ? input.udpLength : nil,
                             checksumValid: input.checksumValid,
-                            headerComplete: input.ipProtocol != IPProtocol.tcp.rawValue || input.tcpHeaderUsable)
+                            headerComplete: input.ipProtocol != IPProtocol.tcp.rawValue || input.tcpHeaderUsable,
+                            peek: input.peek)
         if zeek.add(zp) == .newConnection {
             guard !configuration.endOnTCPClose else { return .newConnectionOutcome }
             // No TCP lifecycle (NFStream): the flow goes on; Zeek's view starts afresh.

@@ -108,10 +108,13 @@ public struct FlowTable {
     /// Accounts one decoded packet: its tunnel layers' flows (``TunnelMode/both``) and the
     /// innermost packet's flow. Call ``advanceClock(to:)`` first and pass the time it returned.
     /// `checksumValid` is false when `--verify-checksums` found the transport checksum wrong.
-    /// `frame` is the packet's bytes (the frame, or the reassembled datagram): only the
-    /// application-metadata group reads it, for the payload.
+    /// `peek`: the innermost UDP payload's first bytes, under ``Semantics/zeek`` only (Zeek's
+    /// DNS / NTP analyzers flip roles and time DNS sessions out from them). `frame` is the
+    /// packet's bytes (the frame, or the reassembled datagram): only the application-metadata
+    /// group reads it, for the payload.
     public mutating func add(_ p: borrowing DecodedPacket, wireLength: Int, capturedLength: Int, at now: Int64,
-                             checksumValid: Bool = true, frame: UnsafeRawBufferPointer = UnsafeRawBufferPointer(start: nil, count: 0)) {
+                             checksumValid: Bool = true, peek: ZeekPayloadPeek = .none,
+                             frame: UnsafeRawBufferPointer = UnsafeRawBufferPointer(start: nil, count: 0)) {
         guard p.kind == .ip else { return }
         var parent: TunnelParent?
         if !p.tunnels.isEmpty && configuration.tunnels == .both {
@@ -119,6 +122,7 @@ public struct FlowTable {
                 if features.readsDetails { takeDetails(layer, frame: p) }
                 if features.readsPayload { tunnel = layer.kind }
                 let slot = account(FlowInput(layer), wireLength: wireLength, parent: parent, at: now)
+                slots[Int(slot)].tunnelKind = layer.kind
                 let r = slots[Int(slot)]
                 parent = TunnelParent(uid: r.uid, ipProtocol: r.key.ipProtocol, client: r.client, server: r.server)
             }
@@ -126,6 +130,7 @@ public struct FlowTable {
         if features.readsDetails { takeDetails(p) }
         var input = FlowInput(p, capturedLength: capturedLength, checksumValid: checksumValid)
         if !p.tunnels.isEmpty { input.encapsulation = Self.encapsulationID(p.tunnels) }
+        input.peek = peek
         if p.isFragment {
             (input.sourcePort, input.destinationPort) = fragments.ports(for: p, at: now)
         }
@@ -228,6 +233,7 @@ public struct FlowTable {
                                  parent: TunnelParent?, at now: Int64) -> Int32 {
         let senderIsLower = !flipped
         let clientIsLower: Bool
+        var analyzers = ZeekAnalyzerState.none
         switch configuration.semantics {
         case .flowcsv:
             // The sender of the first packet is the client, except that the receiver of a
@@ -239,6 +245,11 @@ public struct FlowTable {
                                                      sourcePort: input.sourcePort, destinationPort: input.destinationPort,
                                                      destinationIsBroadcast: input.destinationIsBroadcast)
             clientIsLower = zeekFlip ? !senderIsLower : senderIsLower
+            if input.zeekProtocol == .udp {
+                // Port analyzers are attached by the responder's port, once (ZeekAnalyzers.swift).
+                analyzers = zeekFlip ? .attached(responderPort: input.sourcePort, originatorPort: input.destinationPort)
+                                     : .attached(responderPort: input.destinationPort, originatorPort: input.sourcePort)
+            }
         }
         // --max-flows hook (FlowEviction.swift): at the cap, end the least recently active flow first.
         if configuration.maxFlows > 0 && index.count >= configuration.maxFlows {
@@ -254,7 +265,8 @@ public struct FlowTable {
         // A reused slot keeps its queue token: entries the old flow left in the queue stay stale.
         @inline(__always) func record(queueToken: UInt32) -> FlowRecord {
             var r = FlowRecord(key: key, clientIsLower: clientIsLower, firstNs: now, lastNs: now, vlanID: input.vlanID,
-                               zeek: ZeekConnection(protocol: input.zeekProtocol, flipped: clientIsLower != senderIsLower))
+                               zeek: ZeekConnection(protocol: input.zeekProtocol, flipped: clientIsLower != senderIsLower,
+                                                   analyzers: analyzers))
             r.live = true
             r.queueToken = queueToken
             return r
@@ -387,6 +399,8 @@ public struct FlowTable {
             let (deadline, reason) = deadline(of: s)
             if deadline > now {
                 enqueue(top.slot)  // the flow saw packets since it was queued
+            } else if reason == .idle && slots[s].zeek.rearmsSessionTimer(at: now) {
+                enqueue(top.slot)  // Zeek's DNS session timer ran at `now` and re-armed
             } else {
                 due.append((deadline, slots[s].key, top.slot, reason))
             }

@@ -83,6 +83,11 @@ public struct ZeekConnection: Sendable {
         private var mode: UInt8 = 0
         /// The other flags (see the properties below); `is_active` starts set.
         private var flags: UInt8 = Self.isActiveBit
+        /// The DNS / NTP analyzers attached by port, and their state (UDP; ZeekAnalyzers.swift).
+        var analyzers = ZeekAnalyzerState.none
+        /// With DNS attached: when `DNS_Analyzer::ExpireTimer` runs next (``unset`` before the
+        /// first packet).
+        var dnsTimerNs = unset
 
         var origPackets = 0
         var respPackets = 0
@@ -215,7 +220,9 @@ public struct ZeekConnection: Sendable {
     /// ``shouldFlip(protocol:firstPacketFlags:sourcePort:destinationPort:destinationIsBroadcast:likelyServerPorts:)``
     /// for the first packet: Zeek then starts the history with `^`
     /// (`IPBasedAnalyzer::NewConn` → `Connection::FlipRoles` → `AddHistory('^')`).
-    public init(protocol: ZeekProtocol, flipped: Bool = false) {
+    /// `analyzers`: the DNS / NTP analyzers Zeek attached by port
+    /// (``ZeekAnalyzerState/attached(responderPort:originatorPort:)``; UDP only, `--preset zeek`).
+    public init(protocol: ZeekProtocol, flipped: Bool = false, analyzers: ZeekAnalyzerState = .none) {
         core = Core(protocol: `protocol`)
         if `protocol` != .tcp {
             orig.datagramLength = -1  // UDP_INACTIVE
@@ -225,7 +232,11 @@ public struct ZeekConnection: Sendable {
             core.flipped = true
             core.hist.flipRoles()
         }
+        if `protocol` == .udp { core.analyzers = analyzers }
     }
+
+    /// The DNS / NTP analyzers attached, with their state.
+    public var analyzers: ZeekAnalyzerState { core.analyzers }
 
     // MARK: - Direction
 
@@ -288,6 +299,8 @@ public struct ZeekConnection: Sendable {
             core.started = true
             core.startTimeNs = p.timestampNs
             core.lastTimeNs = p.timestampNs
+            // The DNS analyzer arms its timer when it is made, at the first packet's time.
+            if core.analyzers.hasDNSTimer { core.dnsTimerNs = p.timestampNs &+ ZeekAnalyzerState.dnsSessionTimeoutNs }
         } else if core.protocol == .tcp, p.tcpFlags & TCPFlag.syn != 0, p.headerComplete, isReuse(p) {
             return .newConnection
         }
@@ -353,6 +366,21 @@ public struct ZeekConnection: Sendable {
                 return false
             }
         }
+        return true
+    }
+
+    /// `DNS_Analyzer::ExpireTimer` run by Zeek's timer manager at capture time `now` (the first
+    /// packet time at or after the timer's): when the connection has been quiet for less than
+    /// `dns_session_timeout - 1 s` (9 s), the timer re-arms at `now` + 10 s and this returns
+    /// true (the connection lives on); otherwise false (it is removed, unless nothing was due:
+    /// false too when the DNS timer is not due by `now`). Zeek passes the dispatch time, not
+    /// the scheduled one, so later runs follow the capture's packets.
+    public mutating func rearmsSessionTimer(at now: Int64) -> Bool {
+        guard core.protocol == .udp, core.analyzers.hasDNSTimer, core.dnsTimerNs != Core.unset,
+              core.dnsTimerNs <= now else { return false }
+        let quietFor = now &- core.lastTimeNs
+        guard quietFor < ZeekAnalyzerState.dnsSessionTimeoutNs - ZeekAnalyzerState.dnsExpireSlackNs else { return false }
+        core.dnsTimerNs = now &+ ZeekAnalyzerState.dnsSessionTimeoutNs
         return true
     }
 
@@ -473,7 +501,12 @@ public struct ZeekConnection: Sendable {
     @inline(__always)
     public func expiryNs(_ timers: ZeekTimers = ZeekTimers()) -> Int64 {
         switch core.protocol {
-        case .udp: return core.lastTimeNs &+ timers.udpInactivityTimeoutNs
+        case .udp:
+            let inactivity = core.lastTimeNs &+ timers.udpInactivityTimeoutNs
+            guard core.analyzers.hasDNSTimer, core.dnsTimerNs != Core.unset else { return inactivity }
+            // The DNS timer's next run: it removes the connection then or re-arms
+            // (``rearmsSessionTimer(at:)``, which the flow table asks when it comes).
+            return min(inactivity, core.dnsTimerNs)
         case .icmp: return core.lastTimeNs &+ timers.icmpInactivityTimeoutNs
         case .other: return core.lastTimeNs &+ timers.unknownIPInactivityTimeoutNs
         case .tcp: break
@@ -544,7 +577,23 @@ extension ZeekConnection.Core {
             _ = hist.check(0x2, UInt8(ascii: "d"))
         }
         Self.updateLength(&ep, length)
+        // The port analyzers (DNS, NTP) see the datagram before ConnSize, which then counts it
+        // with the `is_orig` it was given, into counters a flip has swapped.
+        if analyzers.bits != 0, analyzers.deliver(p.peek, isOrig: isOrig) { analyzerFlip() }
         count(isOrig: isOrig, ipLength: p.ipLength)
+    }
+
+    /// `Connection::FlipRoles` called by an application analyzer mid-packet (DNS, NTP): the
+    /// roles swap (``ZeekConnection/rolesSwapped``), ConnSize's counters swap
+    /// (`ConnSize_Analyzer::FlipRoles`), `^` is appended. The UDP sizes (`request_len`,
+    /// `reply_len`: `UDPSessionAdapter` has no FlipRoles) and the history's seen-letters mask
+    /// stay as they are, so a `D` already recorded keeps the new originator from adding one.
+    mutating func analyzerFlip() {
+        rolesSwapped.toggle()
+        flipped = true
+        swap(&origPackets, &respPackets)
+        swap(&origIPBytes, &respIPBytes)
+        hist.add(UInt8(ascii: "^"))
     }
 
     /// `ICMPAnalyzer::DeliverPacket` and `ICMPSessionAdapter`: a bad checksum drops the

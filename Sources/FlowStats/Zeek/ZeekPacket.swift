@@ -57,11 +57,14 @@ public struct ZeekPacket: Sendable, Equatable {
     /// payload or the captured bytes): Zeek keeps the connection but ignores the packet
     /// (`TCPAnalyzer::ExtractTCP_Header`).
     public var headerComplete: Bool
+    /// The first payload bytes of a UDP datagram, for the DNS / NTP analyzers (``ZeekAnalyzerState``).
+    public var peek: ZeekPayloadPeek
 
     public init(isOrig: Bool, timestampNs: Int64, ipLength: Int, tcpFlags: UInt8 = 0,
                 sequence: UInt32 = 0, acknowledgment: UInt32 = 0, window: UInt16 = 0,
                 payloadLength: Int = 0, capturedPayloadLength: Int? = nil, udpLengthField: Int? = nil,
-                checksumValid: Bool = true, headerComplete: Bool = true) {
+                checksumValid: Bool = true, headerComplete: Bool = true, peek: ZeekPayloadPeek = .none) {
+        self.peek = peek
         self.isOrig = isOrig
         self.timestampNs = timestampNs
         self.ipLength = ipLength
