@@ -1,18 +1,54 @@
-/// The UDP parsers run over a flow's first datagrams, and what they decided so far.
+/// The UDP parsers run over a flow's first datagrams (FlowInspection), and what they decided.
+///
+/// - QUIC: the client's Initial packets are decrypted until the ClientHello is assembled
+///   (``QUICClientHelloCollector``): `quic` and, for a TLS ClientHello, `ssl` with its SNI,
+///   ALPN, JA4 (`q…`) and JA3; Google QUIC's CHLO gives the SNI.
+/// - DNS: every datagram, paired as Zeek pairs queries and responses (``DNSExchange``), until
+///   the first query has its response.
+/// - ``DatagramServices``: the other services Zeek confirms from a datagram (dhcp, ntp, sip, …),
+///   from each side's first datagrams.
+/// At most ``maxDatagrams`` datagrams per direction are read.
 struct DatagramProgress {
-    /// Datagrams seen from each side.
     private var fromClient = 0
     private var fromServer = 0
+    private var quicPending = false
+    private var dns: DNSExchange?
+    private var dnsPending = true
     /// At most this many datagrams per direction are read.
     static let maxDatagrams = 16
+    /// The other services are looked for in this many datagrams of each side.
+    static let serviceDatagrams = 2
 
+    /// What the QUIC collector holds (its CRYPTO stream, ≤ 64 KiB), roughly.
     var bufferedBytes: Int { 0 }
 
     /// Reads one datagram; returns true when nothing more is to be learnt.
-    mutating func take(_ payload: UnsafeRawBufferPointer, fromClient isClient: Bool, into m: inout AppMetadata) -> Bool {
+    mutating func take(_ payload: UnsafeRawBufferPointer, fromClient isClient: Bool, serverIsMulticast: Bool,
+                       into m: inout AppMetadata) -> Bool {
         if isClient { fromClient += 1 } else { fromServer += 1 }
-        return fromClient >= Self.maxDatagrams || fromServer >= Self.maxDatagrams
+        let seen = isClient ? fromClient : fromServer
+        // QUIC: QUIC-BLOCK
+        if dnsPending {
+            if dns == nil, let message = DNSMessageSummary.parse(message: payload), message.confirmsDNS {
+                dns = DNSExchange(responderIsMulticast: serverIsMulticast)
+                _ = message
+            }
+            if dns != nil {
+                dns!.add(datagram: payload, fromClient: isClient)
+                m.record(dns!)
+                if dns!.row?.rcode != nil { dnsPending = false }
+            } else if seen >= Self.serviceDatagrams {
+                dnsPending = false
+            }
+        }
+        if seen <= Self.serviceDatagrams, let guess = DatagramServices.detect(datagram: payload, fromClient: isClient) {
+            m.services.insert(guess.service)
+        }
+        let servicesDone = fromClient >= Self.serviceDatagrams && fromServer >= Self.serviceDatagrams
+        let exhausted = fromClient >= Self.maxDatagrams || fromServer >= Self.maxDatagrams
+        return exhausted || (!quicPending && !dnsPending && servicesDone)
     }
 
+    /// Zeek swapped the roles.
     mutating func swapDirections() { swap(&fromClient, &fromServer) }
 }

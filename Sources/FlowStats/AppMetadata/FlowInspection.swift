@@ -23,7 +23,9 @@ struct FlowInspection {
     mutating func take(_ packet: borrowing PacketView, into m: inout AppMetadata, options: borrowing FeatureOptions) -> Bool {
         let input = packet.input
         if input.isTCP { return takeSegment(packet, into: &m, options: options) }
-        return datagrams.take(packet.payload, fromClient: packet.fromClient, into: &m)
+        // The responder: the destination of the client's packets.
+        let server = packet.fromClient ? input.destination : input.source
+        return datagrams.take(packet.payload, fromClient: packet.fromClient, serverIsMulticast: server.isMulticast, into: &m)
     }
 
     private mutating func takeSegment(_ packet: borrowing PacketView, into m: inout AppMetadata,
