@@ -32,8 +32,8 @@ private func parsed(_ message: [UInt8]) throws -> TLSClientHello {
         // No extensions: version from legacy_version, `i`, ALPN 00, c = zeros.
         // sha256("0004")[:12] = 0591b59c1bdd.
         var hello = try parsed(B.clientHello(version: 0x0301, ciphers: [0x0004], extensions: nil))
-        #expect(JA4.fingerprint(hello, transport: .tcp) == "t10i0100_0591b59c1bdd_000000000000")
-        #expect(JA4.raw(hello, transport: .tcp) == "t10i0100_0004_")
+        #expect(JA4.fingerprint(hello, transport: .tcp) == "t10i010000_0591b59c1bdd_000000000000")
+        #expect(JA4.raw(hello, transport: .tcp) == "t10i010000_0004_")
         // No ciphers (only GREASE): b = zeros, count 00; extensions SNI + ALPN only, no sig algs → c = zeros.
         hello = try parsed(B.clientHello(ciphers: [0x2a2a], extensions: [B.sni(Array("x".utf8)), B.alpn([Array("h2".utf8)])]))
         #expect(JA4.fingerprint(hello, transport: .tcp) == "t12d0002h2_000000000000_000000000000")
@@ -41,7 +41,7 @@ private func parsed(_ message: [UInt8]) throws -> TLSClientHello {
         // sha256("000a,000b,000d,0017_0403")[:12] = 1ffa2a9f14b6; sha256("0004,0005,000a")[:12] = 53b29befa235.
         hello = try parsed(B.clientHello(ciphers: [0x000a, 0x0005, 0x0004],
                                          extensions: [B.empty(0x0017), B.signatures([0x0403]), B.groups([0x1d]), B.pointFormats([0])]))
-        #expect(JA4.fingerprint(hello, transport: .tcp) == "t12i0304_53b29befa235_1ffa2a9f14b6")
+        #expect(JA4.fingerprint(hello, transport: .tcp) == "t12i030400_53b29befa235_1ffa2a9f14b6")
     }
 
     @Test func countsAreCappedAt99() throws {
