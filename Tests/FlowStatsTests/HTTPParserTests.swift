@@ -72,8 +72,12 @@ import Testing
     }
 
     @Test func httpZeroNine() throws {
-        let (head, consumed) = try #require(doneValue(request("GET /x\r\nmore")))
-        #expect(head.isHTTP09 && head.uri == "/x" && consumed == 8)
+        let (head, consumed) = try #require(doneValue(request("GET /x\r\n\r\nmore")))
+        #expect(head.isHTTP09 && head.uri == "/x" && consumed == 10)
+        // Zeek reads the lines after an HTTP/0.9 request line as headers too.
+        let (withHost, _) = try #require(doneValue(request("GET /HTTP/1.1\r\nHost: h\r\n", final: true)))
+        #expect(withHost.isHTTP09 && withHost.uri == "/HTTP/1.1" && withHost.host == "h")
+        #expect(isNeedMore(request("GET /x\r\n")))
         // Zeek wants a 3-character method and a URI on an HTTP/0.9 line.
         #expect(isNotThis(request("GE /x\r\n")))
         #expect(isNotThis(request("GET\r\n")))

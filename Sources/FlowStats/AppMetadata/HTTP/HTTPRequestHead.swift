@@ -7,8 +7,9 @@
 // - the URI is everything between the method and the last blank run before `HTTP/`
 //   (Zeek's scan, so `CONNECT host:25 / HTTP/1.0` gives `host:25 /`); empty when the target
 //   is missing (`OPTIONS  HTTP/1.0`); a line without `HTTP/` is HTTP/0.9 and needs a method
-//   of at least 3 characters and a non-empty URI; the URI is percent-decoded as
-//   `unescape_URI` does (``ZeekURIUnescape``);
+//   of at least 3 characters and a non-empty URI (Zeek still reads the lines after it as
+//   headers: http/methods.pcap's `GET /HTTP/1.1` logs its Host); the URI is percent-decoded
+//   as `unescape_URI` does (``ZeekURIUnescape``);
 // - headers as ``HTTPHeaderBlock`` reads them; the LAST `Host` / `User-Agent` header wins
 //   (http/main.zeek assigns the field on every one);
 // - the strings are Zeek's log text (``ZeekLogText``): bytes Zeek would print `\xHH` are
@@ -27,7 +28,7 @@ struct HTTPRequestHead: Equatable, Sendable {
     /// The method is CONNECT. Zeek compares `strncasecmp(method, "CONNECT", method length)`,
     /// so any case-insensitive prefix of CONNECT counts; kept as Zeek has it.
     var isConnect: Bool
-    /// Whether the request line had no `HTTP/` version (HTTP/0.9: no headers follow).
+    /// Whether the request line had no `HTTP/` version (HTTP/0.9).
     var isHTTP09: Bool
     /// Bytes of the stream up to the end of the head.
     var length: Int
@@ -60,11 +61,6 @@ struct HTTPRequestHead: Equatable, Sendable {
         var head = HTTPRequestHead(method: ZeekLogText.escape(methodBytes), uri: ZeekLogText.escape(uri),
                                    host: "", userAgent: "", isConnect: isConnectMethod(methodBytes),
                                    isHTTP09: parts.isHTTP09, length: 0)
-        if parts.isHTTP09 {
-            if line.endsAtTrailingCR && !isFinal { return .needMore }
-            head.length = line.next
-            return .done(head, consumed: line.next)
-        }
         let headers = HTTPHeaderBlock.scan(stream, from: line.next, limit: limit)
         let end: Int
         if let finished = headers.end {

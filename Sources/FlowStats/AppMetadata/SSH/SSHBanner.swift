@@ -1,11 +1,12 @@
 // The SSH identification string (RFC 4253 §4.2: `SSH-protoversion-softwareversion
-// [SP comments] CR LF`; the server MAY send other lines before it). As Zeek's ssh analyzer
+// [SP comments] CR LF`; the server MAY send other lines before it), as Zeek's ssh analyzer
 // takes it (zeek src/analyzer/protocol/ssh/ssh-protocol.pac `SSH_Version_Client` /
-// `SSH_Version_Server`, one `&oneline` line each; binpac ends a line at CR, LF or CR LF): the client's first line must start with `SSH-`;
-// the server's lines before the one starting with `SSH-` are skipped (trace
-// ssh/server-pre-banner-data.pcap). The value is the line without CR LF, as Zeek's ssh.log
-// `client` / `server` prints it (``ZeekLogText``: non-printable bytes as `\xHH`). SSH-1.x
-// banners (`SSH-1.5-…`, `SSH-1.99-…`) are banners too.
+// `SSH_Version_Server`, one `&oneline` line each; binpac ends a line at CR, LF or CR LF):
+// the client's first line must start with `SSH-` (case-sensitive); the server's lines before
+// the one starting with `SSH-` are skipped (trace ssh/server-pre-banner-data.pcap), at most
+// ``SSHBanner/maxLinesBefore`` of them within ``SSHBanner/maxSearchBytes``. The value is the
+// line without its end, as ssh.log `client` / `server` prints it (``ZeekLogText``:
+// non-printable bytes as `\xHH`). SSH-1.x banners (`SSH-1.5-…`, `SSH-1.99-…`) count too.
 
 enum SSHBanner {
     /// How far the search for the banner goes: at most this many bytes …

@@ -5,7 +5,8 @@
 // - ftp: server greeting `[\n\r ]*(120|220)[^0-9]`, client `USER ` (ftp/dpd.sig; Zeek also
 //   wants a 230/331 reply, and attaches FTP to port 21 without the signature, which is how
 //   an `AUTH TLS` session gets `ftp,ssl`): here a client line `USER ` or a first command
-//   `AUTH `. FTP.cc confirms on any valid command. AUTH TLS/SSL → 234 → TLS (RFC 4217).
+//   from ``ftpCommands`` (ftp/ftp-auth-tls.pcap opens with FEAT). FTP.cc confirms on any
+//   valid command. AUTH TLS/SSL → 234 → TLS (RFC 4217).
 // - pop3: server `^\+OK`, client line `[[:space:]]*(USER\s|APOP\s|CAPA|AUTH|STLS)`
 //   (pop3/dpd.sig). STLS → +OK → TLS (RFC 2595).
 // - imap: Zeek has no IMAP signature (port 143 only); its analyzer confirms on the server's
@@ -117,7 +118,7 @@ enum MailServices {
         if greets == false { return .no }
         let clientLines = lines(pair.client).filter { $0.start < $0.end }
         let user = clientLines.contains { line(pair.client, $0, isCommand: "USER") }
-        let auth = clientLines.first.map { line(pair.client, $0, isCommand: "AUTH") } ?? false
+        let auth = clientLines.first.map { first in ftpCommands.contains { line(pair.client, first, isCommand: $0) } } ?? false
         guard greets == true, user || auth else {
             let clientMore = !(user || auth) && !pair.clientDone && pair.client.count < scanBytes
             return (greets == nil && !pair.serverDone) || clientMore ? .maybe : .no
@@ -133,6 +134,12 @@ enum MailServices {
         return confirmed("ftp", pair, clientLines: clientLines, isUpgrade: isAuthTLS, skipGreeting: true,
                          isPositive: { pair.server.hasPrefix("234", at: $0.start, end: $0.end) })
     }
+
+    /// FTP commands (RFC 959, 2228, 2389, 2428, 3659, 4217) a client may open with.
+    static let ftpCommands: [StaticString] = [
+        "USER", "AUTH", "FEAT", "SYST", "OPTS", "HELP", "NOOP", "PASS", "ACCT", "CWD", "PWD", "TYPE", "PORT", "PASV",
+        "EPRT", "EPSV", "LIST", "NLST", "RETR", "STOR", "SITE", "STAT", "PBSZ", "PROT", "CLNT", "LANG", "MLSD", "SIZE",
+    ]
 
     static func pop3(_ pair: StreamPair) -> ServiceVerdict {
         let server = pair.server
