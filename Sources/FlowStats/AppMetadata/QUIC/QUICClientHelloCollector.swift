@@ -97,6 +97,8 @@ struct QUICClientHelloCollector {
     /// Opens one Initial packet and feeds its CRYPTO frames to the assembler.
     private mutating func openInitial(_ datagram: UnsafeRawBufferPointer, header: QUICLongHeader,
                                       parameters: QUICVersionParameters) {
+        // Too short for a header-protection sample and a tag: not worth a key derivation.
+        guard header.end - header.packetNumberOffset >= 4 + QUICPacketProtection.sampleLength else { return }
         let dcid = UnsafeRawBufferPointer(rebasing: datagram[header.destinationID])
         var opened: QUICOpenedPacket?
         if keys == nil {
