@@ -12,6 +12,20 @@ extension AppMetadata {
         ja3 = JA3.hash(hello)
     }
 
+    /// A QUIC client's first handshake message: a TLS ClientHello, or Google QUIC's CHLO (SNI only).
+    mutating func recordQUIC(_ message: [UInt8], kind: QUICHandshakeKind) {
+        switch kind {
+        case .tls:
+            message.withUnsafeBytes { bytes in
+                if case .done(let hello, _) = TLSClientHello.parse(message: bytes) { record(hello, transport: .quic) }
+            }
+        case .googleCHLO:
+            if tlsSNI.isEmpty, let sni = GoogleCHLO.value(of: "SNI\0", in: message) {
+                tlsSNI = ZeekLogText.spell(sni)
+            }
+        }
+    }
+
     /// The DNS fields of the flow's first dns.log-style row; confirms `dns`.
     mutating func record(_ dns: DNSExchange) {
         if dns.isDNS { services.insert("dns") }

@@ -11,7 +11,8 @@
 struct DatagramProgress {
     private var fromClient = 0
     private var fromServer = 0
-    private var quicPending = false
+    private var quic: QUICClientHelloCollector?
+    private var quicPending = true
     private var dns: DNSExchange?
     private var dnsPending = true
     /// At most this many datagrams per direction are read.
@@ -20,14 +21,31 @@ struct DatagramProgress {
     static let serviceDatagrams = 2
 
     /// What the QUIC collector holds (its CRYPTO stream, ≤ 64 KiB), roughly.
-    var bufferedBytes: Int { 0 }
+    var bufferedBytes: Int { quic == nil ? 0 : 2048 }
 
     /// Reads one datagram; returns true when nothing more is to be learnt.
     mutating func take(_ payload: UnsafeRawBufferPointer, fromClient isClient: Bool, serverIsMulticast: Bool,
                        into m: inout AppMetadata) -> Bool {
         if isClient { fromClient += 1 } else { fromServer += 1 }
         let seen = isClient ? fromClient : fromServer
-        // QUIC: QUIC-BLOCK
+        if quicPending && isClient {
+            if quic == nil {
+                if QUICDetect.isLongHeaderInitial(payload) { quic = QUICClientHelloCollector() } else { quicPending = false }
+            }
+            if quic != nil {
+                switch quic!.add(datagram: payload) {
+                case .done(let message, _):
+                    m.services.insert("quic")
+                    m.recordQUIC(message, kind: quic!.handshakeKind)
+                    quic = nil
+                    quicPending = false
+                case .notThisProtocol:
+                    quic = nil
+                    quicPending = false
+                case .needMore: break
+                }
+            }
+        }
         if dnsPending {
             if dns == nil, let message = DNSMessageSummary.parse(message: payload), message.confirmsDNS {
                 dns = DNSExchange(responderIsMulticast: serverIsMulticast)
