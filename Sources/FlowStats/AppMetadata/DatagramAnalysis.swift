@@ -24,7 +24,9 @@ struct DatagramProgress {
     var bufferedBytes: Int { quic == nil ? 0 : 2048 }
 
     /// Reads one datagram; returns true when nothing more is to be learnt.
-    mutating func take(_ payload: UnsafeRawBufferPointer, fromClient isClient: Bool, serverIsMulticast: Bool,
+    /// `ports`: the flow's; the services Zeek attaches by port (dns, ntp, snmp, syslog, radius)
+    /// need theirs on the server side, as in Zeek.
+    mutating func take(_ payload: UnsafeRawBufferPointer, fromClient isClient: Bool, ports: UDPPorts, serverIsMulticast: Bool,
                        into m: inout AppMetadata) -> Bool {
         if isClient { fromClient += 1 } else { fromServer += 1 }
         let seen = isClient ? fromClient : fromServer
@@ -59,7 +61,7 @@ struct DatagramProgress {
                 dnsPending = false
             }
         }
-        if seen <= Self.serviceDatagrams, let guess = DatagramServices.detect(datagram: payload, fromClient: isClient) {
+        if seen <= Self.serviceDatagrams, let guess = DatagramServices.detect(datagram: payload, fromClient: isClient, ports: ports) {
             m.services.insert(guess.service)
         }
         let servicesDone = fromClient >= Self.serviceDatagrams && fromServer >= Self.serviceDatagrams

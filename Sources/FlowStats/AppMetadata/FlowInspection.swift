@@ -25,7 +25,10 @@ struct FlowInspection {
         if input.isTCP { return takeSegment(packet, into: &m, options: options) }
         // The responder: the destination of the client's packets.
         let server = packet.fromClient ? input.destination : input.source
-        return datagrams.take(packet.payload, fromClient: packet.fromClient, serverIsMulticast: server.isMulticast, into: &m)
+        let ports = packet.fromClient ? UDPPorts(client: input.sourcePort, server: input.destinationPort)
+                                      : UDPPorts(client: input.destinationPort, server: input.sourcePort)
+        return datagrams.take(packet.payload, fromClient: packet.fromClient, ports: ports,
+                              serverIsMulticast: server.isMulticast, into: &m)
     }
 
     private mutating func takeSegment(_ packet: borrowing PacketView, into m: inout AppMetadata,
