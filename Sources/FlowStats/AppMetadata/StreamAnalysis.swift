@@ -22,6 +22,10 @@ struct StreamProgress {
     private var services = true
     private var clientClosed = false, serverClosed = false
     private var matched = Family.none
+    /// The client's stream starts with an HTTP response and the server's with a request (the
+    /// capture began after the request's first packet): requests are read from the server's.
+    private var httpReversed = false
+    private var httpOriented = false
     private var dns: DNSExchange?
 
     /// Every parser has answered.
@@ -67,8 +71,16 @@ struct StreamProgress {
             case .needMore: break
             }
         }
-        if httpRequest && !client.isEmpty {
-            switch HTTPRequestHead.parse(stream: client, final: clientClosed) {
+        // A capture that starts with the reply: the request is in the other stream.
+        if !httpOriented && client.count >= 6 {
+            httpOriented = true
+            httpReversed = HTTPResponseHead.looksLikeResponse(client)
+        }
+        let requests = httpReversed ? server : client, responses = httpReversed ? client : server
+        let requestsClosed = httpReversed ? serverClosed : clientClosed
+        let responsesClosed = httpReversed ? clientClosed : serverClosed
+        if httpRequest && httpOriented && !requests.isEmpty {
+            switch HTTPRequestHead.parse(stream: requests, final: requestsClosed) {
             case .done(let head, _):
                 m.httpMethod = head.method
                 m.httpURI = head.uri
@@ -80,8 +92,8 @@ struct StreamProgress {
             case .needMore: break
             }
         }
-        if httpResponse && !server.isEmpty {
-            switch HTTPResponseHead.parseFinal(stream: server, final: serverClosed) {
+        if httpResponse && httpOriented && !responses.isEmpty {
+            switch HTTPResponseHead.parseFinal(stream: responses, final: responsesClosed) {
             case .done(let head, _):
                 if (1...999).contains(head.status) { m.httpStatus = UInt16(head.status) }
                 httpResponse = false
