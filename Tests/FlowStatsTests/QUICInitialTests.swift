@@ -28,15 +28,7 @@ private func message(_ result: ParseProgress<[UInt8]>) -> [UInt8]? {
     return nil
 }
 
-private func isNeedMore(_ result: ParseProgress<[UInt8]>) -> Bool {
-    if case .needMore = result { return true }
-    return false
-}
-
-private func isNotThisProtocol(_ result: ParseProgress<[UInt8]>) -> Bool {
-    if case .notThisProtocol = result { return true }
-    return false
-}
+private func isNotThisProtocol(_ result: ParseProgress<[UInt8]>) -> Bool { isNotThis(result) }
 
 @Suite struct QUICInitialTests {
     // MARK: RFC vectors

@@ -87,6 +87,10 @@ public struct FlowTable {
     var allocatedFeatureTables: Int { features.allocatedTables }
     /// Flows ended early (``EndReason/evicted``) to keep within ``FlowConfiguration/maxFlows``.
     public var evictedFlows: Int { eviction.evicted }
+    /// Flows being inspected for application metadata now (tests: buffers are released).
+    var liveInspections: Int { features.appMetadata?.inspectionCount ?? 0 }
+    /// Stream bytes buffered now for application metadata, over all live flows.
+    var inspectionBufferedBytes: Int { features.appMetadata?.bufferedBytes ?? 0 }
     /// Flows whose application-metadata inspection stopped because the budget ran out.
     public var uninspectedFlows: Int { features.appMetadata?.overBudget ?? 0 }
 
