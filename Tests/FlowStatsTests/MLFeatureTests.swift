@@ -291,14 +291,15 @@ import Testing
         #expect(row["Flow Duration"] == "5000.0")  // µs: 5 ms from the SYN to the last ACK
     }
 
-    /// full and cic keep the packet-fields group (and the activity groups); basic, extended and zeek don't.
+    /// full and cic keep the packet-fields group (and the activity groups); basic, extended and
+    /// zeek don't. full also keeps the application metadata.
     @Test func requirementsAndSizes() {
-        #expect(Schema.full.requirements == [.sizeTiming, .tcpAnalytics, .packetFields, .activeIdle, .bulkSubflow, .firstPackets])
+        #expect(Schema.full.requirements == [.sizeTiming, .tcpAnalytics, .packetFields, .appMetadata, .activeIdle, .bulkSubflow, .firstPackets])
         #expect(Schema.cic.requirements == [.sizeTiming, .packetFields, .activeIdle, .bulkSubflow])
         for schema in [Schema.basic, .extended, .zeek] { #expect(!schema.requirements.contains(.packetFields)) }
         let table = FlowTable(configuration: FlowConfiguration(), features: Schema.full.requirements)
-        #expect(table.allocatedFeatureTables == 6)
-        print("MemoryLayout: PacketFields \(MemoryLayout<PacketFields>.stride) B (DirectionFields \(MemoryLayout<DirectionFields>.stride) B), full per flow: slot \(FlowTable.slotStride) + SizeTiming \(MemoryLayout<SizeTiming>.stride) + TCPAnalytics \(MemoryLayout<TCPAnalytics>.stride) + PacketFields \(MemoryLayout<PacketFields>.stride) B")
+        #expect(table.allocatedFeatureTables == 7)
+        print("MemoryLayout: AppMetadata \(MemoryLayout<AppMetadata>.stride) B, PacketFields \(MemoryLayout<PacketFields>.stride) B (DirectionFields \(MemoryLayout<DirectionFields>.stride) B), full per flow: slot \(FlowTable.slotStride) + SizeTiming \(MemoryLayout<SizeTiming>.stride) + TCPAnalytics \(MemoryLayout<TCPAnalytics>.stride) + PacketFields \(MemoryLayout<PacketFields>.stride) B")
     }
 
     @Test func runningStatsVariances() {

@@ -63,10 +63,6 @@ public struct FlowRecord: Sendable {
     var encapsulationChanges: UInt16 = 0
     /// Whether the roles have been swapped since creation, to follow Zeek.
     var rolesSwapped = false
-    /// When this flow carried tunnelled packets (it was a tunnel layer's flow): the tunnel's
-    /// kind, as its last packet had it. Zeek names it in the outer connection's `service`
-    /// (``TunnelKind/zeekService``).
-    public var tunnelKind: TunnelKind?
     /// Set after an active-timeout split until the flow's next packet: a placeholder that keeps
     /// the direction and connection state, and is dropped if no packet comes.
     var awaitingContinuation = false

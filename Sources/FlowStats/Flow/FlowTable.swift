@@ -126,7 +126,6 @@ public struct FlowTable {
                 if features.readsDetails { takeDetails(layer, frame: p) }
                 if features.readsPayload { tunnel = layer.kind }
                 let slot = account(FlowInput(layer), wireLength: wireLength, parent: parent, at: now)
-                slots[Int(slot)].tunnelKind = layer.kind
                 let r = slots[Int(slot)]
                 parent = TunnelParent(uid: r.uid, ipProtocol: r.key.ipProtocol, client: r.client, server: r.server)
             }

@@ -64,6 +64,7 @@ public struct ZeekPayloadPeek: Sendable, Equatable {
 /// Which of the analyzers above Zeek attached to a UDP connection, and their per-connection
 /// state. One byte, kept in ``ZeekConnection``.
 public struct ZeekAnalyzerState: Sendable, Equatable {
+    /// At most 6 bits are used: ZeekConnection packs them with the protocol in one byte.
     var bits: UInt8
 
     static let dns: UInt8 = 1 << 0

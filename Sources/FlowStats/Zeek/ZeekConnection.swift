@@ -78,16 +78,26 @@ public struct ZeekConnection: Sendable {
         static let unset = Int64.min
 
         var hist = ZeekHistory()
-        let `protocol`: ZeekProtocol
+        /// The protocol (low 2 bits) and the DNS / NTP analyzers attached by port with their
+        /// state (``ZeekAnalyzerState``, 6 bits; UDP only, ZeekAnalyzers.swift), in one byte:
+        /// the engine's state is inline in every flow of every schema.
+        private var protocolAndAnalyzers: UInt8
+        var `protocol`: ZeekProtocol {
+            switch protocolAndAnalyzers & 3 {
+            case 0: .tcp
+            case 1: .udp
+            case 2: .icmp
+            default: .other
+            }
+        }
+        var analyzers: ZeekAnalyzerState {
+            get { ZeekAnalyzerState(bits: protocolAndAnalyzers >> 2) }
+            set { protocolAndAnalyzers = (protocolAndAnalyzers & 3) | (newValue.bits << 2) }
+        }
         /// Bits read on every packet, and `first_packet_seen` (see the properties below).
         private var mode: UInt8 = 0
         /// The other flags (see the properties below); `is_active` starts set.
         private var flags: UInt8 = Self.isActiveBit
-        /// The DNS / NTP analyzers attached by port, and their state (UDP; ZeekAnalyzers.swift).
-        var analyzers = ZeekAnalyzerState.none
-        /// With DNS attached: when `DNS_Analyzer::ExpireTimer` runs next (``unset`` before the
-        /// first packet).
-        var dnsTimerNs = unset
 
         var origPackets = 0
         var respPackets = 0
@@ -103,9 +113,21 @@ public struct ZeekConnection: Sendable {
         /// complete, no one-sided close can follow (the side that closed has `did_close`),
         /// and the expiry no longer looks at the extra chain.
         var closeBaseNs = unset
+        /// With DNS attached (UDP): when `DNS_Analyzer::ExpireTimer` runs next (``unset`` before
+        /// the first packet). A UDP connection never closes, so this shares ``closeBaseNs``'s
+        /// storage (the engine's state is inline in every flow: no byte is added for it).
+        var dnsTimerNs: Int64 {
+            get { closeBaseNs }
+            set { closeBaseNs = newValue }
+        }
 
         init(protocol: ZeekProtocol) {
-            self.protocol = `protocol`
+            switch `protocol` {
+            case .tcp: protocolAndAnalyzers = 0
+            case .udp: protocolAndAnalyzers = 1
+            case .icmp: protocolAndAnalyzers = 2
+            case .other: protocolAndAnalyzers = 3
+            }
         }
 
         // The bits of `mode`
