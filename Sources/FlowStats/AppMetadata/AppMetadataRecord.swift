@@ -1,8 +1,8 @@
 /// How parser results become the flow's ``AppMetadata`` fields (the first of each kind wins).
 extension AppMetadata {
-    /// The first ClientHello's SNI, ALPN list, JA4 and JA3; confirms `ssl`.
+    /// The first ClientHello's SNI, ALPN list, JA4 and JA3; confirms `ssl` (`dtls` for DTLS).
     mutating func record(_ hello: TLSClientHello, transport: JA4Transport) {
-        services.insert("ssl")
+        services.insert(transport == .dtls ? "dtls" : "ssl")
         guard ja4.isEmpty else { return }
         tlsSNI = hello.serverName ?? ""
         tlsALPN = hello.alpn.map { protocolID in

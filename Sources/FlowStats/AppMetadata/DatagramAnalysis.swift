@@ -15,6 +15,7 @@ struct DatagramProgress {
     private var quicPending = true
     private var dns: DNSExchange?
     private var dnsPending = true
+    private var dtls = DTLSProgress()
     /// At most this many datagrams per direction are read.
     static let maxDatagrams = 16
     /// The other services are looked for in this many datagrams of each side.
@@ -61,12 +62,13 @@ struct DatagramProgress {
                 dnsPending = false
             }
         }
+        if dtls.isPending { dtls.take(payload, fromClient: isClient, into: &m) }
         if seen <= Self.serviceDatagrams, let guess = DatagramServices.detect(datagram: payload, fromClient: isClient, ports: ports) {
             m.services.insert(guess.service)
         }
         let servicesDone = fromClient >= Self.serviceDatagrams && fromServer >= Self.serviceDatagrams
         let exhausted = fromClient >= Self.maxDatagrams || fromServer >= Self.maxDatagrams
-        return exhausted || (!quicPending && !dnsPending && servicesDone)
+        return exhausted || (!quicPending && !dnsPending && !dtls.isPending && servicesDone)
     }
 
     /// Zeek swapped the roles.

@@ -7,7 +7,7 @@ struct ServiceSet: Sendable, Equatable {
 
     /// Every name the set can hold, alphabetical (Zeek's analyzer names as conn.log writes them).
     static let names: [String] = [
-        "ayiya", "dce_rpc", "dhcp", "dnp3", "dns", "ftp", "geneve", "gtpv1", "http", "imap", "irc", "krb",
+        "ayiya", "dce_rpc", "dhcp", "dnp3", "dns", "dtls", "ftp", "geneve", "gtpv1", "http", "imap", "irc", "krb",
         "ldap", "modbus", "mqtt", "mysql", "ntlm", "ntp", "pop3", "postgresql", "quic", "radius", "rdp", "rfb",
         "sip", "smb", "smtp", "snmp", "socks", "ssh", "ssl", "syslog", "teredo", "vxlan", "xmpp",
     ]
