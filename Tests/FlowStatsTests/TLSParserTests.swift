@@ -20,8 +20,6 @@ private func serverHello(stream bytes: [UInt8]) -> ParseProgress<TLSServerHello>
     bytes.withUnsafeBytes { TLSServerHello.parse(stream: $0) }
 }
 
-private func isNeedMore<V>(_ p: ParseProgress<V>) -> Bool { if case .needMore = p { true } else { false } }
-private func isNotThis<V>(_ p: ParseProgress<V>) -> Bool { if case .notThisProtocol = p { true } else { false } }
 private func consumed<V>(_ p: ParseProgress<V>) -> Int? { if case .done(_, let n) = p { n } else { nil } }
 
 @Suite struct TLSClientHelloTests {
