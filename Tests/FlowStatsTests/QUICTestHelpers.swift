@@ -115,7 +115,8 @@ func quicTestProtectedPacket(dcid: [UInt8], scid: [UInt8] = [], packetNumber: UI
     var header: [UInt8] = [0xC0 | type << 4 | 0x03]
     header += (0..<4).map { UInt8(truncatingIfNeeded: version >> (24 - 8 * UInt32($0))) }
     header += [UInt8(dcid.count)] + dcid + [UInt8(scid.count)] + scid
-    if type == 0 { header += [0] }  // no token
+    // Initial packets (type 0 in v1 and drafts, 1 in v2, RFC 9369 §3.2) carry a token length: none.
+    if type == (version == 0x6B33_43CF ? 1 : 0) { header += [0] }
     let length = 4 + payload.count + 16
     header += [UInt8(0x40 | length >> 8), UInt8(length & 0xFF)]
     let pnOffset = header.count

@@ -139,3 +139,39 @@ enum QUICTestVectors {
         "a18b2faa745b6fe189cf772a9f84cbfc",
     ].joined()
 }
+
+/// RFC 9001 A.1 (server keys), A.3 (server Initial) and A.4 (Retry), copied from the RFC
+/// text (rfc9001.txt as kept in quicwg/base-drafts).
+enum QUICServerTestVectors {
+    /// A.1: HkdfLabel of "server in".
+    static let serverInLabel = "00200f746c7331332073657276657220696e00"
+    static let serverInitialSecret = "3c199828fd139efd216c155ad844cc81fb82fa8d7446fa7d78be803acdda951b"
+    static let key = "cf3a5331653c364c88f0f379b6067e37"
+    static let iv = "0ac1493ca1905853b0bba03e"
+    static let hp = "c206b8d9b9f0f37644430b490eeaa314"
+
+    /// A.3: the server Initial's payload: an ACK frame and a CRYPTO frame holding the
+    /// ServerHello, no PADDING.
+    static let payload = [
+        "02000000000600405a020000560303eefce7f7b37ba1d1632e96677825ddf739",
+        "88cfc79825df566dc5430b9a045a1200130100002e00330024001d00209d3c94",
+        "0d89690b84d08a60993c144eca684d1081287c834d5311bcf32bb9da1a002b00",
+        "020304",
+    ].joined()
+    /// A.3: the unprotected header (new connection ID, 2-byte packet number 1).
+    static let unprotectedHeader = "c1000000010008f067a5502a4262b50040750001"
+    static let sample = "2cd0991cd25b0aac406a5816b6394100"
+    static let mask = "2ec0d8356a"
+    /// A.3: the protected packet.
+    static let protectedPacket = [
+        "cf000000010008f067a5502a4262b5004075c0d95a482cd0991cd25b0aac406a",
+        "5816b6394100f37a1c69797554780bb38cc5a99f5ede4cf73c3ec2493a1839b3",
+        "dbcba3f6ea46c5b7684df3548e7ddeb9c3bf9c73cc3f3bded74b562bfb19fb84",
+        "022f8ef4cdd93795d77d06edbb7aaf2f58891850abbdca3d20398c276456cbc4",
+        "2158407dd074ee",
+    ].joined()
+    /// The server's Source Connection ID in A.3 and A.4.
+    static let serverID = "f067a5502a4262b5"
+    /// A.4: a Retry sent in answer to the A.2 Initial.
+    static let retry = "ff000000010008f067a5502a4262b5746f6b656e04a265ba2eff4d829058fb3f0f2496ba"
+}

@@ -26,6 +26,16 @@ extension AppMetadata {
         }
     }
 
+    /// A QUIC server's ServerHello (from its Initial packets): the negotiated TLS version,
+    /// as Zeek's ssl.log has it for QUIC; confirms `ssl`.
+    mutating func recordQUICServerHello(_ message: [UInt8]) {
+        message.withUnsafeBytes { bytes in
+            guard case .done(let hello, _) = TLSServerHello.parse(message: bytes) else { return }
+            services.insert("ssl")
+            if tlsVersion == 0 { tlsVersion = hello.negotiatedVersion }
+        }
+    }
+
     /// The DNS fields of the flow's first dns.log-style row; confirms `dns`.
     mutating func record(_ dns: DNSExchange) {
         if dns.isDNS { services.insert("dns") }

@@ -2,7 +2,10 @@
 ///
 /// - QUIC: the client's Initial packets are decrypted until the ClientHello is assembled
 ///   (``QUICClientHelloCollector``): `quic` and, for a TLS ClientHello, `ssl` with its SNI,
-///   ALPN, JA4 (`q…`) and JA3; Google QUIC's CHLO gives the SNI.
+///   ALPN, JA4 (`q…`) and JA3; Google QUIC's CHLO gives the SNI. Once the client's first
+///   Initial has opened, the server's Initials are decrypted with keys from the same
+///   connection ID (``QUICServerHelloCollector``, at most its ``QUICServerHelloCollector/maxDatagrams``
+///   datagrams) until the ServerHello gives the negotiated TLS version, as in Zeek's ssl.log.
 /// - DNS: every datagram, paired as Zeek pairs queries and responses (``DNSExchange``), until
 ///   the first query has its response.
 /// - ``DatagramServices``: the other services Zeek confirms from a datagram (dhcp, ntp, sip, …),
@@ -13,6 +16,8 @@ struct DatagramProgress {
     private var fromServer = 0
     private var quic: QUICClientHelloCollector?
     private var quicPending = true
+    private var quicServer: QUICServerHelloCollector?
+    private var quicServerPending = true
     private var dns: DNSExchange?
     private var dnsPending = true
     private var dtls = DTLSProgress()
@@ -21,8 +26,8 @@ struct DatagramProgress {
     /// The other services are looked for in this many datagrams of each side.
     static let serviceDatagrams = 2
 
-    /// What the QUIC collector holds (its CRYPTO stream, ≤ 64 KiB), roughly.
-    var bufferedBytes: Int { quic == nil ? 0 : 2048 }
+    /// What the QUIC collectors hold (their CRYPTO streams, ≤ 64 KiB each), roughly.
+    var bufferedBytes: Int { (quic == nil ? 0 : 2048) + (quicServer == nil ? 0 : 512) }
 
     /// Reads one datagram; returns true when nothing more is to be learnt.
     /// `ports`: the flow's; the services Zeek attaches by port (dns, ntp, snmp, syslog, radius)
@@ -33,10 +38,12 @@ struct DatagramProgress {
         let seen = isClient ? fromClient : fromServer
         if quicPending && isClient {
             if quic == nil {
-                if QUICDetect.isLongHeaderInitial(payload) { quic = QUICClientHelloCollector() } else { quicPending = false }
+                if QUICDetect.mayStartConnection(payload) { quic = QUICClientHelloCollector() } else { quicPending = false }
             }
             if quic != nil {
-                switch quic!.add(datagram: payload) {
+                let progress = quic!.add(datagram: payload)
+                startServerSide()
+                switch progress {
                 case .done(let message, _):
                     m.services.insert("quic")
                     m.recordQUIC(message, kind: quic!.handshakeKind)
@@ -47,6 +54,19 @@ struct DatagramProgress {
                     quicPending = false
                 case .needMore: break
                 }
+            }
+            if !quicPending && quicServer == nil { quicServerPending = false }
+        }
+        if quicServerPending && !isClient, quicServer != nil {
+            switch quicServer!.add(datagram: payload) {
+            case .done(let message, _):
+                m.recordQUICServerHello(message)
+                quicServer = nil
+                quicServerPending = false
+            case .notThisProtocol:
+                quicServer = nil
+                quicServerPending = false
+            case .needMore: break
             }
         }
         if dnsPending {
@@ -68,7 +88,18 @@ struct DatagramProgress {
         }
         let servicesDone = fromClient >= Self.serviceDatagrams && fromServer >= Self.serviceDatagrams
         let exhausted = fromClient >= Self.maxDatagrams || fromServer >= Self.maxDatagrams
-        return exhausted || (!quicPending && !dnsPending && !dtls.isPending && servicesDone)
+        return exhausted || (!quicPending && !quicServerPending && !dnsPending && !dtls.isPending && servicesDone)
+    }
+
+    /// Starts the server side once the client's first Initial has opened with a TLS handshake
+    /// (Google's Q050 CHLO has no TLS ServerHello to read).
+    private mutating func startServerSide() {
+        guard quicServerPending, quicServer == nil, let client = quic, client.version != 0 else { return }
+        if client.handshakeKind == .tls {
+            quicServer = QUICServerHelloCollector(clientDestinationID: client.firstDestinationID)
+        } else {
+            quicServerPending = false
+        }
     }
 
     /// Zeek swapped the roles.

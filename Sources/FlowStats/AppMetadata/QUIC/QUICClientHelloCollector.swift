@@ -2,7 +2,7 @@
 // each client datagram is walked packet by packet (coalesced packets, RFC 9000 §12.2, by
 // their Length fields); Initial packets are opened with the keys derived from the
 // Destination Connection ID of the client's first decryptable Initial (RFC 9001 §5.2), their
-// CRYPTO frames go to a ``QUICCryptoAssembler``, and the ClientHello (or, for Google's Q050,
+// CRYPTO frames go to a ``QUICInitialStream``, and the ClientHello (or, for Google's Q050,
 // the CHLO) is delivered once bytes 0..<N of the CRYPTO stream are all there.
 //
 // Retry (RFC 9000 §17.2.5, RFC 9001 §5.2): after a Retry the client derives new Initial keys
@@ -29,13 +29,13 @@ struct QUICClientHelloCollector {
     private var frameNumbering: QUICFrameNumbering = .ietf
 
     private var keys: QUICInitialKeys?
-    /// The Destination Connection ID the keys came from.
-    private var firstDestinationID: [UInt8] = []
+    /// The Destination Connection ID of the first Initial that opened (the one both sides'
+    /// Initial keys come from, RFC 9001 §5.2); empty until then.
+    private(set) var firstDestinationID: [UInt8] = []
     /// Keys from a later Destination Connection ID (after a Retry), with that ID.
     private var retryKeys: QUICInitialKeys?
     private var retryDestinationID: [UInt8] = []
-    private var largestPacketNumber: Int64 = -1
-    private var assembler = QUICCryptoAssembler()
+    private var stream = QUICInitialStream()
     private var datagramsWithoutKeys = 0
     private var finished: ParseProgress<[UInt8]>?
 
@@ -75,74 +75,65 @@ struct QUICClientHelloCollector {
             datagramsWithoutKeys += 1
             return datagramsWithoutKeys >= Self.maxDatagramsWithoutKeys ? finish(.notThisProtocol) : .needMore
         }
-        switch assembler.status(handshakeKind) {
-        case .incomplete: return .needMore
-        case .invalid: return finish(.notThisProtocol)
-        case .complete(let length): return finish(.done(Array(assembler.bytes[0..<length]), consumed: length))
-        }
+        let message = stream.message(handshakeKind, tlsType: TLSConstants.clientHelloType)
+        if case .needMore = message { return .needMore }
+        return finish(message)
     }
 
     private mutating func finish(_ result: ParseProgress<[UInt8]>) -> ParseProgress<[UInt8]> {
         finished = result
-        assembler = QUICCryptoAssembler()  // release the stream buffer
+        stream = QUICInitialStream()  // release the stream buffer
         return result
     }
 
     /// Google QUIC versions ("Qnnn", "Tnnn") other than the ones with IETF Initials.
-    private static func isOtherGoogleVersion(_ version: UInt32) -> Bool {
+    static func isOtherGoogleVersion(_ version: UInt32) -> Bool {
         let top = version >> 24
         return (top == 0x51 || top == 0x54) && QUICVersionParameters.forVersion(version) == nil
     }
 
-    /// Opens one Initial packet and feeds its CRYPTO frames to the assembler.
+    /// Opens one Initial packet and feeds its CRYPTO frames to the stream.
     private mutating func openInitial(_ datagram: UnsafeRawBufferPointer, header: QUICLongHeader,
                                       parameters: QUICVersionParameters) {
-        // Too short for a header-protection sample and a tag: not worth a key derivation.
-        guard header.end - header.packetNumberOffset >= 4 + QUICPacketProtection.sampleLength else { return }
+        guard QUICInitialStream.canOpen(header) else { return }
         let dcid = UnsafeRawBufferPointer(rebasing: datagram[header.destinationID])
-        var opened: QUICOpenedPacket?
         if keys == nil {
             let candidate = QUICInitialKeys(clientDestinationID: dcid, parameters: parameters)
-            opened = QUICPacketProtection.open(datagram, header: header, keys: candidate, largestPacketNumber: largestPacketNumber)
-            guard opened != nil else { return }
+            guard stream.open(datagram, header: header, keys: candidate, numbering: parameters.frames) else { return }
             keys = candidate
             version = header.version
             handshakeKind = parameters.handshake
             frameNumbering = parameters.frames
             firstDestinationID = Array(dcid)
-        } else if header.version != version {
+            return
+        }
+        if header.version != version {
             // A compatible version change: same first connection ID, the new version's salt.
             guard parameters.handshake == handshakeKind, parameters.frames == frameNumbering else { return }
             let candidate = firstDestinationID.withUnsafeBytes { QUICInitialKeys(clientDestinationID: $0, parameters: parameters) }
-            opened = QUICPacketProtection.open(datagram, header: header, keys: candidate, largestPacketNumber: largestPacketNumber)
-            guard opened != nil else { return }
-            keys = candidate
-            retryKeys = nil
-            version = header.version
-        } else if let keys {
-            opened = QUICPacketProtection.open(datagram, header: header, keys: keys, largestPacketNumber: largestPacketNumber)
+            if stream.open(datagram, header: header, keys: candidate, numbering: frameNumbering) {
+                keys = candidate
+                retryKeys = nil
+                version = header.version
+                return
+            }
+        } else if let keys, stream.open(datagram, header: header, keys: keys, numbering: frameNumbering) {
+            return
         }
-        if opened == nil, let retry = openAfterRetry(datagram, header: header, parameters: parameters, dcid: dcid) {
-            opened = retry
-        }
-        guard let opened else { return }
-        largestPacketNumber = max(largestPacketNumber, opened.packetNumber)
-        _ = opened.payload.withUnsafeBytes { payload in
-            QUICFrames.walk(payload, numbering: frameNumbering) { offset, data in assembler.add(offset: offset, data: data) }
-        }
+        openAfterRetry(datagram, header: header, parameters: parameters, dcid: dcid)
     }
 
     /// Tries keys derived from this packet's own Destination Connection ID (a client Initial
     /// sent after a Retry), when it differs from the first one.
     private mutating func openAfterRetry(_ datagram: UnsafeRawBufferPointer, header: QUICLongHeader,
-                                         parameters: QUICVersionParameters, dcid: UnsafeRawBufferPointer) -> QUICOpenedPacket? {
-        guard !dcid.elementsEqual(firstDestinationID) else { return nil }
+                                         parameters: QUICVersionParameters, dcid: UnsafeRawBufferPointer) {
+        guard !dcid.elementsEqual(firstDestinationID) else { return }
         if retryKeys == nil || !dcid.elementsEqual(retryDestinationID) {
             retryKeys = QUICInitialKeys(clientDestinationID: dcid, parameters: parameters)
             retryDestinationID = Array(dcid)
         }
-        guard let retryKeys else { return nil }
-        return QUICPacketProtection.open(datagram, header: header, keys: retryKeys, largestPacketNumber: largestPacketNumber)
+        guard let retryKeys else { return }
+        stream.open(datagram, header: header, keys: retryKeys, numbering: frameNumbering)
     }
 }
 
@@ -154,5 +145,20 @@ enum QUICDetect {
         guard case .packet(let header) = QUICLongHeader.parse(datagram, at: 0),
               let parameters = QUICVersionParameters.forVersion(header.version) else { return false }
         return header.type == parameters.initialType
+    }
+
+    /// Whether a client's first datagram may begin a QUIC connection worth handing to
+    /// ``QUICClientHelloCollector``: its first packet is a long header (RFC 8999 §5.1) whose
+    /// fields fit the bytes present, of any type and version but version negotiation (0) and
+    /// the Google QUIC versions without IETF Initials. The Initial need not come first: a
+    /// client may send 0-RTT packets that arrive before it (RFC 9001 §4.6.1), or first try a
+    /// reserved version that forces version negotiation (RFC 9000 §6.3, §15) and send its
+    /// Initial after the server's Version Negotiation packet.
+    static func mayStartConnection(_ datagram: UnsafeRawBufferPointer) -> Bool {
+        switch QUICLongHeader.parse(datagram, at: 0) {
+        case .packet: return true
+        case .unknownVersion(let version): return version != 0 && !QUICClientHelloCollector.isOtherGoogleVersion(version)
+        case .invalid: return false
+        }
     }
 }

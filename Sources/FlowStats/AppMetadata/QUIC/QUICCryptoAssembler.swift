@@ -1,9 +1,10 @@
-// Reassembles the client's Initial CRYPTO stream (RFC 9000 §19.6: each CRYPTO frame carries
+// Reassembles one side's Initial CRYPTO stream (RFC 9000 §19.6: each CRYPTO frame carries
 // `length` bytes at stream `offset`; frames may arrive in any order, split across packets,
 // and be retransmitted). The first copy of a byte wins. Only the first 64 KiB of the stream
 // are kept: data beyond is ignored, so an attacker's offsets never size an allocation.
-// It reports when the handshake message at offset 0 is complete: a TLS message is its 4-byte
-// header (type, 24-bit length, RFC 8446 §4) plus the length; a Google QUIC CHLO is its 8-byte
+// It reports when the handshake message at offset 0 is complete: a TLS message (ClientHello
+// from the client, ServerHello from the server) is its 4-byte header (type, 24-bit length,
+// RFC 8446 §4) plus the length; a Google QUIC CHLO is its 8-byte
 // header (tag, 16-bit little-endian tag count, padding), the 8-byte tag/end-offset entries,
 // and the values up to the last entry's end offset.
 
@@ -25,7 +26,8 @@ struct QUICCryptoAssembler {
         case incomplete
         /// The whole message, `bytes[0..<length]`.
         case complete(length: Int)
-        /// Not a ClientHello / CHLO, or longer than ``capacity``: it will never be delivered.
+        /// Not the expected message (ClientHello / ServerHello / CHLO), or longer than
+        /// ``capacity``: it will never be delivered.
         case invalid
     }
 
@@ -54,12 +56,13 @@ struct QUICCryptoAssembler {
     }
 
     /// Whether the message at offset 0 is complete, still incomplete, or never deliverable.
-    func status(_ handshake: QUICHandshakeKind) -> Status {
+    /// `tlsType`: the TLS handshake type expected there (1 ClientHello, 2 ServerHello).
+    func status(_ handshake: QUICHandshakeKind, tlsType: UInt8 = 1) -> Status {
         let length: Int
         switch handshake {
         case .tls:
             guard contiguousCount >= 4 else { return .incomplete }
-            guard bytes[0] == 1 else { return .invalid }  // ClientHello
+            guard bytes[0] == tlsType else { return .invalid }
             length = 4 + (Int(bytes[1]) << 16 | Int(bytes[2]) << 8 | Int(bytes[3]))
         case .googleCHLO:
             guard contiguousCount >= 8 else { return .incomplete }

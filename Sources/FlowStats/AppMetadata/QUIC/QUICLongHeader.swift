@@ -1,8 +1,8 @@
 // The long header of one QUIC packet inside a UDP datagram (RFC 9000 §17.2, invariants in
 // RFC 8999 §5.1): first byte (form bit 0x80, fixed bit 0x40, type in bits 4–5), version,
-// Destination and Source Connection IDs (length byte ≤ 20 each), then, for the packet types
-// that have them, the Initial token (varint length) and the Length varint that covers the
-// packet number and the protected payload. Every field is checked against the bytes present.
+// Destination and Source Connection IDs (length byte ≤ 20 each, kept as ranges), then, for
+// the packet types that have them, the Initial token (varint length) and the Length varint
+// that covers the packet number and the protected payload. Every field is checked against the bytes present.
 
 /// The parsed, still protected, long header of one packet.
 struct QUICLongHeader {
@@ -13,6 +13,8 @@ struct QUICLongHeader {
     let version: UInt32
     /// The Destination Connection ID's bytes, as a range of the datagram.
     let destinationID: Range<Int>
+    /// The Source Connection ID's bytes, as a range of the datagram.
+    let sourceID: Range<Int>
     /// The long-header type bits (bits 4–5 of the first byte), version-specific meaning.
     var type: UInt8 { (firstByte >> 4) & 0x03 }
     /// Where the (protected) packet number starts; equal to `end` for packets that have none.
@@ -48,12 +50,13 @@ extension QUICLongHeader {
               let scidLength = cursor.readByte(), Int(scidLength) <= maxConnectionIDLength,
               cursor.skip(UInt64(scidLength)) else { return .invalid }
         let destinationID = (start + 6)..<(start + 6 + Int(dcidLength))
+        let sourceID = (destinationID.upperBound + 1)..<(destinationID.upperBound + 1 + Int(scidLength))
         guard let parameters = QUICVersionParameters.forVersion(version) else { return .unknownVersion(version) }
         let type = (first >> 4) & 0x03
         if type == parameters.retryType {
             // Retry: token and integrity tag run to the end of the datagram (RFC 9000 §17.2.5).
             return .packet(QUICLongHeader(start: start, firstByte: first, version: version, destinationID: destinationID,
-                                          packetNumberOffset: datagram.count, end: datagram.count))
+                                          sourceID: sourceID, packetNumberOffset: datagram.count, end: datagram.count))
         }
         if type == parameters.initialType {
             guard let tokenLength = cursor.readVarint(), cursor.skip(tokenLength) else { return .invalid }
@@ -61,6 +64,6 @@ extension QUICLongHeader {
         guard let length = cursor.readVarint(), length <= UInt64(cursor.remaining) else { return .invalid }
         let packetNumberOffset = cursor.offset
         return .packet(QUICLongHeader(start: start, firstByte: first, version: version, destinationID: destinationID,
-                                      packetNumberOffset: packetNumberOffset, end: packetNumberOffset + Int(length)))
+                                      sourceID: sourceID, packetNumberOffset: packetNumberOffset, end: packetNumberOffset + Int(length)))
     }
 }
