@@ -69,6 +69,10 @@ struct DatagramProgress {
             case .needMore: break
             }
         }
+        if isClient && seen <= Self.serviceDatagrams && m.tlsSNI.isEmpty,
+           let chlo = GooglePlainCHLO.message(in: payload) {
+            m.recordQUIC(chlo, kind: .googleCHLO)  // Zeek does not analyse Google QUIC: no service
+        }
         if dnsPending {
             if dns == nil, let message = DNSMessageSummary.parse(message: payload), message.confirmsDNS {
                 dns = DNSExchange(responderIsMulticast: serverIsMulticast)

@@ -27,3 +27,43 @@ enum GoogleCHLO {
         return nil
     }
 }
+
+/// Google QUIC before Q050 (Q035…Q046) sends its client hello unencrypted: after the public
+/// header (Q043 and earlier: flags with the version (0x01) and 8-byte connection-id (0x08)
+/// bits, the connection id, the version; Q046: the IETF-style long header, version at byte 1)
+/// come a 12-byte message hash and a STREAM frame of stream 1 whose data is the CHLO
+/// (Wireshark packet-gquic.c). Rather than walking those frames, the datagram is searched for
+/// the CHLO tag after the version: ``GoogleCHLO/value(of:in:)`` then checks every offset
+/// against the bytes present.
+enum GooglePlainCHLO {
+    /// The CHLO message (from its tag to the datagram's end) of a client datagram of Google
+    /// QUIC Q0nn with nn < 50, or nil.
+    static func message(in datagram: UnsafeRawBufferPointer) -> [UInt8]? {
+        guard datagram.count >= 16 else { return nil }
+        let flags = datagram[0]
+        let versionAt: Int
+        if flags & 0x80 != 0 {
+            versionAt = 1  // Q046's long header
+        } else {
+            guard flags & 0x09 == 0x09 else { return nil }  // version and 8-byte connection id present
+            versionAt = 9
+        }
+        guard versionAt + 4 <= datagram.count, datagram[versionAt] == UInt8(ascii: "Q") else { return nil }
+        var number = 0
+        for i in 1...3 {
+            let c = datagram[versionAt + i]
+            guard c >= UInt8(ascii: "0"), c <= UInt8(ascii: "9") else { return nil }
+            number = number * 10 + Int(c - UInt8(ascii: "0"))
+        }
+        guard number < 50 else { return nil }  // Q050 on: encrypted Initials (QUICClientHelloCollector)
+        let tag: [UInt8] = [0x43, 0x48, 0x4C, 0x4F]  // "CHLO"
+        var i = versionAt + 4
+        while i + 8 <= datagram.count {
+            if datagram[i] == tag[0] && datagram[i + 1] == tag[1] && datagram[i + 2] == tag[2] && datagram[i + 3] == tag[3] {
+                return Array(datagram[i...])
+            }
+            i += 1
+        }
+        return nil
+    }
+}
