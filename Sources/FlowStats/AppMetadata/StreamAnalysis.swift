@@ -26,7 +26,11 @@ struct StreamProgress {
     /// capture began after the request's first packet): requests are read from the server's.
     private var httpReversed = false
     private var httpOriented = false
+    private var httpConnect = false
     private var dns: DNSExchange?
+    /// Zeek's `dpd_buffer_size`: services are looked for in this many first bytes.
+    static let detectionBytes = 1024
+    private static let sshPrefix: [UInt8] = Array("SSH-".utf8)
 
     /// Every parser has answered.
     var isDone: Bool {
@@ -36,20 +40,6 @@ struct StreamProgress {
 
     /// Runs every parser still waiting on the prefixes.
     mutating func analyse(client: UnsafeRawBufferPointer, server: UnsafeRawBufferPointer, into m: inout AppMetadata) {
-        if services {
-            let found = StreamServices.detect(client: client, server: server, clientDone: clientClosed, serverDone: serverClosed)
-            for name in found.services { m.services.insert(name) }
-            if let inner = found.inner, tlsClientStart == 0, tlsServerStart == 0,
-               inner.clientOffset > 0 || inner.serverOffset > 0 {
-                // An upgrade or a tunnel: TLS may start there.
-                tlsClientStart = inner.clientOffset
-                tlsServerStart = inner.serverOffset
-                clientHello = !clientClosed || client.count > tlsClientStart
-                serverHello = !serverClosed || server.count > tlsServerStart
-                if matched == .tls { matched = .none }
-            }
-            if found.isFinal { services = false }
-        }
         if clientHello && client.count > tlsClientStart {
             switch TLSClientHello.parse(stream: UnsafeRawBufferPointer(rebasing: client[tlsClientStart...])) {
             case .done(let hello, _):
@@ -86,6 +76,7 @@ struct StreamProgress {
                 m.httpURI = head.uri
                 m.httpHost = head.host
                 m.httpUserAgent = head.userAgent
+                httpConnect = head.isConnect
                 httpRequest = false
                 match(.http)
             case .notThisProtocol: httpRequest = false
@@ -111,6 +102,9 @@ struct StreamProgress {
             case .notThisProtocol: sshClient = false
             case .needMore: break
             }
+        }
+        if sshServer && matched == .none && server.count >= Self.detectionBytes && !server.starts(with: Self.sshPrefix) {
+            sshServer = false  // lines before a banner: at most the detection window
         }
         if sshServer && !server.isEmpty {
             switch SSHBanner.parse(stream: server) {
@@ -138,6 +132,33 @@ struct StreamProgress {
                 dnsResponse = false
             case .notThisProtocol: dnsResponse = false
             case .needMore: break
+            }
+        }
+        // What the parsers above settled needs no detector: TLS from the stream's first byte
+        // carries no text protocol; an HTTP request that is not a CONNECT is Zeek's `http`, settled.
+        if services && matched == .tls && tlsClientStart == 0 && tlsServerStart == 0 { services = false }
+        if services && matched == .http && !httpRequest && !httpConnect {
+            m.services.insert("http")
+            services = false
+        }
+        if services {
+            let found = StreamServices.detect(client: client, server: server, clientDone: clientClosed, serverDone: serverClosed)
+            for name in found.services { m.services.insert(name) }
+            if let inner = found.inner, tlsClientStart == 0, tlsServerStart == 0,
+               inner.clientOffset > 0 || inner.serverOffset > 0 {
+                // An upgrade or a tunnel: TLS may start there.
+                tlsClientStart = inner.clientOffset
+                tlsServerStart = inner.serverOffset
+                clientHello = !clientClosed || client.count > tlsClientStart
+                serverHello = !serverClosed || server.count > tlsServerStart
+                if matched == .tls { matched = .none }
+            }
+            // Zeek matches its protocol signatures on the first `dpd_buffer_size` (1024) bytes
+            // only: with nothing found by then, nothing will be (and text scans stop costing).
+            // (SSH, once its banners are in, waits for the key exchange's end: not cut.)
+            if found.isFinal || (found.services.isEmpty && matched == .none
+                                 && max(client.count, server.count) >= Self.detectionBytes) {
+                services = false
             }
         }
         if clientClosed || serverClosed { giveUp(into: &m) }
