@@ -236,8 +236,11 @@ private func consumed<V>(_ p: ParseProgress<V>) -> Int? { if case .done(_, let n
     }
 
     @Test func zeekEscaping() {
-        #expect(TLSText.zeekEscaped(Array("www.example.com".utf8)) == "www.example.com")
-        #expect(TLSText.zeekEscaped([0x20, 0x7e, 0x7f, 0x00, 0x09, 0xc3, 0xa9, 0x5c]) == #" ~\x7f\x00\x09\xc3\xa9\\"#)
+        #expect(ZeekLogText.spell(Array("www.example.com".utf8)) == "www.example.com")
+        // Zeek's writer cuts the text at the tab and the backslash: the piece before the tab has
+        // control bytes (all its non-printable bytes escaped); the piece after it is valid UTF-8
+        // (é kept); the tab is \x09, the backslash \\.
+        #expect(ZeekLogText.spell([0x20, 0x7e, 0x7f, 0x00, 0x09, 0xc3, 0xa9, 0x5c]) == " ~\\x7f\\x00\\x09\u{E9}\\\\")
     }
 }
 

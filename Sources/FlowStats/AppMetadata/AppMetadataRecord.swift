@@ -6,7 +6,7 @@ extension AppMetadata {
         guard ja4.isEmpty else { return }
         tlsSNI = hello.serverName ?? ""
         tlsALPN = hello.alpn.map { protocolID in
-            TLSText.zeekEscaped(protocolID)
+            ZeekLogText.spell(protocolID)
         }.joined(separator: ";")
         ja4 = JA4.fingerprint(hello, transport: transport)
         ja3 = JA3.hash(hello)

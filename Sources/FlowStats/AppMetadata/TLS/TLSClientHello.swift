@@ -14,7 +14,7 @@ struct TLSClientHello: Sendable, Equatable {
     /// supported_versions (0x002b) values, empty when absent.
     var supportedVersions: [UInt16] = []
     /// The first `host_name` entry of server_name (0x0000), escaped as Zeek's ssl.log writes
-    /// it (see ``TLSText/zeekEscaped(_:)``); nil when there is none.
+    /// it (see ``ZeekLogText/spell(_:)``); nil when there is none.
     var serverName: String?
     /// That entry's raw bytes.
     var serverNameBytes: [UInt8]?
@@ -94,7 +94,7 @@ struct TLSClientHello: Sendable, Equatable {
                 if nameType == 0 {
                     let bytes = name.restBytes()
                     serverNameBytes = bytes
-                    serverName = TLSText.zeekEscaped(bytes)
+                    serverName = ZeekLogText.spell(bytes)
                     return
                 }
             }
