@@ -49,13 +49,27 @@ import Testing
     }
 
     @Test(arguments: [[String](), ["--bogus", "web_browse_1.pcap"], ["web_browse_1.pcap", "--schema", "nope"],
-                      ["web_browse_1.pcap", "--schema", "cic", "--splt", "3"], ["web_browse_1.pcap", "--schema", "zeek", "--splt", "1"]])
+                      ["web_browse_1.pcap", "--schema", "cic", "--splt", "3"], ["web_browse_1.pcap", "--schema", "zeek", "--splt", "1"],
+                      ["web_browse_1.pcap", "--schema", "full", "--app-metadata"], ["web_browse_1.pcap", "--schema", "cic", "--app-metadata"],
+                      ["web_browse_1.pcap", "--inspect-bytes", "-1"], ["web_browse_1.pcap", "--inspect-bytes", "16777217"]])
     func otherUsageErrors(arguments: [String]) async throws {
         let root = try Self.browseFolder()
         defer { try? FileManager.default.removeItem(atPath: root) }
         let result = try await FlowCSV.run(arguments, in: root)
         #expect(result.status == FlowCSV.usageExitCode, "\(arguments)")
         #expect(result.stdout.isEmpty)
+    }
+
+    /// `--app-metadata` appends the 17 application columns to basic, after its own.
+    @Test func appMetadataAddsItsColumnsToBasic() async throws {
+        let root = try Self.browseFolder()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let plain = try await FlowCSV.run(["web_browse_1.pcap"], in: root)
+        let result = try await FlowCSV.run(["web_browse_1.pcap", "--app-metadata", "--inspect-bytes", "100"], in: root)
+        #expect(result.status == 0, "\(result.stderr)")
+        let basicHeader = plain.stdoutText.split(separator: "\n").first.map(String.init) ?? ""
+        let header = result.stdoutText.split(separator: "\n").first.map(String.init) ?? ""
+        #expect(header == basicHeader + ",Service,ServerName,TLSSNI,TLSALPN,TLSVersion,JA4,JA3,HTTPHost,HTTPMethod,HTTPURI,HTTPUserAgent,HTTPStatus,DNSQuery,DNSQType,DNSRcode,SSHClient,SSHServer")
     }
 
     /// The ML schemas through the command line; --drop-identifiers leaves out ids, addresses,
