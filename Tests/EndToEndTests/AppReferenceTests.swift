@@ -73,7 +73,7 @@ struct AppReferenceTests {
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let json = folder + "/agreement.json"
         let script = FlowCSV.packageRoot.appendingPathComponent("scripts/app-agreement.py").path
-        let table = try AppReference.run(python, [script, binary, "--corpus", SharedCorpus.path, "--json", json])
+        let table = try NFStreamReference.run(python, [script, binary, "--corpus", SharedCorpus.path, "--json", json])
         print("Application references vs flowcsv (scripts/app-agreement.py):\n" + table)
 
         let object = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json)))
@@ -136,21 +136,4 @@ enum AppReference {
         let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
         return path.split(separator: ":").map { "\($0)/python3" }.first { FileManager.default.isExecutableFile(atPath: $0) }
     }()
-
-    /// Runs `python arguments`; its standard output, or an error when it fails.
-    static func run(_ python: String, _ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = arguments
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw ScriptError(status: process.terminationStatus) }
-        return String(decoding: data, as: UTF8.self)
-    }
-
-    struct ScriptError: Error { var status: Int32 }
 }

@@ -61,21 +61,24 @@ struct AppMetadataTable {
                 live[slot].hasServerSYN = true
             }
         }
-        let exists = inspections[slot] != nil
-        let hasPayload = !packet.payload.isEmpty
-        guard exists || hasPayload else { return }
-        if !exists { inspections[slot] = FlowInspection(options: options, metadata: live[slot]) }
-        let before = inspections[slot]!.bufferedBytes
-        let done = inspections[slot]!.take(packet, into: &live[slot], options: options)
-        let after = inspections[slot]!.bufferedBytes
-        bufferedBytes += after - before
-        if done {
+        // Taken out and put back: two hash operations per inspected packet, and the inspection
+        // is uniquely held while it is updated (no copy of its buffers).
+        var inspection: FlowInspection
+        if let existing = inspections.removeValue(forKey: slot) {
+            inspection = existing
+        } else {
+            guard !packet.payload.isEmpty else { return }
+            inspection = FlowInspection()
+        }
+        let before = inspection.bufferedBytes
+        let done = inspection.take(packet, into: &live[slot], options: options)
+        bufferedBytes += inspection.bufferedBytes - before
+        if done || bufferedBytes > options.inspectBudget {
+            if !done { overBudget += 1 }
             live[slot].inspecting = false
-            release(slot: slot)
-        } else if bufferedBytes > options.inspectBudget {
-            live[slot].inspecting = false
-            overBudget += 1
-            release(slot: slot)
+            bufferedBytes -= inspection.bufferedBytes
+        } else {
+            inspections[slot] = inspection
         }
     }
 

@@ -11,8 +11,6 @@ struct FlowInspection {
     /// UDP: what the datagram parsers have decided so far (DatagramAnalysis.swift).
     private var datagrams = DatagramProgress()
 
-    init(options: borrowing FeatureOptions, metadata: borrowing AppMetadata) {}
-
     /// Bytes this inspection buffers now.
     var bufferedBytes: Int {
         (client?.bufferedBytes ?? 0) + (server?.bufferedBytes ?? 0) + datagrams.bufferedBytes
