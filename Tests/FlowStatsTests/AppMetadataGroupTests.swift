@@ -68,6 +68,18 @@ import Testing
         #expect(m.tlsSNI.isEmpty && m.ja4.isEmpty && m.dnsQuery.isEmpty)
     }
 
+    /// ServerName from an HTTP Host: the port goes only when it is one `:` followed by ASCII
+    /// digits; a bracketed IPv6 literal loses its brackets (expected values by hand).
+    @Test(arguments: [
+        ("example.org:8081", "example.org"), ("example.org", "example.org"), ("host:", "host"),
+        ("[2001:db8::1]:443", "2001:db8::1"), ("[::1]", "::1"), ("[unclosed", "[unclosed"),
+        ("a:b:1", "a:b:1"), ("h:8x", "h:8x"), ("2001:db8::1", "2001:db8::1"),
+        ("ünï.example:80", "ünï.example"), ("h:\u{0663}", "h:\u{0663}"), ("", ""),
+    ])
+    func hostWithoutPort(host: String, expected: String) {
+        #expect(AppMetadata.hostWithoutPort(host) == expected)
+    }
+
     @Test func inspectionIsReleasedWhenTheParsersAreDone() {
         let r = Array(request.utf8)
         var frames = [

@@ -45,16 +45,25 @@ public struct AppMetadata: Sendable {
         return dnsQuery
     }
 
-    /// `host[:port]` or `[v6]:port` without the port.
+    /// `host[:port]` or `[v6]:port` without the port. Read as UTF-8 bytes: ':' '[' ']' and the
+    /// digits are ASCII, so byte offsets are character boundaries.
     static func hostWithoutPort(_ host: String) -> String {
-        if host.hasPrefix("["), let close = host.firstIndex(of: "]") {
-            return String(host[host.index(after: host.startIndex)..<close])
+        var host = host
+        return host.withUTF8 { bytes -> String in
+            let count = bytes.count
+            if count > 0, bytes[0] == 0x5B {  // "["
+                guard let close = bytes.firstIndex(of: 0x5D) else { return String(decoding: bytes, as: UTF8.self) }
+                return String(decoding: UnsafeBufferPointer(rebasing: bytes[1..<close]), as: UTF8.self)
+            }
+            guard let colon = bytes.firstIndex(of: 0x3A) else { return String(decoding: bytes, as: UTF8.self) }
+            var index = colon + 1
+            while index < count {
+                // One colon only, and only ASCII digits after it.
+                guard bytes[index] >= 0x30 && bytes[index] <= 0x39 else { return String(decoding: bytes, as: UTF8.self) }
+                index += 1
+            }
+            return String(decoding: UnsafeBufferPointer(rebasing: bytes[..<colon]), as: UTF8.self)
         }
-        if let colon = host.firstIndex(of: ":"), host[host.index(after: colon)...].allSatisfy(\.isNumber),
-           host.firstIndex(of: ":") == host.lastIndex(of: ":") {
-            return String(host[..<colon])
-        }
-        return host
     }
 
     /// Zeek decided the roles are the other way round.

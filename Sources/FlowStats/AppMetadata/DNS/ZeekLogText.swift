@@ -15,6 +15,10 @@ enum ZeekLogText {
     /// - otherwise printable ASCII is kept and every other byte of the segment (also the bytes
     ///   of its well-formed UTF-8 characters) is written `\xHH`, lower-case hex.
     static func spell(_ bytes: some Collection<UInt8>) -> String {
+        // Fast path: printable ASCII without a backslash is kept as it is.
+        if bytes.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && $0 != 0x5C }) {
+            return String(decoding: bytes, as: UTF8.self)
+        }
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count)
         var segment: [UInt8] = []

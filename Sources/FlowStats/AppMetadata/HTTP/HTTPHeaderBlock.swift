@@ -25,12 +25,23 @@ enum HTTPHeaderBlock {
     static func scan(_ stream: UnsafeRawBufferPointer, from start: Int, limit: Int,
                      keepValues: Bool = true) -> HTTPHeaderScan {
         var result = HTTPHeaderScan(partialEnd: start)
-        var current: [UInt8] = []
+        // The header being read: its first line's bytes as a range of the stream; only a
+        // header folded over several lines is copied into `folded`.
+        var currentStart = 0, currentEnd = 0
+        var folded: [UInt8] = []
+        var isFolded = false
         var hasCurrent = false
         var position = start
         func finish() {
-            if hasCurrent, keepValues { take(current, into: &result) }
-            current.removeAll(keepingCapacity: true)
+            if hasCurrent, keepValues {
+                if isFolded {
+                    folded.withUnsafeBytes { take($0, into: &result) }
+                } else {
+                    take(UnsafeRawBufferPointer(rebasing: stream[currentStart..<currentEnd]), into: &result)
+                }
+            }
+            folded.removeAll(keepingCapacity: true)
+            isFolded = false
             hasCurrent = false
         }
         while let line = stream.textLine(from: position, limit: limit) {
@@ -46,15 +57,20 @@ enum HTTPHeaderBlock {
                     // Zeek: "first header line starts with linear whitespace": taken as a new
                     // header without its leading blanks.
                     hasCurrent = true
-                    let from = stream.skipBlanks(from: line.start, end: line.end)
-                    current.append(contentsOf: UnsafeRawBufferPointer(rebasing: stream[from..<line.end]))
+                    currentStart = stream.skipBlanks(from: line.start, end: line.end)
+                    currentEnd = line.end
                 } else if keepValues {
-                    current.append(contentsOf: UnsafeRawBufferPointer(rebasing: stream[line.start..<line.end]))
+                    if !isFolded {
+                        folded.append(contentsOf: UnsafeRawBufferPointer(rebasing: stream[currentStart..<currentEnd]))
+                        isFolded = true
+                    }
+                    folded.append(contentsOf: UnsafeRawBufferPointer(rebasing: stream[line.start..<line.end]))
                 }
             } else {
                 finish()
                 hasCurrent = true
-                if keepValues { current.append(contentsOf: UnsafeRawBufferPointer(rebasing: stream[line.start..<line.end])) }
+                currentStart = line.start
+                currentEnd = line.end
             }
             position = line.next
             result.partialEnd = line.next
@@ -64,14 +80,12 @@ enum HTTPHeaderBlock {
     }
 
     /// Keeps the value of a `Host` or `User-Agent` header (names compared ignoring case).
-    private static func take(_ line: [UInt8], into result: inout HTTPHeaderScan) {
-        line.withUnsafeBytes { bytes in
-            guard let (name, value) = split(bytes) else { return }
-            if name.count == 4, bytes.hasPrefix("host", at: name.lowerBound) {
-                result.host = bytes.bytes(value)
-            } else if name.count == 10, bytes.hasPrefix("user-agent", at: name.lowerBound) {
-                result.userAgent = bytes.bytes(value)
-            }
+    private static func take(_ bytes: UnsafeRawBufferPointer, into result: inout HTTPHeaderScan) {
+        guard let (name, value) = split(bytes) else { return }
+        if name.count == 4, bytes.hasPrefix("host", at: name.lowerBound) {
+            result.host = bytes.bytes(value)
+        } else if name.count == 10, bytes.hasPrefix("user-agent", at: name.lowerBound) {
+            result.userAgent = bytes.bytes(value)
         }
     }
 
