@@ -49,21 +49,18 @@ public struct AppMetadata: Sendable {
     /// digits are ASCII, so byte offsets are character boundaries.
     static func hostWithoutPort(_ host: String) -> String {
         var host = host
-        return host.withUTF8 { bytes -> String in
-            let count = bytes.count
-            if count > 0, bytes[0] == 0x5B {  // "["
-                guard let close = bytes.firstIndex(of: 0x5D) else { return String(decoding: bytes, as: UTF8.self) }
-                return String(decoding: UnsafeBufferPointer(rebasing: bytes[1..<close]), as: UTF8.self)
+        // The bytes to keep, when they are not the whole host.
+        let kept: Range<Int>? = host.withUTF8 { bytes in
+            if bytes.first == 0x5B {  // "[v6]…": what the brackets hold
+                return bytes.firstIndex(of: 0x5D).map { 1..<$0 }
             }
-            guard let colon = bytes.firstIndex(of: 0x3A) else { return String(decoding: bytes, as: UTF8.self) }
-            var index = colon + 1
-            while index < count {
-                // One colon only, and only ASCII digits after it.
-                guard bytes[index] >= 0x30 && bytes[index] <= 0x39 else { return String(decoding: bytes, as: UTF8.self) }
-                index += 1
-            }
-            return String(decoding: UnsafeBufferPointer(rebasing: bytes[..<colon]), as: UTF8.self)
+            // One ':' followed only by ASCII digits (a second ':' is not a digit).
+            guard let colon = bytes.firstIndex(of: 0x3A),
+                  bytes[(colon + 1)...].allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
+            return 0..<colon
         }
+        guard let kept else { return host }
+        return String(decoding: host.utf8.dropFirst(kept.lowerBound).prefix(kept.count), as: UTF8.self)
     }
 
     /// Zeek decided the roles are the other way round.

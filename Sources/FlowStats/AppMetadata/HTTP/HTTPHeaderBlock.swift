@@ -26,22 +26,21 @@ enum HTTPHeaderBlock {
                      keepValues: Bool = true) -> HTTPHeaderScan {
         var result = HTTPHeaderScan(partialEnd: start)
         // The header being read: its first line's bytes as a range of the stream; only a
-        // header folded over several lines is copied into `folded`.
+        // header folded over several lines is copied into `folded` (empty otherwise: a
+        // continuation line is never empty, it starts with a blank).
         var currentStart = 0, currentEnd = 0
         var folded: [UInt8] = []
-        var isFolded = false
         var hasCurrent = false
         var position = start
         func finish() {
             if hasCurrent, keepValues {
-                if isFolded {
+                if !folded.isEmpty {
                     folded.withUnsafeBytes { take($0, into: &result) }
                 } else {
                     take(UnsafeRawBufferPointer(rebasing: stream[currentStart..<currentEnd]), into: &result)
                 }
             }
             folded.removeAll(keepingCapacity: true)
-            isFolded = false
             hasCurrent = false
         }
         while let line = stream.textLine(from: position, limit: limit) {
@@ -60,9 +59,8 @@ enum HTTPHeaderBlock {
                     currentStart = stream.skipBlanks(from: line.start, end: line.end)
                     currentEnd = line.end
                 } else if keepValues {
-                    if !isFolded {
+                    if folded.isEmpty {
                         folded.append(contentsOf: UnsafeRawBufferPointer(rebasing: stream[currentStart..<currentEnd]))
-                        isFolded = true
                     }
                     folded.append(contentsOf: UnsafeRawBufferPointer(rebasing: stream[line.start..<line.end]))
                 }
