@@ -116,7 +116,7 @@ import Testing
     }
 
     @Test func helpExplainsMaxFlowsAndTheSeed() async throws {
-        let result = try await FlowCSV.run(["--help"], in: NSTemporaryDirectory())
+        let result = try await FlowCSV.run(["convert", "--help"], in: NSTemporaryDirectory())
         #expect(result.status == 0)
         let help = result.stdoutText
         #expect(help.contains("--max-flows"))

@@ -112,8 +112,12 @@ import Testing
     @Test func helpMentionsEveryOption() async throws {
         let root = try makeScratchFolder("help")
         defer { try? FileManager.default.removeItem(atPath: root) }
+        let top = try await FlowCSV.run(["--help"], in: root)
+        #expect(top.status == 0)
+        #expect(top.stdoutText.contains("convert (default)"), "the root help names the default subcommand")
+        #expect(top.stdoutText.contains("flowcsv convert --help"), "the root help says where the options are")
         for flag in ["--help", "-h"] {
-            let result = try await FlowCSV.run([flag], in: root)
+            let result = try await FlowCSV.run(["convert", flag], in: root)
             #expect(result.status == 0)
             let help = result.stdoutText
             for option in ["-o, --output", "--filter", "--idle-timeout", "--active-timeout", "--activity-timeout", "--linger",

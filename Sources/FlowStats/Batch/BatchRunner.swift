@@ -21,6 +21,18 @@ public struct BatchSummary: Sendable, Equatable {
         flows += report.flows
         if report.error != nil { failedFiles += 1 }
     }
+
+    /// The run's closing line: "3 files, 120 packets, 9 flows, 0 failed" and what was not counted.
+    public var line: String {
+        var line = "\(files) files, \(packets) packets, \(flows) flows, \(failedFiles) failed"
+        if packetsInNoFlow > 0 {
+            line += ", \(packetsInNoFlow) packets in no flow (not IP or undecodable)"
+        }
+        if skippedNonCaptures > 0 {
+            line += ", \(skippedNonCaptures) non-capture files skipped"
+        }
+        return line
+    }
 }
 
 /// Runs a list of captures into one CSV: one header, then each file's rows in input order.

@@ -7,14 +7,31 @@ public struct CaptureInput: Sendable, Equatable {
     /// The `SourceFile` value: the path as given, or relative to the folder given.
     public var displayPath: String
 
+    /// The name given with `--source-name`: it stands for the file everywhere the path would
+    /// (SourceFile, labels, the FlowID salt), so a staged copy keeps its dataset name.
+    public private(set) var sourceName: String?
+
     public init(path: String, displayPath: String) {
         self.path = path
         self.displayPath = displayPath
     }
 
-    /// Absolute, normalised path, matched against the label template.
+    /// Names this input `name` instead of its path.
+    public mutating func rename(_ name: String) {
+        sourceName = name
+        displayPath = name
+    }
+
+    /// Absolute, normalised path, matched against the label template; the source name when
+    /// one was given (the template then reads the folders and file name it has).
     public var absolutePath: String {
-        URL(fileURLWithPath: path).standardizedFileURL.path
+        sourceName ?? URL(fileURLWithPath: path).standardizedFileURL.path
+    }
+
+    /// The file name that --label-regex and --labels see for a file given directly.
+    public var fileName: String {
+        let whole = sourceName ?? path
+        return whole.split(separator: "/").last.map(String.init) ?? whole
     }
 }
 

@@ -128,7 +128,7 @@ public struct LabelOptions: Sendable {
             return result
         }
         // What --label-regex and --labels see: the path below the input folder, or the name.
-        let name = input.path.split(separator: "/").last.map(String.init) ?? input.path
+        let name = input.fileName
         let relative = input.displayPath == input.path ? name : input.displayPath
         var values: [String: (value: String, source: String)] = [:]
         func set(_ column: String, _ value: String, _ source: String) {
