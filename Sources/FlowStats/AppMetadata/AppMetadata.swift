@@ -35,6 +35,8 @@ public struct AppMetadata: Sendable {
     var serverSYN: UInt32 = 0
     var hasClientSYN = false
     var hasServerSYN = false
+    /// Where this flow's ``FlowInspection`` is in the table's pool (-1: none yet, or dropped).
+    var inspection: Int32 = -1
 
     init() {}
 
@@ -45,20 +47,34 @@ public struct AppMetadata: Sendable {
         return dnsQuery
     }
 
+    /// Writes ``serverName`` as user text, without making a string of it.
+    func writeServerName(to o: CSVBuffer) {
+        if !tlsSNI.isEmpty { return o.userText(tlsSNI) }
+        if httpHost.isEmpty { return o.userText(dnsQuery) }
+        var host = httpHost
+        host.withUTF8 { bytes in
+            let kept = Self.hostRange(bytes) ?? 0..<bytes.count
+            o.userText(bytes: UnsafeBufferPointer(rebasing: bytes[kept]))
+        }
+    }
+
+    /// The bytes of `host[:port]` or `[v6]:port` to keep without the port; nil: all of them.
+    static func hostRange(_ bytes: UnsafeBufferPointer<UInt8>) -> Range<Int>? {
+        if bytes.first == 0x5B {  // "[v6]…": what the brackets hold
+            return bytes.firstIndex(of: 0x5D).map { 1..<$0 }
+        }
+        // One ':' followed only by ASCII digits (a second ':' is not a digit).
+        guard let colon = bytes.firstIndex(of: 0x3A),
+              bytes[(colon + 1)...].allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
+        return 0..<colon
+    }
+
     /// `host[:port]` or `[v6]:port` without the port. Read as UTF-8 bytes: ':' '[' ']' and the
     /// digits are ASCII, so byte offsets are character boundaries.
     static func hostWithoutPort(_ host: String) -> String {
         var host = host
         // The bytes to keep, when they are not the whole host.
-        let kept: Range<Int>? = host.withUTF8 { bytes in
-            if bytes.first == 0x5B {  // "[v6]…": what the brackets hold
-                return bytes.firstIndex(of: 0x5D).map { 1..<$0 }
-            }
-            // One ':' followed only by ASCII digits (a second ':' is not a digit).
-            guard let colon = bytes.firstIndex(of: 0x3A),
-                  bytes[(colon + 1)...].allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
-            return 0..<colon
-        }
+        let kept: Range<Int>? = host.withUTF8 { hostRange($0) }
         guard let kept else { return host }
         return String(decoding: host.utf8.dropFirst(kept.lowerBound).prefix(kept.count), as: UTF8.self)
     }

@@ -6,10 +6,10 @@ extension AppMetadata {
     /// written `\xHH`, as Zeek's logs do.
     static let columns: [Column] = [
         Column("Service", "Services recognised from payload content on any port, in Zeek's spelling (conn.log service), alphabetical, comma-separated: dns, http, ssl, quic, ssh, ntp, dhcp, smtp, ftp, …; a tunnel's outer flow names the tunnel (vxlan, teredo, gtpv1, …)", requires: .appMetadata) { f, _, o in
-            o.text(f.appMetadata.services.text)
+            f.appMetadata.services.write(to: o, none: nil)
         },
         Column("ServerName", "The TLS or QUIC SNI; else the HTTP Host without its port; else the first DNS query name (nDPI's Hostname/SNI, NFStream's requested_server_name)", requires: .appMetadata) { f, _, o in
-            o.userText(f.appMetadata.serverName)
+            f.appMetadata.writeServerName(to: o)
         },
         Column("TLSSNI", "server_name of the first TLS or QUIC ClientHello", requires: .appMetadata) { f, _, o in o.userText(f.appMetadata.tlsSNI) },
         Column("TLSALPN", "ALPN protocols the first ClientHello offered, in order, joined with ;", requires: .appMetadata) { f, _, o in o.userText(f.appMetadata.tlsALPN) },
@@ -34,7 +34,6 @@ extension AppMetadata {
 
     /// Zeek's conn.log `service` for the zeek schema: `-` when none.
     static let zeekServiceColumn = Column("service", "Services recognised from payload content (Zeek's analyzers that confirmed the protocol), comma-separated; - when none", requires: .appMetadata) { f, _, o in
-        let text = f.appMetadata.services.text
-        if text.isEmpty { o.plain("-") } else { o.text(text) }
+        f.appMetadata.services.write(to: o, none: "-")
     }
 }

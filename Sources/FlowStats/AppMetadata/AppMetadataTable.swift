@@ -14,8 +14,11 @@ struct AppMetadataTable {
     static let defaultInspectBudget = 256 << 20
 
     private(set) var live = ChunkedArray<AppMetadata>()
-    /// The flows being inspected, by slot. Looked up, never iterated: no output depends on its order.
-    private var inspections: [Int: FlowInspection] = [:]
+    /// The inspections, in a pool of reused places: a flow's ``AppMetadata/inspection`` is its
+    /// index (no hashing, no copy of the inspection per packet). Never iterated for output.
+    private var pool: [FlowInspection?] = []
+    /// Places of the pool that are free, reused last-freed first.
+    private var freePlaces: [Int32] = []
     /// Stream bytes buffered now, over all inspections.
     private(set) var bufferedBytes = 0
     /// Flows whose inspection stopped early because the budget ran out.
@@ -25,12 +28,12 @@ struct AppMetadataTable {
     init(options: FeatureOptions) { self.options = options }
 
     /// Inspections alive now (tests).
-    var inspectionCount: Int { inspections.count }
+    var inspectionCount: Int { pool.count - freePlaces.count }
 
     /// A new flow in `slot`.
     mutating func start(slot: Int) {
+        if slot < live.count { release(slot: slot) }
         if slot == live.count { live.append(AppMetadata()) } else { live[slot] = AppMetadata() }
-        release(slot: slot)
     }
 
     @inline(__always)
@@ -61,30 +64,37 @@ struct AppMetadataTable {
                 live[slot].hasServerSYN = true
             }
         }
-        // Taken out and put back: two hash operations per inspected packet, and the inspection
-        // is uniquely held while it is updated (no copy of its buffers).
-        var inspection: FlowInspection
-        if let existing = inspections.removeValue(forKey: slot) {
-            inspection = existing
-        } else {
+        var place = Int(live[slot].inspection)
+        if place < 0 {
             guard !packet.payload.isEmpty else { return }
-            inspection = FlowInspection()
+            if let free = freePlaces.popLast() {
+                place = Int(free)
+                pool[place] = FlowInspection()
+            } else {
+                place = pool.count
+                pool.append(FlowInspection())
+            }
+            live[slot].inspection = Int32(place)
         }
-        let before = inspection.bufferedBytes
-        let done = inspection.take(packet, into: &live[slot], options: options)
-        bufferedBytes += inspection.bufferedBytes - before
+        // Updated in its place: no copy of the inspection, which stays uniquely held.
+        let before = pool[place]!.bufferedBytes
+        let done = pool[place]!.take(packet, into: &live[slot], options: options)
+        bufferedBytes += pool[place]!.bufferedBytes - before
         if done || bufferedBytes > options.inspectBudget {
             if !done { overBudget += 1 }
             live[slot].inspecting = false
-            bufferedBytes -= inspection.bufferedBytes
-        } else {
-            inspections[slot] = inspection
+            release(slot: slot)
         }
     }
 
     /// Drops the inspection of `slot`, if any, and its buffered bytes.
     private mutating func release(slot: Int) {
-        if let gone = inspections.removeValue(forKey: slot) { bufferedBytes -= gone.bufferedBytes }
+        let place = Int(live[slot].inspection)
+        guard place >= 0 else { return }
+        bufferedBytes -= pool[place]?.bufferedBytes ?? 0
+        pool[place] = nil
+        freePlaces.append(Int32(place))
+        live[slot].inspection = -1
     }
 
     /// Active timeout: the connection goes on in a new row, which keeps what was found.
@@ -92,7 +102,8 @@ struct AppMetadataTable {
 
     mutating func swapDirections(slot: Int) {
         live[slot].swapDirections()
-        inspections[slot]?.swapDirections()
+        let place = Int(live[slot].inspection)
+        if place >= 0 { pool[place]?.swapDirections() }
     }
 
     /// Appends the state of `slot` to the ended states (in row order).
@@ -106,7 +117,8 @@ struct AppMetadataTable {
 
     mutating func removeAll() {
         live.removeAll()
-        inspections.removeAll()
+        pool.removeAll()
+        freePlaces.removeAll()
         bufferedBytes = 0
     }
 }

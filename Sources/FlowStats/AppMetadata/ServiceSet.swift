@@ -26,6 +26,18 @@ struct ServiceSet: Sendable, Equatable {
 
     func contains(_ name: String) -> Bool { Self.bit(name).map { bits & $0 != 0 } ?? false }
 
+    /// Writes ``text`` as a field, or `none` when the set is empty (an empty field when nil),
+    /// without making a string for the usual zero or one name.
+    func write(to o: CSVBuffer, none: StaticString?) {
+        if bits == 0 {
+            if let none { o.plain(none) } else { o.empty() }
+        } else if bits & (bits - 1) == 0 {
+            o.text(Self.names[bits.trailingZeroBitCount])
+        } else {
+            o.text(text)
+        }
+    }
+
     /// The names, alphabetical, joined with `,` (empty when none).
     var text: String {
         var parts: [String] = []

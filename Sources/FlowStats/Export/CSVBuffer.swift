@@ -143,6 +143,7 @@ public final class CSVBuffer {
     /// A field from the program's own vocabulary (column names, protocol keywords, addresses):
     /// quoted only when RFC 4180 requires it.
     public func text(_ s: String) {
+        if s.isEmpty { return empty() }
         withUTF8(s) { appendQuoted($0) }
     }
 
@@ -150,11 +151,28 @@ public final class CSVBuffer {
     /// value that a spreadsheet would run as a formula (first character `=`, `+`, `-`, `@`,
     /// tab or carriage return) is prefixed with `'`, the usual neutralisation (OWASP).
     public func userText(_ s: String) {
-        if let first = s.utf8.first, [UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"),
-                                      UInt8(ascii: "@"), 0x09, 0x0D].contains(first) {
-            text("'" + s)
+        if s.isEmpty { return empty() }
+        withUTF8(s) { userText(bytes: $0) }
+    }
+
+    /// ``userText(_:)`` for UTF-8 bytes.
+    public func userText(bytes: UnsafeBufferPointer<UInt8>) {
+        guard let first = bytes.first else { return empty() }
+        if Self.startsFormula(first) {
+            var guarded: [UInt8] = [UInt8(ascii: "'")]
+            guarded.append(contentsOf: bytes)
+            guarded.withUnsafeBufferPointer { appendQuoted($0) }
         } else {
-            text(s)
+            appendQuoted(bytes)
+        }
+    }
+
+    /// `=`, `+`, `-`, `@`, tab or carriage return: a spreadsheet would run the cell as a formula.
+    @inline(__always)
+    private static func startsFormula(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), 0x09, 0x0D: return true
+        default: return false
         }
     }
 
@@ -194,6 +212,7 @@ public final class CSVBuffer {
 
     /// Text known to need no quoting (e.g. a very large number's `description`).
     public func plain(_ s: String) {
+        if s.isEmpty { return empty() }
         withUTF8(s) { field($0) }
     }
 

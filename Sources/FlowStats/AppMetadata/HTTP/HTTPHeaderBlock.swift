@@ -9,10 +9,10 @@
 /// What the header scan found.
 struct HTTPHeaderScan {
     /// The last `Host` header's value (Zeek's script assigns `c$http$host` for each one),
-    /// nil when there was none.
-    var host: [UInt8]?
-    /// The last `User-Agent` header's value, nil when there was none.
-    var userAgent: [UInt8]?
+    /// in Zeek's log spelling (``ZeekLogText``); nil when there was none.
+    var host: String?
+    /// The last `User-Agent` header's value, spelled so; nil when there was none.
+    var userAgent: String?
     /// Where the line after the empty line starts; nil when the head is not finished in the
     /// bytes given (`partialEnd` is then how far the complete lines went).
     var end: Int?
@@ -81,9 +81,9 @@ enum HTTPHeaderBlock {
     private static func take(_ bytes: UnsafeRawBufferPointer, into result: inout HTTPHeaderScan) {
         guard let (name, value) = split(bytes) else { return }
         if name.count == 4, bytes.hasPrefix("host", at: name.lowerBound) {
-            result.host = bytes.bytes(value)
+            result.host = ZeekLogText.spell(UnsafeRawBufferPointer(rebasing: bytes[value]))
         } else if name.count == 10, bytes.hasPrefix("user-agent", at: name.lowerBound) {
-            result.userAgent = bytes.bytes(value)
+            result.userAgent = ZeekLogText.spell(UnsafeRawBufferPointer(rebasing: bytes[value]))
         }
     }
 

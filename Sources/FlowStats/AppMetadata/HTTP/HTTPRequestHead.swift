@@ -56,11 +56,6 @@ struct HTTPRequestHead: Equatable, Sendable {
         }
         guard let line = requestLine else { return isFinal ? .notThisProtocol : .needMore }
         guard let parts = parseRequestLine(stream, line) else { return .notThisProtocol }
-        let methodBytes = UnsafeRawBufferPointer(rebasing: stream[parts.method])
-        let uri = ZeekURIUnescape.unescape(UnsafeRawBufferPointer(rebasing: stream[parts.uri]))
-        var head = HTTPRequestHead(method: ZeekLogText.spell(methodBytes), uri: ZeekLogText.spell(uri),
-                                   host: "", userAgent: "", isConnect: isConnectMethod(methodBytes),
-                                   isHTTP09: parts.isHTTP09, length: 0)
         let headers = HTTPHeaderBlock.scan(stream, from: line.next, limit: limit)
         let end: Int
         if let finished = headers.end {
@@ -70,9 +65,12 @@ struct HTTPRequestHead: Equatable, Sendable {
         } else {
             return .needMore
         }
-        head.host = headers.host.map { ZeekLogText.spell($0) } ?? ""
-        head.userAgent = headers.userAgent.map { ZeekLogText.spell($0) } ?? ""
-        head.length = end
+        // The strings only once the head is complete (a head split over segments is re-read).
+        let methodBytes = UnsafeRawBufferPointer(rebasing: stream[parts.method])
+        let uri = ZeekURIUnescape.unescape(UnsafeRawBufferPointer(rebasing: stream[parts.uri]))
+        let head = HTTPRequestHead(method: ZeekLogText.spell(methodBytes), uri: ZeekLogText.spell(uri),
+                                   host: headers.host ?? "", userAgent: headers.userAgent ?? "",
+                                   isConnect: isConnectMethod(methodBytes), isHTTP09: parts.isHTTP09, length: end)
         return .done(head, consumed: end)
     }
 
