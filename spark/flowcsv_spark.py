@@ -411,6 +411,10 @@ def main(argv):
     config = parse_arguments(argv)
     config["env"] = {k: v for k, v in os.environ.items() if k.startswith("FLOWCSV_")}
     from pyspark.sql import SparkSession
+    if __name__ != "__main__":
+        # Imported (as the tests do): ship the task functions by value, executors can't import us.
+        from pyspark import cloudpickle
+        cloudpickle.register_pickle_by_value(sys.modules[__name__])
     spark = SparkSession.builder.appName("flowcsv").getOrCreate()
     try:
         return drive(spark, config)

@@ -94,7 +94,7 @@ def main():
 
     from pyspark.sql import SparkSession
     spark = (SparkSession.builder.master("local[2]").appName("flowcsv-spark-test")
-             .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "2")
+             .config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false").config("spark.sql.shuffle.partitions", "2")
              .config("spark.driver.memory", "512m").getOrCreate())
     spark.sparkContext.setLogLevel("ERROR")
 
