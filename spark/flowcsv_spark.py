@@ -77,7 +77,9 @@ def parse_arguments(argv):
             config[name[2:].replace("-", "_")] = value
         elif name in FORBIDDEN:
             usage("%s is the driver's business (it sets the output and the source names)" % name)
-        elif len(positional) < 2 and not arg.startswith("-"):
+        elif len(positional) < 2:
+            if arg.startswith("-"):
+                usage("INPUT and OUTDIR come first (got %s)" % arg)
             positional.append(arg)
         else:
             passed.append(arg)
@@ -326,9 +328,27 @@ def run_partition(items, conf):
             binary = shipped
     except Exception:
         pass
-    binary = make_executable(binary)
+    try:
+        binary = make_executable(binary)
+    except OSError as error:
+        binary = None
+        problem = str(error)
     for index, entry in items:
-        yield run_one(index, entry, conf, binary)
+        if binary is None:
+            record = failed_record(index, entry, "flowcsv binary not usable on this executor: " + problem)
+            write_atomically(os.path.join(conf["outdir"], "status", "part-%06d.json" % index),
+                             (json.dumps(record, indent=1, sort_keys=True) + "\n").encode("utf-8"))
+            yield record
+        else:
+            yield run_one(index, entry, conf, binary)
+
+
+def failed_record(index, entry, reason):
+    """The status of a task that could not run flowcsv at all."""
+    return {"index": index, "file": entry["path"], "source_name": entry["name"], "key": entry["key"],
+            "exit_status": None, "state": "failed", "skipped": False, "rows": None, "packets": None,
+            "flows": None, "failed_files": None, "packets_in_no_flow": 0, "part_bytes": None,
+            "stderr": ["flowcsv: error: %s: %s" % (entry["name"], reason)]}
 
 
 # MARK: The driver
@@ -463,7 +483,15 @@ def drive(spark, config):
     computed = {}
     if todo:
         slices = max(1, (len(todo) + config["files_per_task"] - 1) // config["files_per_task"])
-        results = sc.parallelize(todo, slices).mapPartitions(lambda items: run_partition(items, conf)).collect()
+        try:
+            results = sc.parallelize(todo, slices).mapPartitions(lambda items: run_partition(items, conf)).collect()
+        except Exception as error:  # the job failed: keep what its tasks recorded, the rest failed
+            sys.stderr.write("flowcsv-spark: error: the Spark job failed: %s\n" % str(error).splitlines()[0])
+            results = []
+            for index, entry in todo:
+                record = load_status(outdir, index)
+                results.append(record if record and record.get("key") == entry["key"]
+                               else failed_record(index, entry, "the Spark task failed"))
         computed = {r["index"]: r for r in results}
     records = [computed.get(i) or previous[i] for i in range(len(entries))]
 
