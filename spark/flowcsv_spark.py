@@ -307,7 +307,9 @@ def run_one(index, entry, conf, binary):
         elif result.returncode == 1 and file_error and (summary is None or record["failed_files"] == 1):
             record["state"] = "bad-input"   # the capture cannot be read: a rerun says the same
         else:
-            record["stderr"].append("flowcsv: error: %s: flowcsv exited with status %d" % (entry["name"], result.returncode))
+            how = ("was killed by signal %d" % -result.returncode if result.returncode < 0
+                   else "exited with status %d" % result.returncode)
+            record["stderr"].append("flowcsv: error: %s: flowcsv %s" % (entry["name"], how))
     except Settled:
         pass
     except Exception as error:  # the task itself failed: recorded, recomputed on a rerun

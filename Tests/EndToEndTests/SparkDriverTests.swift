@@ -32,6 +32,7 @@ struct SparkDriverTests {
 
         let result = try await ReferencePython.run([script, "--flowcsv", binary, "--work", root],
                                                    timeout: .seconds(420))
+        print(result.stdoutText.split(separator: "\n").filter { !$0.hasPrefix("    driver:") }.joined(separator: "\n"))
         #expect(result.status == 0, "Tests/Spark/test_flowcsv_spark.py:\n\(result.stdoutText)\n\(result.stderr.suffix(6000))")
         #expect(result.stdoutText.contains("all checks passed"), "\(result.stdoutText)")
     }

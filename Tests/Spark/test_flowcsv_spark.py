@@ -152,6 +152,8 @@ def main():
     got = sorted((r["SourceFile"], r["AppName"] or "", decimal.Decimal(r["StartTime"]), r["FlowBytes"])
                  for r in frame.select("SourceFile", "AppName", "StartTime", "FlowBytes").collect())
     want = sorted((r["SourceFile"], r["AppName"], decimal.Decimal(r["StartTime"]), int(r["FlowBytes"])) for r in rows)
+    check(any(len(r["StartTime"].partition(".")[2]) == 9 for r in rows),
+          "the dataset has a StartTime with nanoseconds (c/ns.pcap)", [r["StartTime"] for r in rows])
     check(got == want, "Parquet: the same rows as flows.csv (SourceFile, AppName, exact StartTime, FlowBytes)", (got[:3], want[:3]))
     partitions = sorted(n for n in os.listdir(out + "/parquet") if n.startswith("AppName="))
     check(partitions == sorted("AppName=" + a for a in {r["AppName"] for r in rows}),
@@ -163,7 +165,25 @@ def main():
     compare_with_single(binary, "file:// URI (staged)", "file://" + os.path.abspath("data"), out, labels,
                         extra=["--files-per-task", "3"])
 
-    # 6. A usage error is flowcsv's: exit 64 before any task.
+    # 6. A task that fails (flowcsv killed while reading a/x.pcap): its status record and
+    #    stderr line, the other files unaffected, exit 1.
+    wrapper = os.path.abspath("flowcsv-crashing")
+    with open(wrapper, "w") as f:
+        f.write('#!/bin/sh\ncase "$*" in *--list-inputs*) ;; *a/x.pcap*) kill -9 $$ ;; esac\nexec %s "$@"\n' % binary)
+    os.chmod(wrapper, 0o755)
+    out = os.path.abspath("out-crash")
+    status, driver_err = drive(["data", out, "--flowcsv", wrapper] + labels)
+    records = {r["source_name"]: r for r in statuses(out)}
+    check(status == 1 and records["a/x.pcap"]["state"] == "failed"
+          and "flowcsv: error: a/x.pcap: flowcsv was killed by signal 9" in records["a/x.pcap"]["stderr"]
+          and "flowcsv: error: a/x.pcap: flowcsv was killed by signal 9" in driver_err,
+          "a killed task: state failed, its stderr line, exit 1", records.get("a/x.pcap"))
+    basic = statuses(os.path.abspath("out-basic"))
+    check(all(records[r["source_name"]]["state"] == r["state"] and records[r["source_name"]]["rows"] == r["rows"]
+              for r in basic if r["source_name"] != "a/x.pcap"), "a killed task: the other files unaffected")
+    check(not os.path.exists(out + "/parts/part-%06d.csv" % records["a/x.pcap"]["index"]), "a killed task leaves no part")
+
+    # 7. A usage error is flowcsv's: exit 64 before any task.
     status, driver_err = drive(["data", os.path.abspath("out-usage"), "--flowcsv", binary, "--schema", "nosuch"])
     check(status == 64, "a bad flowcsv option: exit 64", driver_err)
 
