@@ -69,5 +69,9 @@ import Testing
         let result = try await FlowCSV.run(["--list-inputs"], in: root)
         #expect(result.status == FlowCSV.usageExitCode)
         #expect(result.stdout.isEmpty)
+
+        let help = try await FlowCSV.run(["convert", "--help"], in: root)
+        #expect(help.stdoutText.contains("--list-inputs"))
+        #expect(help.stdoutText.contains("PATH<TAB>SOURCENAME"))
     }
 }
