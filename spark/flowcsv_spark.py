@@ -23,6 +23,9 @@ OUTDIR/status/part-NNNNNN.json (file, exit status, stderr lines, rows, packets, 
 OUTDIR/flows.csv (the parts merged in order, one header: byte for byte `flowcsv INPUT`),
 OUTDIR/parquet/ with --parquet. A rerun with the same input, options and binary reuses every
 part whose status is complete and whose part file is there; the others are recomputed.
+The files named by --labels and --label-rules are made absolute (tasks run in the dataset
+root); on a cluster they must be readable at that path on every executor.
+FLOWCSV_SPARK_KEEP_SESSION=1 leaves the SparkSession running after main() (the tests reuse it).
 See docs/scale-out.md.
 """
 
@@ -92,9 +95,30 @@ def parse_arguments(argv):
     except (ValueError, AssertionError):
         usage("--files-per-task must be a positive number")
     config["input"], config["outdir"] = positional
-    config["options"] = passed
+    config["options"] = absolute_file_options(passed)
     config["quiet"] = any(a in ("-q", "--quiet") for a in passed)
     return config
+
+
+FILE_OPTIONS = ("--labels", "--label-rules")
+
+
+def absolute_file_options(options):
+    """Tasks run in the dataset root, so the files that options name are made absolute here
+    (as the single run would resolve them, from the driver's working directory)."""
+    out, i = [], 0
+    while i < len(options):
+        arg = options[i]
+        name, eq, value = arg.partition("=")
+        if name in FILE_OPTIONS and eq:
+            out.append(name + "=" + os.path.abspath(value))
+        elif arg in FILE_OPTIONS and i + 1 < len(options):
+            out += [arg, os.path.abspath(options[i + 1])]
+            i += 1
+        else:
+            out.append(arg)
+        i += 1
+    return out
 
 
 def is_uri(text):
@@ -471,7 +495,11 @@ def drive(spark, config):
     else:
         entries, skipped, dataset_root = list_local(binary, config)
 
-    fingerprint = json.dumps({"binary": sha256_file(binary), "options": config["options"]}, sort_keys=True)
+    # What a part depends on besides its input: the binary, the options and the files they name.
+    named = [a.partition("=")[2] if "=" in a else b for a, b in zip(config["options"], config["options"][1:] + [""])
+             if a.partition("=")[0] in FILE_OPTIONS]
+    fingerprint = json.dumps({"binary": sha256_file(binary), "options": config["options"],
+                              "files": [sha256_file(f) if os.path.isfile(f) else None for f in named]}, sort_keys=True)
     for entry in entries:
         entry["key"] = hashlib.sha256(json.dumps(
             [fingerprint, entry["path"], entry["name"], entry["size"], entry["mtime"]]).encode("utf-8")).hexdigest()

@@ -139,9 +139,12 @@ def main():
     check(read(out + "/flows.csv") == first_bytes and os.path.exists(out + "/parts/part-000001.csv"),
           "deleted part: restored, flows.csv has the same bytes")
 
-    # 4. Another schema, in groups of two files per task, with Parquet.
+    # 4. Another schema, in groups of two files per task, with Parquet, and a --labels table
+    #    named relative to the working directory (tasks run in the dataset root).
     out = os.path.abspath("out-extended")
-    options = ["--schema", "extended"] + labels
+    with open("teams.csv", "w") as f:
+        f.write("File,Team\n*.pcapng,green\n*.pcap,blue\n")
+    options = ["--schema", "extended", "--labels", "teams.csv"] + labels
     compare_with_single(binary, "extended", "data", out, options, extra=["--files-per-task", "2", "--parquet"])
     frame = spark.read.parquet("file://" + out + "/parquet")
     import csv
@@ -155,9 +158,18 @@ def main():
     check(any(len(r["StartTime"].partition(".")[2]) == 9 for r in rows),
           "the dataset has a StartTime with nanoseconds (c/ns.pcap)", [r["StartTime"] for r in rows])
     check(got == want, "Parquet: the same rows as flows.csv (SourceFile, AppName, exact StartTime, FlowBytes)", (got[:3], want[:3]))
+    check(sorted({r["Team"] for r in rows}) == ["blue", "green"], "the --labels table's column is there", rows[:1])
     partitions = sorted(n for n in os.listdir(out + "/parquet") if n.startswith("AppName="))
     check(partitions == sorted("AppName=" + a for a in {r["AppName"] for r in rows}),
           "Parquet: partitioned by AppName", partitions)
+
+    # A changed --labels table is a change of options: every part is recomputed.
+    with open("teams.csv", "w") as f:
+        f.write("File,Team\n*.pcapng,green\n*.pcap,navy\n")
+    compare_with_single(binary, "extended, table changed", "data", out, options, extra=["--files-per-task", "2"])
+    status, driver_err = drive(["data", out, "--flowcsv", binary] + options)
+    check("flowcsv-spark: %d inputs, 0 computed, %d reused, output %s" % (len(names), len(names), out + "/flows.csv")
+          in driver_err and b"navy" in read(out + "/flows.csv"), "a changed --labels table: recomputed once, then reused", driver_err)
 
     # 5. A URI input: listed through Hadoop's FileSystem, each file staged to a local folder,
     #    run with --source-name: still the same bytes.
