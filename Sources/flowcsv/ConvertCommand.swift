@@ -23,6 +23,9 @@ struct ConvertCommand: ParsableCommand {
     @Flag(help: "Print the columns of the chosen --schema (name and meaning) as a Markdown table, and exit.")
     var listColumns = false
 
+    @Flag(help: "Print the capture files a run of these inputs would read, in its order, one per line as PATH<TAB>SOURCENAME (the path to open and its SourceFile name; a backslash, tab or newline in either is written \\\\, \\t, \\n), say on standard error how many non-capture files in folders were skipped, and exit 0. For drivers that fan out over files (docs/scale-out.md).")
+    var listInputs = false
+
     @OptionGroup(title: "Run") var runOptions: RunOptionGroup
 
     func validate() throws {
@@ -52,6 +55,13 @@ struct ConvertCommand: ParsableCommand {
                 throw ExitCode(ExitCode.validationFailure.rawValue)
             }
             captures[0].rename(sourceName)
+        }
+        if listInputs {
+            print(captures.map { InputListing.line($0) + "\n" }.joined(), terminator: "")
+            if !runOptions.quiet {
+                Diagnostics.note("\(captures.count) capture files listed, \(skipped) non-capture files skipped")
+            }
+            return
         }
         if captures.isEmpty {
             // Nothing to read: leave an existing output file as it is.
