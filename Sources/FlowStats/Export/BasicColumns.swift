@@ -41,6 +41,7 @@ extension EndReason {
         case .eof: "eof"
         case .reuse: "reuse"
         case .evicted: "evicted"
+        case .shutdown: "shutdown"
         }
     }
 }
