@@ -48,6 +48,9 @@ struct CaptureCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Also save every packet read (after --filter) to this pcap file (nanosecond timestamps; no rotation). `flowcsv FILE` then gives the same flows, except those cut by the stop (eof instead of shutdown).", valueName: "file"))
     var writePcap: String?
 
+    @Option(help: ArgumentHelp("The kernel's capture buffer in MiB (default 32). Packets arriving while it is full are dropped (counted at the stop); on lo each packet takes a 64 KiB slot, so raise it for bursts there.", valueName: "MiB"))
+    var bufferSize: Int = 32
+
     @Flag(help: "Put the interface in promiscuous mode (default: only this host's traffic, and what the interface receives anyway).")
     var promiscuous = false
 
@@ -61,6 +64,7 @@ struct CaptureCommand: ParsableCommand {
         if let duration, !(duration > 0 && duration.isFinite) {
             throw ValidationError("--duration must be a positive number of seconds")
         }
+        if !(1...2047).contains(bufferSize) { throw ValidationError("--buffer-size must be 1 to 2047 MiB") }
         if let count, count <= 0 { throw ValidationError("--count must be a positive number of packets") }
         _ = try labels.makeLabelOptions(schemaColumns: columns.schema.schema.columns.map(\.name))
     }
@@ -81,6 +85,7 @@ struct CaptureCommand: ParsableCommand {
         live.count = count
         live.durationNs = duration.map { FlowConfiguration.seconds($0) }
         live.promiscuous = promiscuous
+        live.bufferBytes = Int32(bufferSize) << 20
         options.filter = nil  // in the kernel, not in user space
         // Signals only set the flag from here on (before the interface opens, so none is lost).
         LiveStop.install()

@@ -7,7 +7,7 @@ struct InterfacesCommand: ParsableCommand {
         commandName: "interfaces",
         abstract: "List the interfaces flowcsv capture can read, with their descriptions and flags.",
         discussion: """
-            One line per interface, in libpcap's order (pcap_findalldevs): name, flags (up, \
+            One line per interface, in libpcap's order (pcap_findalldevs): name, flags (up or down, \
             running, loopback, wireless, connected, disconnected) and libpcap's description. \
             Without CAP_NET_RAW some interfaces may be missing.
             """

@@ -31,7 +31,7 @@ struct LiveCaptureLoopbackTests {
         let csv = folder + "/live.csv"
         let pcap = folder + "/live.pcap"
         let capture = try FlowCSV.start(["capture", "-i", "lo", "--filter", "tcp port \(tcpPort) or udp port \(udpPort)",
-                                         "--idle-timeout", "2", "--write-pcap", pcap, "-o", csv], in: folder)
+                                         "--idle-timeout", "2", "--linger", "1", "--write-pcap", pcap, "-o", csv], in: folder)
         // The header is written once the interface is open and the filter installed.
         let (_, started) = try await LiveCaptureEnvironment.waitFor(csv, timeout: .seconds(20)) { $0.hasPrefix("StartTime,") }
         try #require(started, "flowcsv capture did not start within 20 s")
@@ -71,6 +71,11 @@ struct LiveCaptureLoopbackTests {
         #expect(written, "the UDP flow was not written within 6 s of the link going quiet:\n\(during)")
         #expect(capture.isRunning, "flowcsv stopped before it was signalled")
         print("live capture: UDP row (idle-timeout 2 s) appeared \(latency) after the last packet")
+        // The closed TCP connections (linger 1 s) were written before that, while running too.
+        for c in connections {
+            #expect(during.split(separator: "\n").contains { $0.contains(",\(c.clientPort),127.0.0.1,\(tcpPort),") && $0.contains(",fin,") },
+                    "connection from port \(c.clientPort) not written before the stop:\n\(during)")
+        }
 
         // A fourth connection still open at the stop: EndReason shutdown.
         let open = try LoopbackSocket(tcp: true)
@@ -112,7 +117,7 @@ struct LiveCaptureLoopbackTests {
         try expectPackets(openRow, client: open.port, server: tcpPort, tcp: true, pcap: pcap, tcpdump: tcpdump)
 
         // Offline on the saved packets: the same flows; the one cut by the stop ends eof.
-        let offline = try await FlowCSV.run([pcap, "--idle-timeout", "2"], in: folder)
+        let offline = try await FlowCSV.run([pcap, "--idle-timeout", "2", "--linger", "1"], in: folder)
         #expect(offline.status == 0, "stderr: \(offline.stderr)")
         let offlineTable = try #require(offline.csv)
         #expect(comparable(offlineTable, cutBy: nil) == comparable(table, cutBy: "\(open.port)"),

@@ -9,7 +9,7 @@ public struct CaptureInterface: Sendable, Equatable {
     public var name: String
     /// libpcap's description (often empty on Linux).
     public var description: String
-    /// up, running, loopback, wireless, connected, disconnected.
+    /// up or down, then running, loopback, wireless, connected, disconnected.
     public var flags: [String]
 }
 
@@ -108,8 +108,10 @@ public final class LiveCapture: PacketSource {
         public var filter: String?
         public var snaplen: Int32 = 262_144
         public var promiscuous = false
-        /// The kernel's capture buffer: 16 MiB (libpcap's default is 2 MiB).
-        public var bufferBytes: Int32 = 16 << 20
+        /// The kernel's capture buffer (`--buffer-size`): 32 MiB by default (libpcap's is 2 MiB).
+        /// In immediate mode Linux libpcap gives every packet a slot of the interface's MTU
+        /// (and the snap length), so on lo (MTU 65536) 32 MiB is ~500 slots, on Ethernet ~20 000.
+        public var bufferBytes: Int32 = 32 << 20
         /// Also write every packet read to this pcap file (`--write-pcap`).
         public var writePcap: String?
         /// Stop after this many packets (`--count`), as if signalled.

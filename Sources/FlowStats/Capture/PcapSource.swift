@@ -261,7 +261,7 @@ func pcapInterfaces() throws(CaptureError) -> [CaptureInterface] {
     while let e = entry {
         let flags = e.pointee.flags
         var names: [String] = []
-        if flags & UInt32(PCAP_IF_UP) != 0 { names.append("up") }
+        names.append(flags & UInt32(PCAP_IF_UP) != 0 ? "up" : "down")
         if flags & UInt32(PCAP_IF_RUNNING) != 0 { names.append("running") }
         if flags & UInt32(PCAP_IF_LOOPBACK) != 0 { names.append("loopback") }
         if flags & UInt32(PCAP_IF_WIRELESS) != 0 { names.append("wireless") }
