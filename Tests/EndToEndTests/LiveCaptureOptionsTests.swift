@@ -99,3 +99,39 @@ struct LiveCaptureOptionsTests {
                 "\(result.stderr)")
     }
 }
+
+/// `flowcsv interfaces` and `flowcsv capture --help` need no capture permission.
+@Suite(.enabled(if: LiveCaptureEnvironment.hasLoopback, "needs a Linux loopback interface (/sys/class/net/lo)"))
+struct InterfacesCommandTests {
+    @Test func listsTheKernelsInterfacesWithTheirFlags() async throws {
+        let folder = try makeScratchFolder("interfaces")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let result = try await FlowCSV.run(["interfaces"], in: folder)
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        let lines = result.stdoutText.split(separator: "\n").map(String.init)
+        #expect(lines.first?.hasPrefix("NAME") == true)
+        let names = Set(lines.dropFirst().compactMap { $0.split(separator: " ").first.map(String.init) })
+        // Every interface the kernel has (sysfs, read independently) is listed.
+        let kernel = try FileManager.default.contentsOfDirectory(atPath: "/sys/class/net")
+        for name in kernel { #expect(names.contains(name), "\(name) missing from:\n\(result.stdoutText)") }
+        let lo = try #require(lines.first { $0.hasPrefix("lo ") })
+        #expect(lo.contains("up") && lo.contains("loopback"), "\(lo)")
+        // lo's flags as the kernel reports them: IFF_UP (0x1) and IFF_LOOPBACK (0x8).
+        let flags = try String(contentsOfFile: "/sys/class/net/lo/flags", encoding: .utf8)
+        let value = Int(flags.trimmingCharacters(in: .whitespacesAndNewlines).dropFirst(2), radix: 16) ?? 0
+        #expect(value & 0x9 == 0x9)
+    }
+
+    @Test func captureHelpNamesItsOptions() async throws {
+        let folder = try makeScratchFolder("capture-help")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let result = try await FlowCSV.run(["capture", "--help"], in: folder)
+        #expect(result.status == 0)
+        for option in ["-i, --interface", "--filter", "--duration", "--count", "-o, --output", "--write-pcap",
+                       "--buffer-size", "--idle-timeout", "--label", "--source-name", "--schema", "CAP_NET_RAW", "shutdown"] {
+            #expect(result.stdoutText.contains(option), "capture --help does not mention \(option)")
+        }
+        let top = try await FlowCSV.run(["--help"], in: folder)
+        #expect(top.stdoutText.contains("capture") && top.stdoutText.contains("interfaces"))
+    }
+}

@@ -163,6 +163,7 @@ public final class LiveCapture: PacketSource {
         let start = clock.nowNs()
         var idle = IdleClock(startWallNs: start, quietNs: options.quietNs)
         var last = handle.statistics()
+        var lastSample = start
         let limit = options.count.map { UInt64($0) } ?? .max
         var end = ReadEnd.complete
         defer {
@@ -187,7 +188,12 @@ public final class LiveCapture: PacketSource {
             }
             let now = clock.nowNs()
             if got { idle.packetArrived(atWallNs: now) }
-            sampleCounters(&last)
+            // The counters at most once per tick interval (a system call; a busy link wakes
+            // the loop far more often), still far more often than they can wrap.
+            if now - lastSample >= Int64(options.tickMilliseconds) * 1_000_000 {
+                sampleCounters(&last)
+                lastSample = now
+            }
             if got { handle.flushDump() }
             if let duration = options.durationNs, now - start >= duration { break }
             if !tick(idle.tick(atWallNs: now)) { break }
