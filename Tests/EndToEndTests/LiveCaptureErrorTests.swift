@@ -47,10 +47,10 @@ struct LiveCaptureErrorTests {
         let launcher: String
         if let setpriv = LiveCaptureEnvironment.tool("setpriv") {
             launcher = setpriv
-            arguments = ["--bounding-set=-net_raw", "--inh-caps=-net_raw", binary, "capture", "-i", "lo", "--count", "1"]
+            arguments = ["--bounding-set=-net_raw", "--inh-caps=-net_raw", binary, "capture", "-i", "lo", "--duration", "2"]
         } else if let capsh = LiveCaptureEnvironment.tool("capsh") {
             launcher = capsh
-            arguments = ["--drop=cap_net_raw", "--", "-c", "exec \"$0\" capture -i lo --count 1", binary]
+            arguments = ["--drop=cap_net_raw", "--", "-c", "exec \"$0\" capture -i lo --duration 2", binary]
         } else {
             try Test.cancel("neither setpriv (util-linux) nor capsh (libcap2-bin) is installed")
         }
