@@ -158,7 +158,8 @@ public final class LiveCapture: PacketSource {
     public var usedFallbackReader: Bool { false }
 
     /// Reads until `tick` returns false, `--count` packets were read, `--duration` passed, or a
-    /// read error. Packets already buffered when the stop comes are not read.
+    /// read error. At a stop, the packets already captured (buffered in the kernel) are read
+    /// before it returns.
     public func read(packet: (PacketHeader, UnsafeRawBufferPointer) -> Void, tick: (SourceTick) -> Bool) -> ReadEnd {
         let start = clock.nowNs()
         var idle = IdleClock(startWallNs: start, quietNs: options.quietNs)
@@ -170,22 +171,31 @@ public final class LiveCapture: PacketSource {
             sampleCounters(&last)
             handle.flushDump()
         }
-        reading: while counts.read < limit {
-            if !handle.wait(milliseconds: options.tickMilliseconds) {
-                end = .failed("poll: \(String(cString: strerror(errno)))")
-                break
-            }
-            var got = false
+        /// Reads every packet already buffered (up to `--count`, and until `untilNs` of wall
+        /// time); false on a read error.
+        func drain(_ got: inout Bool, untilNs: Int64 = .max) -> Bool {
+            var n = 0
             while counts.read < limit {
+                n += 1
+                if n & 1023 == 0 && clock.nowNs() >= untilNs { return true }
                 let rc = handle.next(packet)
-                if rc == 0 { break }
+                if rc == 0 { return true }
                 if rc < 0 {
                     end = .failed(handle.lastError)
-                    break reading
+                    return false
                 }
                 counts.read += 1
                 got = true
             }
+            return true
+        }
+        while counts.read < limit {
+            if !handle.wait(milliseconds: options.tickMilliseconds) {
+                end = .failed("poll: \(String(cString: strerror(errno)))")
+                return end
+            }
+            var got = false
+            if !drain(&got) { return end }
             let now = clock.nowNs()
             if got { idle.packetArrived(atWallNs: now) }
             // The counters at most once per tick interval (a system call; a busy link wakes
@@ -198,6 +208,10 @@ public final class LiveCapture: PacketSource {
             if let duration = options.durationNs, now - start >= duration { break }
             if !tick(idle.tick(atWallNs: now)) { break }
         }
+        // Stopped: the packets the kernel had already captured are read too, so none captured
+        // before the stop is lost (for at most a second, should the link be flooding).
+        var got = false
+        _ = drain(&got, untilNs: clock.nowNs() + 1_000_000_000)
         return end
     }
 
