@@ -83,7 +83,9 @@ struct LiveCaptureLoopbackTests {
         let openServer = try listener.accept()
         try open.send(Array("still open".utf8))
         #expect(try openServer.receive(10).bytes == Array("still open".utf8))
-        try await Task.sleep(for: .milliseconds(400))  // a few ticks: the packets are read
+        // At once: on lo the packets are in the capture's buffer before the server reads the
+        // data, and a stop reads what was captured first; waiting (on a loaded machine) could
+        // let the idle timeout end the flow before the signal.
         capture.send(SIGINT)
         let result = try await capture.finish(timeout: .seconds(20))
         #expect(result.status == 0, "stderr: \(result.stderr)")

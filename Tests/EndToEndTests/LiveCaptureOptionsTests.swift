@@ -55,13 +55,14 @@ struct LiveCaptureOptionsTests {
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let server = try LoopbackSocket(tcp: false)
         let began = ContinuousClock.now
-        let capture = try await start(port: server.port, ["--duration", "2", "--source-name", "facebook_chat"], in: folder)
+        // 5 s: time enough for the datagram, sent as soon as the capture runs, on a loaded machine.
+        let capture = try await start(port: server.port, ["--duration", "5", "--source-name", "facebook_chat"], in: folder)
         let client = try LoopbackSocket(tcp: false)
         try client.send(Array("hello".utf8), toPort: server.port)
         let result = try await capture.finish(timeout: .seconds(20))
         let took = ContinuousClock.now - began
         #expect(result.status == 0, "stderr: \(result.stderr)")
-        #expect(took >= .seconds(2) && took < .seconds(15), "ran \(took)")
+        #expect(took >= .seconds(5) && took < .seconds(20), "ran \(took)")
         let row = try #require(result.csv?.rows.first, "no row: \(result.stdoutText)")
         #expect(row["EndReason"] == "shutdown" && row["FwdPackets"] == "1")
         #expect(row["SourceFile"] == "facebook_chat" && row["AppName"] == "facebook" && row["AppAction"] == "chat")
@@ -113,7 +114,10 @@ struct InterfacesCommandTests {
         let names = Set(lines.dropFirst().compactMap { $0.split(separator: " ").first.map(String.init) })
         // Every interface the kernel has (sysfs, read independently) is listed.
         let kernel = try FileManager.default.contentsOfDirectory(atPath: "/sys/class/net")
-        for name in kernel { #expect(names.contains(name), "\(name) missing from:\n\(result.stdoutText)") }
+        // (flowcsv… interfaces come and go with the interface-down test running alongside.)
+        for name in kernel where !name.hasPrefix("flowcsv") {
+            #expect(names.contains(name), "\(name) missing from:\n\(result.stdoutText)")
+        }
         let lo = try #require(lines.first { $0.hasPrefix("lo ") })
         #expect(lo.contains("up") && lo.contains("loopback"), "\(lo)")
         // lo's flags as the kernel reports them: IFF_UP (0x1) and IFF_LOOPBACK (0x8).

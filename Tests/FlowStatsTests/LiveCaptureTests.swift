@@ -90,7 +90,7 @@ import Testing
         #expect(flows.first { $0.key.ipProtocol == 17 }?.endReason == .shutdown)
     }
 
-    /// Runs `script` through ``FileProcessor/readFlows(from:as:options:features:onFlows:onTick:)``;
+    /// Runs `script` through ``FileProcessor/readFlows(from:as:options:features:onFlows:keepReading:afterTick:)``;
     /// returns the flows and the number of the tick (from 1 after the last packet) at which the
     /// first flow was handed out (nil: only at the stop).
     private func runFake(_ script: [FakeSource.Event], idleTimeout: Double) throws -> ([FlowRecord], Int?) {

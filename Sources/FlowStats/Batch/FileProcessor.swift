@@ -140,9 +140,8 @@ public enum FileProcessor {
             layout.writeRows(flows, file: context, to: out)
             counted?.count(flows, into: &ruleCounts)
             if out.count >= 1 << 20 { flush(&out) }
-        }, onTick: {
+        }, keepReading: tick, afterTick: {
             if out.count > 0 { flush(&out) }
-            return tick()
         })
         report.labels = labels
         report.labelsMissing = labels.missing != nil
@@ -174,13 +173,15 @@ public enum FileProcessor {
         return readFlows(from: reader, as: input, options: options, features: features, onFlows: onFlows)
     }
 
-    /// Reads `source` into flows as ``readFlows(_:options:features:onFlows:)`` does. A live
-    /// source's ticks move the flow clock on a quiet link (``SourceTick/idleClockNs``), then
-    /// `onTick` is asked whether to go on. The flows still open at the end get the source's
-    /// ``PacketSource/endOfInput`` (`eof`, `shutdown`).
+    /// Reads `source` into flows as ``readFlows(_:options:features:onFlows:)`` does. At each
+    /// tick of a live source, `keepReading` is asked first whether to go on (a stop wins over
+    /// the idle clock: the flows open then end `shutdown`); then the flow clock moves on a
+    /// quiet link (``SourceTick/idleClockNs``) and `afterTick` runs (to write the rows out).
+    /// The flows still open at the end get the source's ``PacketSource/endOfInput`` (`eof`,
+    /// `shutdown`).
     public static func readFlows(from source: any PacketSource, as input: CaptureInput, options: ProcessingOptions,
                                  features: FeatureSet, onFlows: (FinishedFlows) -> Void,
-                                 onTick: () -> Bool = { true }) -> FileReport {
+                                 keepReading: () -> Bool = { true }, afterTick: () -> Void = {}) -> FileReport {
         var report = FileReport(input: input)
         // All per-packet state lives in one value whose method runs per packet, so the hot
         // path touches its fields in place instead of through closure-captured boxes.
@@ -204,8 +205,10 @@ public enum FileProcessor {
                         progress(packets, source.position)
                     }
                 }, tick: { tick in
+                    guard keepReading() else { return false }
                     if let now = tick.idleClockNs { session.advanceIdleClock(to: now) }
-                    return onTick()
+                    afterTick()
+                    return true
                 })
             }
             session.finish()
