@@ -6,7 +6,8 @@
 #   machine). The tests find .venv on their own (or FLOWCSV_PYTHON).
 # - Debian packages, with apt-get when missing and running as root: chromium (the HTML report's
 #   browser test), tshark (cross-checks), util-linux's setpriv and libcap2-bin's capsh (the live
-#   capture test that drops CAP_NET_RAW), iproute2 (a dummy interface that is down).
+#   capture test that drops CAP_NET_RAW), iproute2 (a dummy interface that is down), tcpdump (the
+#   loopback capture test counts packets in the saved pcap with it).
 # When something cannot be installed (no python3, no network, not root), the tests that need it
 # are skipped with a message, never passed silently.
 set -uo pipefail
@@ -18,6 +19,7 @@ command -v tshark >/dev/null 2>&1 || missing+=(tshark)
 command -v setpriv >/dev/null 2>&1 || missing+=(util-linux)
 command -v capsh >/dev/null 2>&1 || missing+=(libcap2-bin)
 command -v ip >/dev/null 2>&1 || missing+=(iproute2)
+command -v tcpdump >/dev/null 2>&1 || missing+=(tcpdump)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "install-test-deps: installing ${missing[*]}" >&2

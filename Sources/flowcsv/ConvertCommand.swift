@@ -35,6 +35,7 @@ struct ConvertCommand: ParsableCommand {
         if labels.sourceName != nil, inputs.count != 1 {
             throw ValidationError("--source-name names a single input; \(inputs.count) were given")
         }
+        try flow.validateFilter()
         _ = try labels.makeLabelOptions(schemaColumns: columns.schema.schema.columns.map(\.name))
     }
 

@@ -108,6 +108,24 @@ public enum FileProcessor {
     /// in the report.
     public static func process(_ input: CaptureInput, options: ProcessingOptions,
                                out: inout CSVBuffer, flush: (inout CSVBuffer) -> Void) -> FileReport {
+        let reader: CaptureReader
+        do {
+            reader = try CaptureReader.open(path: input.path, filter: options.filter)
+        } catch {
+            var report = FileReport(input: input)
+            report.error = error
+            return report
+        }
+        return process(reader, as: input, options: options, out: &out, flush: flush)
+    }
+
+    /// Reads packets from `source` (a file, an interface), named `input` in the rows and
+    /// labels, appending one row per flow to `out` as flows end. `flush` is called when `out`
+    /// has grown large and, for a live source, at every tick that wrote rows; `tick` (live
+    /// sources only) is asked at every tick whether to go on.
+    public static func process(_ source: any PacketSource, as input: CaptureInput, options: ProcessingOptions,
+                               out: inout CSVBuffer, flush: (inout CSVBuffer) -> Void,
+                               tick: () -> Bool = { true }) -> FileReport {
         let labels = options.labels.labels(for: input, template: options.labelTemplate)
         let context = FileContext(sourceFile: input.displayPath, appName: labels.appName, appAction: labels.appAction,
                                   labels: options.labels.isEmpty ? FileLabelFields() : FileLabelFields(labels, options: options.labels))
@@ -118,11 +136,13 @@ public enum FileProcessor {
         let counted = options.labels.explain ? options.labels.rules : nil
         var ruleCounts = [Int](repeating: 0, count: counted.map { 2 * $0.rules.count + 1 } ?? 0)
         // Feature groups cost per packet and per flow: keep exactly those the columns read.
-        var report = readFlows(input, options: options, features: layout.requirements) { flows in
+        var report = readFlows(from: source, as: input, options: options, features: layout.requirements, onFlows: { flows in
             layout.writeRows(flows, file: context, to: out)
             counted?.count(flows, into: &ruleCounts)
             if out.count >= 1 << 20 { flush(&out) }
-        }
+        }, keepReading: tick, afterTick: {
+            if out.count > 0 { flush(&out) }
+        })
         report.labels = labels
         report.labelsMissing = labels.missing != nil
         report.ruleCounts = ruleCounts
@@ -142,42 +162,61 @@ public enum FileProcessor {
     /// the groups' states, as they end.
     public static func readFlows(_ input: CaptureInput, options: ProcessingOptions, features: FeatureSet,
                                  onFlows: (FinishedFlows) -> Void) -> FileReport {
-        var report = FileReport(input: input)
         let reader: CaptureReader
         do {
             reader = try CaptureReader.open(path: input.path, filter: options.filter)
         } catch {
+            var report = FileReport(input: input)
             report.error = error
             return report
         }
+        return readFlows(from: reader, as: input, options: options, features: features, onFlows: onFlows)
+    }
+
+    /// Reads `source` into flows as ``readFlows(_:options:features:onFlows:)`` does. At each
+    /// tick of a live source, `keepReading` is asked first whether to go on (a stop wins over
+    /// the idle clock: the flows open then end `shutdown`); then the flow clock moves on a
+    /// quiet link (``SourceTick/idleClockNs``) and `afterTick` runs (to write the rows out).
+    /// The flows still open at the end get the source's ``PacketSource/endOfInput`` (`eof`,
+    /// `shutdown`).
+    public static func readFlows(from source: any PacketSource, as input: CaptureInput, options: ProcessingOptions,
+                                 features: FeatureSet, onFlows: (FinishedFlows) -> Void,
+                                 keepReading: () -> Bool = { true }, afterTick: () -> Void = {}) -> FileReport {
+        var report = FileReport(input: input)
         // All per-packet state lives in one value whose method runs per packet, so the hot
         // path touches its fields in place instead of through closure-captured boxes.
         withoutActuallyEscaping(onFlows) { onFlows in
             var session = FileSession(options.flow, uidSalt: FlowUID.salt(input.displayPath), features: features,
                                       onFlows: onFlows)
+            session.table.endOfInput = source.endOfInput
             let progress = options.progress
             let end: ReadEnd
-            if options.pipeline {
+            if options.pipeline, let reader = source as? CaptureReader {
                 end = PacketPipeline.read(reader, options: session.decodeOptions, positions: progress != nil) { batch in
                     session.account(batch, progress: progress)
                 }
             } else {
                 var packet = DecodedPacket()  // reused for every packet
-                end = reader.forEachPacket { header, bytes in
+                end = source.read(packet: { header, bytes in
                     // `process` answers with the packet count, so the closure never reads the
                     // session's fields itself (that would copy the whole session).
                     let packets = session.process(header, bytes, &packet)
                     if let progress, packets & 0xFFFF == 0 {
-                        progress(packets, reader.position)
+                        progress(packets, source.position)
                     }
-                }
+                }, tick: { tick in
+                    guard keepReading() else { return false }
+                    if let now = tick.idleClockNs { session.advanceIdleClock(to: now) }
+                    afterTick()
+                    return true
+                })
             }
             session.finish()
             session.report.input = input
             session.report.readEnd = end
             report = session.report
         }
-        report.usedFallbackReader = reader.usedFallbackReader
+        report.usedFallbackReader = source.usedFallbackReader
         return report
     }
 }

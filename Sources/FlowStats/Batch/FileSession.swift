@@ -83,6 +83,13 @@ struct FileSession {
         return report.packets
     }
 
+    /// A live source's quiet-link tick: the flow clock moves to `wallNs` (never backwards) and
+    /// the flows due by then end.
+    mutating func advanceIdleClock(to wallNs: Int64) {
+        table.advanceIdleClock(to: wallNs)
+        if !table.finished.isEmpty { drain() }
+    }
+
     /// A fragment counts nowhere; the datagram it completes counts once (Zeek's rule).
     private mutating func reassemble(_ header: PacketHeader, _ bytes: UnsafeRawBufferPointer,
                                      _ packet: inout DecodedPacket, at now: Int64) {

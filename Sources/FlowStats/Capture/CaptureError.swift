@@ -1,4 +1,4 @@
-/// Why a capture file could not be opened. The message is one line, suitable for
+/// Why a capture file (or an interface) could not be opened. The message is one line, suitable for
 /// `flowcsv: error: <file>: <message>`.
 public struct CaptureError: Error, Sendable, Equatable, CustomStringConvertible {
     public enum Kind: String, Sendable {
@@ -8,6 +8,11 @@ public struct CaptureError: Error, Sendable, Equatable, CustomStringConvertible 
         case badHeader = "bad header"
         case unsupportedLinkType = "unsupported link type"
         case badFilter = "bad filter"
+        // Live capture (an interface instead of a file).
+        case noSuchInterface = "no such interface"
+        case permissionDenied = "permission denied"
+        case interfaceDown = "interface down"
+        case captureFailed = "capture failed"
     }
 
     public var kind: Kind

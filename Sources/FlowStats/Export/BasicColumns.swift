@@ -19,7 +19,7 @@ extension Schema {
         Column("FwdBytes", "Wire bytes client → server") { f, _, o in o.int(f.flow.forward.wireBytes) },
         Column("BwdPackets", "Packets server → client") { f, _, o in o.int(f.flow.backward.packets) },
         Column("BwdBytes", "Wire bytes server → client") { f, _, o in o.int(f.flow.backward.wireBytes) },
-        Column("EndReason", "Why the flow ended: fin, rst, idle, active, eof, reuse or evicted") { f, _, o in o.plain(f.flow.endReason.field) },
+        Column("EndReason", "Why the flow ended: fin, rst, idle, active, eof, reuse, evicted or shutdown (a live capture stopped)") { f, _, o in o.plain(f.flow.endReason.field) },
         Column("SourceFile", "The capture's path as given, or relative to the input folder", identifier: true) { _, c, o in o.prepared(c.sourceFileField) },
         Column("ConnState", "Zeek's conn_state of the connection (S0 S1 SF REJ S2 S3 RSTO RSTR RSTOS0 RSTRH SH SHR OTH)") { f, _, o in o.plain(f.flow.zeek.connStateName) },
         Column("History", "Zeek's history letters, upper case = client (docs/zeek-conformance.md)") { f, _, o in f.flow.zeek.withHistoryBytes { o.plain(bytes: $0) } },
@@ -41,6 +41,7 @@ extension EndReason {
         case .eof: "eof"
         case .reuse: "reuse"
         case .evicted: "evicted"
+        case .shutdown: "shutdown"
         }
     }
 }

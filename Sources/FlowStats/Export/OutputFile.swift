@@ -38,6 +38,18 @@ public final class OutputFile: @unchecked Sendable {
         temporary = String(cBuffer: template)
     }
 
+    /// A file written in place as rows come (a live capture's `-o FILE`, so `tail -f` sees
+    /// each row as it is written): created or truncated now, not renamed at the end.
+    public init(progressivePath path: String) throws(OutputError) {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else {
+            throw OutputError("cannot create \(path): \(String(cString: strerror(errno)))")
+        }
+        fd = descriptor
+        target = nil
+        temporary = nil
+    }
+
     /// Appends bytes; a write error is remembered and reported by ``commit()``.
     public func write(_ bytes: [UInt8]) {
         bytes.withUnsafeBytes { write($0) }
@@ -56,7 +68,10 @@ public final class OutputFile: @unchecked Sendable {
             discard()
             throw OutputError("cannot write the output: \(failed)")
         }
-        guard let target, let temporary else { return }
+        guard let target, let temporary else {
+            if fd > 2 { fsync(fd) }  // a progressive file: already in place
+            return
+        }
         fchmod(fd, 0o644)
         fsync(fd)
         close(fd)

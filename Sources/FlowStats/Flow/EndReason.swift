@@ -18,4 +18,8 @@ public enum EndReason: String, Sendable, CaseIterable {
     /// recently active (earliest last packet; ties by flow key), was ended to make room. (A
     /// TCP flow already closed, in its linger, keeps `fin` or `rst`.)
     case evicted
+    /// A live capture (`flowcsv capture`) was stopped (SIGINT, SIGTERM, SIGHUP, `--duration`,
+    /// `--count`) while the flow was open. (A TCP flow already closed, in its linger, keeps
+    /// `fin` or `rst`.)
+    case shutdown
 }

@@ -109,6 +109,15 @@ public struct FlowTable {
         return now
     }
 
+    /// A live capture's quiet link (``IdleClock``): moves the clock forward to `timestampNs` (a
+    /// wall-clock time) and ends the flows that expire by then. Never moves it backwards, and
+    /// never counts as a backwards timestamp.
+    public mutating func advanceIdleClock(to timestampNs: Int64) {
+        guard timestampNs > clockNs else { return }
+        clockNs = timestampNs
+        if let top = queue.min, top.deadline <= timestampNs { expire(upTo: timestampNs) }
+    }
+
     /// Accounts one decoded packet: its tunnel layers' flows (``TunnelMode/both``) and the
     /// innermost packet's flow. Call ``advanceClock(to:)`` first and pass the time it returned.
     /// `checksumValid` is false when `--verify-checksums` found the transport checksum wrong.
@@ -156,10 +165,14 @@ public struct FlowTable {
     }
 
     /// Ends every remaining flow (end of capture): closed TCP flows keep `fin`/`rst`,
-    /// the others get `eof`. They are appended in key order.
+    /// the others get ``endOfInput`` (`eof`). They are appended in key order.
     public mutating func finish() {
         while finish(atMost: .max) {}
     }
+
+    /// The EndReason of the flows still open at the end (``finish(atMost:)``): `eof` for a
+    /// file, `shutdown` for a stopped live capture. Closed TCP flows keep `fin`/`rst`.
+    public var endOfInput = EndReason.eof
 
     /// Ends the remaining flows in key order, at most `limit` at a time: each call appends the
     /// next ones to ``finished`` and returns whether flows remain (call again after taking
@@ -174,7 +187,7 @@ public struct FlowTable {
         while endingNext < stop {
             let slot = order[endingNext]
             endingNext += 1
-            hand(slot, reason: closeReason(of: Int(slot)) ?? .eof)
+            hand(slot, reason: closeReason(of: Int(slot)) ?? endOfInput)
         }
         guard endingNext == order.count else { return true }
         slots.removeAll()

@@ -66,6 +66,11 @@ struct FlowOptionGroup: ParsableArguments {
         if let seed = getenv(FlowHashSeed.environmentVariable), FlowHashSeed.parse(String(cString: seed)) == nil {
             throw ValidationError("\(FlowHashSeed.environmentVariable) must be an unsigned 64-bit number (decimal, or hexadecimal after 0x)")
         }
+    }
+
+    /// A file run checks --filter up front (compiled for Ethernet); a live capture compiles it
+    /// for its interface and reports it naming the interface.
+    func validateFilter() throws {
         if let filter {
             do {
                 try CaptureReader.validateFilter(filter)
