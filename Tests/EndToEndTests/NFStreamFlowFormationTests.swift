@@ -25,24 +25,9 @@ enum NFStreamPython {
         return (try? run(path, ["-c", "import nfstream"]).status) == 0
     }()
 
+    @discardableResult
     static func run(_ executable: String, _ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let folder = try makeScratchFolder("nfstream")
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        _ = FileManager.default.createFile(atPath: folder + "/out", contents: nil)
-        _ = FileManager.default.createFile(atPath: folder + "/err", contents: nil)
-        let out = try FileHandle(forWritingTo: URL(fileURLWithPath: folder + "/out"))
-        let err = try FileHandle(forWritingTo: URL(fileURLWithPath: folder + "/err"))
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        process.waitUntilExit()
-        try out.close()
-        try err.close()
-        return (process.terminationStatus, try String(contentsOfFile: folder + "/out", encoding: .utf8),
-                try String(contentsOfFile: folder + "/err", encoding: .utf8))
+        try ToolProcess.run(executable, arguments)
     }
 }
 

@@ -103,20 +103,31 @@ public struct FileReport: Sendable {
 
 /// Reads one capture into flows and writes their rows.
 public enum FileProcessor {
+    /// A file that could not be opened: its report, with the error.
+    private struct OpenFailure: Error {
+        var report: FileReport
+    }
+
+    /// Opens `input` with the run's filter.
+    private static func open(_ input: CaptureInput, options: ProcessingOptions) -> Result<CaptureReader, OpenFailure> {
+        do {
+            return .success(try CaptureReader.open(path: input.path, filter: options.filter))
+        } catch {
+            var report = FileReport(input: input)
+            report.error = error
+            return .failure(OpenFailure(report: report))
+        }
+    }
+
     /// Reads `input`, appending one row per flow to `out`. Calls `flush` whenever `out` has
     /// grown large, so memory follows live flows, not file size. Never throws: problems are
     /// in the report.
     public static func process(_ input: CaptureInput, options: ProcessingOptions,
                                out: inout CSVBuffer, flush: (inout CSVBuffer) -> Void) -> FileReport {
-        let reader: CaptureReader
-        do {
-            reader = try CaptureReader.open(path: input.path, filter: options.filter)
-        } catch {
-            var report = FileReport(input: input)
-            report.error = error
-            return report
+        switch open(input, options: options) {
+        case .success(let reader): return process(reader, as: input, options: options, out: &out, flush: flush)
+        case .failure(let failed): return failed.report
         }
-        return process(reader, as: input, options: options, out: &out, flush: flush)
     }
 
     /// Reads packets from `source` (a file, an interface), named `input` in the rows and
@@ -162,15 +173,10 @@ public enum FileProcessor {
     /// the groups' states, as they end.
     public static func readFlows(_ input: CaptureInput, options: ProcessingOptions, features: FeatureSet,
                                  onFlows: (FinishedFlows) -> Void) -> FileReport {
-        let reader: CaptureReader
-        do {
-            reader = try CaptureReader.open(path: input.path, filter: options.filter)
-        } catch {
-            var report = FileReport(input: input)
-            report.error = error
-            return report
+        switch open(input, options: options) {
+        case .success(let reader): return readFlows(from: reader, as: input, options: options, features: features, onFlows: onFlows)
+        case .failure(let failed): return failed.report
         }
-        return readFlows(from: reader, as: input, options: options, features: features, onFlows: onFlows)
     }
 
     /// Reads `source` into flows as ``readFlows(_:options:features:onFlows:)`` does. At each

@@ -27,26 +27,9 @@ enum LiveCaptureEnvironment {
         return nil
     }
 
-    /// Runs `executable arguments` to its end; its output and errors go to files, not pipes.
     @discardableResult
     static func run(_ executable: String, _ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let folder = try makeScratchFolder("tool")
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        _ = FileManager.default.createFile(atPath: folder + "/out", contents: nil)
-        _ = FileManager.default.createFile(atPath: folder + "/err", contents: nil)
-        let out = try FileHandle(forWritingTo: URL(fileURLWithPath: folder + "/out"))
-        let err = try FileHandle(forWritingTo: URL(fileURLWithPath: folder + "/err"))
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        process.waitUntilExit()
-        try out.close()
-        try err.close()
-        return (process.terminationStatus, (try? String(contentsOfFile: folder + "/out", encoding: .utf8)) ?? "",
-                (try? String(contentsOfFile: folder + "/err", encoding: .utf8)) ?? "")
+        try ToolProcess.run(executable, arguments)
     }
 
     /// Polls `path` every 50 ms for up to `timeout` until `condition` holds for its text;
