@@ -73,13 +73,15 @@ struct DatagramProgress {
            let chlo = GooglePlainCHLO.message(in: payload) {
             m.recordQUIC(chlo, kind: .googleCHLO)  // Zeek does not analyse Google QUIC: no service
         }
+        // Parsed as DNS once, for the exchange and the service detector.
+        let detecting = seen <= Self.serviceDatagrams
+        let dnsMessage: DNSMessageSummary? = dnsPending || detecting ? DNSMessageSummary.parse(message: payload) : nil
         if dnsPending {
-            if dns == nil, let message = DNSMessageSummary.parse(message: payload), message.confirmsDNS {
+            if dns == nil, let message = dnsMessage, message.confirmsDNS {
                 dns = DNSExchange(responderIsMulticast: serverIsMulticast)
-                _ = message
             }
             if dns != nil {
-                dns!.add(datagram: payload, fromClient: isClient)
+                if let message = dnsMessage { dns!.add(datagramMessage: message, fromClient: isClient) }
                 m.record(dns!)
                 if dns!.row?.rcode != nil { dnsPending = false }
             } else if seen >= Self.serviceDatagrams {
@@ -87,7 +89,8 @@ struct DatagramProgress {
             }
         }
         if dtls.isPending { dtls.take(payload, fromClient: isClient, into: &m) }
-        if seen <= Self.serviceDatagrams, let guess = DatagramServices.detect(datagram: payload, fromClient: isClient, ports: ports) {
+        if detecting, let guess = DatagramServices.detect(datagram: payload, fromClient: isClient, ports: ports,
+                                                          dnsMessage: .some(dnsMessage)) {
             m.services.insert(guess.service)
         }
         let servicesDone = fromClient >= Self.serviceDatagrams && fromServer >= Self.serviceDatagrams

@@ -73,6 +73,12 @@ struct DNSExchange: Sendable {
         add(message, fromClient: fromClient)
     }
 
+    /// ``add(datagram:fromClient:)`` for a datagram the caller already parsed.
+    mutating func add(datagramMessage message: DNSMessageSummary, fromClient: Bool) {
+        guard logged == nil || !isDNS else { return }  // nothing left to learn
+        add(message, fromClient: fromClient)
+    }
+
     /// Adds one parsed message.
     mutating func add(_ message: DNSMessageSummary, fromClient: Bool) {
         if firstMessageWasResponse == nil {

@@ -16,28 +16,32 @@ enum DatagramServices {
     ///   - fromClient: sent by the flow's first sender.
     ///   - ports: the flow's ports; when given, port-only analyzers need their port as the
     ///     server port (Zeek's rule). When nil, content alone decides.
+    ///   - dnsMessage: the datagram already parsed as DNS by the caller (`.some(nil)`: it is
+    ///     not DNS), so it is not parsed again; nil: parsed here.
     static func detect(datagram: UnsafeRawBufferPointer, fromClient: Bool,
-                       ports: UDPPorts? = nil) -> ServiceGuess? {
-        func portIs(_ set: Set<UInt16>) -> Bool { ports.map { set.contains($0.server) } ?? true }
+                       ports: UDPPorts? = nil, dnsMessage: DNSMessageSummary?? = nil) -> ServiceGuess? {
+        // Comparisons, not a Set literal: no hashing or allocation per datagram.
+        func serverPort(_ test: (UInt16) -> Bool) -> Bool { ports.map { test($0.server) } ?? true }
         let contentOnly = ports == nil
-        if portIs([53, 137, 5353, 5355]), let guess = dns(datagram, fromClient: fromClient, strict: contentOnly) {
+        if serverPort({ $0 == 53 || $0 == 137 || $0 == 5353 || $0 == 5355 }),
+           let guess = dns(dnsMessage ?? DNSMessageSummary.parse(message: datagram), fromClient: fromClient, strict: contentOnly) {
             return guess
         }
         if dhcp(datagram) { return ServiceGuess(service: "dhcp") }
         if sip(datagram) { return ServiceGuess(service: "sip") }
         if krb(datagram) { return ServiceGuess(service: "krb") }
-        if portIs([123]), let guess = ntp(datagram, fromClient: fromClient, strict: contentOnly) { return guess }
-        if portIs([161, 162]), !fromClient, snmp(datagram) { return ServiceGuess(service: "snmp") }
-        if portIs([1812]), radius(datagram, strict: contentOnly) { return ServiceGuess(service: "radius") }
-        if portIs([514]), syslog(datagram, strict: contentOnly) { return ServiceGuess(service: "syslog") }
+        if serverPort({ $0 == 123 }), let guess = ntp(datagram, fromClient: fromClient, strict: contentOnly) { return guess }
+        if serverPort({ $0 == 161 || $0 == 162 }), !fromClient, snmp(datagram) { return ServiceGuess(service: "snmp") }
+        if serverPort({ $0 == 1812 }), radius(datagram, strict: contentOnly) { return ServiceGuess(service: "radius") }
+        if serverPort({ $0 == 514 }), syslog(datagram, strict: contentOnly) { return ServiceGuess(service: "syslog") }
         return nil
     }
 
     /// DNS as Zeek confirms it (see ``DNSMessageSummary/confirmsDNS``). `strict` (no port
     /// known) also asks for at least one question, since a bare 12-byte header with zero
     /// counts would otherwise pass.
-    static func dns(_ d: UnsafeRawBufferPointer, fromClient: Bool, strict: Bool) -> ServiceGuess? {
-        guard let message = DNSMessageSummary.parse(message: d), message.confirmsDNS else { return nil }
+    static func dns(_ parsed: DNSMessageSummary?, fromClient: Bool, strict: Bool) -> ServiceGuess? {
+        guard let message = parsed, message.confirmsDNS else { return nil }
         if strict && message.query == nil && message.zone == nil { return nil }
         return ServiceGuess(service: "dns", dnsResponse: message.isResponse,
                             flipsRoles: message.isResponse && fromClient)
