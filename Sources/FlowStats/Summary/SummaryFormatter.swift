@@ -158,7 +158,8 @@ public enum SummaryFormatter {
         if s.figures.bytes { line += ", \(t.bytes) bytes" }
         line += ", from \(s.inputs.count) input\(s.inputs.count == 1 ? "" : "s")"
         if let first = t.firstSeen, let last = t.lastSeen {
-            line += ", \(SummaryText.time(first)) to \(SummaryText.time(last)) UTC"
+            let millis = last - first < 60
+            line += ", \(SummaryText.time(first, millis: millis)) to \(SummaryText.time(last, millis: millis)) UTC"
         }
         lines.append(line)
         return lines

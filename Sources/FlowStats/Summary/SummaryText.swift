@@ -59,13 +59,15 @@ enum SummaryText {
 
     /// "2026-01-02 03:04:05" (UTC), with milliseconds when `millis`.
     static func time(_ unix: Double, millis: Bool = false) -> String {
-        var t = time_t(unix.rounded(.down))
+        // Whole milliseconds (or seconds), rounded to the nearest, so 0.0089999 shows as .009.
+        let rounded = millis ? (unix * 1000).rounded() / 1000 : unix.rounded(.down)
+        var t = time_t(rounded.rounded(.down))
         var parts = tm()
         gmtime_r(&t, &parts)
         func two(_ n: Int32) -> String { n < 10 ? "0\(n)" : "\(n)" }
         var text = "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday)) \(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))"
         if millis {
-            let ms = Int(((unix - unix.rounded(.down)) * 1000).rounded(.down))
+            let ms = Int(((rounded - rounded.rounded(.down)) * 1000).rounded())
             text += "." + String(repeating: "0", count: 3 - String(ms).count) + String(ms)
         }
         return text

@@ -15,12 +15,13 @@ enum ProtocolMixChart {
             return i < colours.count ? colours[i] : Palette.other
         }
         let rowHeight = 22.0
-        var c = SVGChart(kind: "protocol-mix", width: 600, height: 90 + max(1, Double(groups.count)) * rowHeight)
+        var c = SVGChart(kind: "protocol-mix", width: 600, height: 400)
         c.left = 170
         c.right = 30
         let title = "Protocol mix (share of each group's flows)"
         c.title(title)
         c.legend(protocols.prefix(colours.count).map { ($0, colour($0)) } + (protocols.count > colours.count ? [("others", Palette.other)] : []))
+        c.height = c.top + max(1, Double(groups.count)) * rowHeight + c.bottom
         c.axisLabels(x: "share of flows", y: "")
         func x(_ f: Double) -> Double { c.left + c.plotWidth * f }
         for f in [0.0, 0.25, 0.5, 0.75, 1.0] {

@@ -15,7 +15,8 @@ enum Palette {
 /// An SVG drawing in progress: a fixed canvas (viewBox) with a title, a legend and a plot area.
 struct SVGChart {
     let width: Double
-    let height: Double
+    /// Charts whose rows follow a legend grow it once the legend is laid out.
+    var height: Double
     let kind: String
     private(set) var body = ""
     /// The plot area, inside the margins.

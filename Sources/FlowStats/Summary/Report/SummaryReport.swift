@@ -28,7 +28,8 @@ public enum SummaryReport {
         if s.figures.bytes { facts.append("\(SummaryText.bytes(Double(t.bytes))) (\(t.bytes) bytes)") }
         facts.append("\(s.inputs.count) input\(s.inputs.count == 1 ? "" : "s")")
         if let first = t.firstSeen, let last = t.lastSeen {
-            facts.append("\(SummaryText.time(first)) to \(SummaryText.time(last)) UTC (\(SummaryText.duration(last - first)))")
+            let millis = last - first < 60
+            facts.append("\(SummaryText.time(first, millis: millis)) to \(SummaryText.time(last, millis: millis)) UTC (\(SummaryText.duration(last - first)))")
         }
         h += SummaryText.html(facts.joined(separator: " · ")) + "</p></header>\n"
         if !s.notes.isEmpty {
@@ -84,7 +85,10 @@ public enum SummaryReport {
             h += "<tr\(r == rows - 1 ? " class=\"total\"" : "")>"
             for (i, col) in columns.enumerated() {
                 let swatch = i == 0 ? "<span class=\"swatch\" style=\"background:\(colour)\"></span>" : ""
-                h += "<td\(col.rightAligned ? " class=\"num\"" : "")>\(swatch)\(SummaryText.html(col.cells[r]))</td>"
+                // Mixes and servers: one entry a line.
+                let listed = ["Protocols", "ConnState", "EndReason", "Top servers"].contains(col.title)
+                let text = listed ? col.cells[r].split(separator: ", ").map { SummaryText.html(String($0)) }.joined(separator: "<br>") : SummaryText.html(col.cells[r])
+                h += "<td\(col.rightAligned ? " class=\"num\"" : "")>\(swatch)\(text)</td>"
             }
             h += "</tr>\n"
         }
@@ -120,7 +124,7 @@ public enum SummaryReport {
     table { border-collapse: collapse; font-size: 13px; }
     table.summary, table.inputs { width: 100%; }
     table.inputs, table.options { background: #fff; border: 1px solid #dfe3e8; }
-    th, td { padding: 5px 9px; border-bottom: 1px solid #eceef2; text-align: left; vertical-align: top; }
+    th, td { white-space: nowrap; padding: 5px 9px; border-bottom: 1px solid #eceef2; text-align: left; vertical-align: top; }
     th { background: #eef1f5; font-weight: 600; white-space: nowrap; }
     td.num, th.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
     tr.total td { font-weight: 600; background: #f3f5f8; }

@@ -3,6 +3,7 @@
 enum TimeChart {
     static func draw(_ s: Summary, shown: Int) -> String {
         var c = SVGChart(kind: "bytes-over-time", width: 1160, height: 360)
+        c.right = 50  // room for the last time label
         let title = "Bytes over time, per \(s.groupBy.joined(separator: " / ")) (bins of \(SummaryText.duration(s.binWidth)))"
         c.title(title)
         let groups = Array(s.groups.prefix(shown))
@@ -41,7 +42,8 @@ enum TimeChart {
             }
         }
         // Time ticks: about 8, on bin edges.
-        let every = max(1, Int((Double(count) / 8).rounded(.up)))
+        let wanted = max(1, Int((Double(count) / 8).rounded(.up)))
+        let every = [1, 2, 5, 10, 20, 50, 100].first { $0 >= wanted } ?? wanted
         let withDate = s.binCount > 0 && (Double(count) * s.binWidth > 86400 || s.binWidth >= 3600)
         for i in stride(from: 0, through: count, by: every) {
             let x = c.left + Double(i) * barWidth
