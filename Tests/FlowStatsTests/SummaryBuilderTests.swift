@@ -113,7 +113,7 @@ import Testing
         #expect(s.notes.contains { $0.contains("no column FlowBytes") })
         let csv = SummaryFormatter.csv(s)
         #expect(csv.hasPrefix("AppName,Files,Flows,Packets,Bytes,FwdBytes,BwdBytes,"))
-        #expect(csv.split(separator: "\r\n")[1].hasPrefix("web,1,2,7,,,,"))
+        #expect(csv.split(separator: "\n")[1].hasPrefix("web,1,2,7,,,,"))
     }
 
     @Test func aCSVWithoutTheGroupingColumnIsAnErrorNamingFileAndColumn() {

@@ -45,9 +45,9 @@ public enum SummaryFormatter {
     }
 
     public static func csv(_ s: Summary) -> String {
-        var out = (s.groupBy + csvColumns).map(SummaryText.csv).joined(separator: ",") + "\r\n"
+        var out = (s.groupBy + csvColumns).map(SummaryText.csv).joined(separator: ",") + "\n"
         for g in s.groups {
-            out += (g.key + csvFields(g, s.figures)).map(SummaryText.csv).joined(separator: ",") + "\r\n"
+            out += (g.key + csvFields(g, s.figures)).map(SummaryText.csv).joined(separator: ",") + "\n"
         }
         return out
     }
@@ -175,9 +175,9 @@ public enum SummaryFormatter {
     }
 
     public static func table(_ s: Summary, width: Int) -> String {
-        var out = header(s)
+        var out = header(s).flatMap { wrap($0, width) }
         if s.isEmpty {
-            out += footer(s)
+            out += footer(s).flatMap { wrap($0, width) }
             return out.joined(separator: "\n") + "\n"
         }
         var columns = textColumns(s)
@@ -221,10 +221,25 @@ public enum SummaryFormatter {
         }
         out.append("")
         if !dropped.isEmpty {
-            out.append("Left out to fit \(width) columns (--width, or --format markdown/csv/json for all): \(dropped.joined(separator: ", "))")
+            out += wrap("Left out to fit \(width) columns (--width, or --format markdown/csv/json for all): \(dropped.joined(separator: ", "))", width)
         }
-        out += footer(s)
+        out += footer(s).flatMap { wrap($0, width) }
         return out.joined(separator: "\n") + "\n"
+    }
+
+    /// `text` in lines of at most `width` characters, broken at spaces (a longer word stays whole).
+    static func wrap(_ text: String, _ width: Int) -> [String] {
+        var lines: [String] = []
+        var line = ""
+        for word in text.split(separator: " ") {
+            if !line.isEmpty && line.count + 1 + word.count > width {
+                lines.append(line)
+                line = "  "
+            }
+            line += (line.isEmpty || line == "  " ? "" : " ") + word
+        }
+        if !line.isEmpty { lines.append(line) }
+        return lines
     }
 
     public static func markdown(_ s: Summary) -> String {
