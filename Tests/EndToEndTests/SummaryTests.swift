@@ -171,5 +171,11 @@ import Testing
             let run = try await summary(arguments)
             #expect(run.status == FlowCSV.usageExitCode, "\(arguments)")
         }
+        let help = try await summary(["--help"])
+        for option in ["--by", "--top", "--format", "--width", "--html", "--preset", "--label-template", "--schema", "--jobs", "docs/summary.md", "64"] {
+            #expect(help.stdoutText.contains(option), "summary --help does not mention \(option)")
+        }
+        let root = try await FlowCSV.run(["--help"], in: Self.root)
+        #expect(root.stdoutText.contains("summary"), "the root help lists the summary subcommand")
     }
 }

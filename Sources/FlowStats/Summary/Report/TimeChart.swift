@@ -2,7 +2,7 @@
 /// summary order, the rest together as "other").
 enum TimeChart {
     static func draw(_ s: Summary, shown: Int) -> String {
-        var c = SVGChart(kind: "bytes-over-time", width: 1160, height: 360)
+        var c = SVGChart(kind: "bytes-over-time", width: 980, height: 340)
         c.right = 50  // room for the last time label
         let title = "Bytes over time, per \(s.groupBy.joined(separator: " / ")) (bins of \(SummaryText.duration(s.binWidth)))"
         c.title(title)
