@@ -1,5 +1,3 @@
-import Histogram
-
 /// What to group by and how much to keep.
 public struct SummaryOptions: Sendable {
     /// Grouping columns, e.g. ["AppName"] or ["AppName", "AppAction"].
@@ -10,6 +8,8 @@ public struct SummaryOptions: Sendable {
     public var maxBins = 120
     /// Space-Saving counters per group for the top servers (the error bound is bytes / this).
     public var serverCounters: Int { max(64, 8 * top) }
+    /// Groups whose CDFs are computed (the report draws the first 8).
+    static let cdfGroups = 8
 
     public init() {}
 }
@@ -19,9 +19,10 @@ public struct SummaryOptions: Sendable {
 /// most ``SummaryOptions/maxBins`` time bins, the distinct values of the mixes), never with
 /// the number of rows.
 ///
-/// Quantiles come from HdrHistograms with 2 significant digits: a reported median or p95 is
-/// the exact order statistic rounded up to its bucket's top, at most 1/128 (< 1 %) above it
-/// (durations are first rounded to whole microseconds). Maxima are exact.
+/// Quantiles are exact while a group has at most ``Distribution/exactLimit`` flows, then come
+/// from HdrHistograms with 2 significant digits: a reported median or p95 is the exact order
+/// statistic rounded up to its bucket's top, at most 1/128 (< 1 %) above it (durations are first
+/// rounded to whole microseconds). Maxima are exact.
 public final class SummaryBuilder {
     public let options: SummaryOptions
     private var groups: [Group] = []
@@ -36,6 +37,8 @@ public final class SummaryBuilder {
     private var columns: SummaryColumns?
     private var rowPackets = 0
     private var hasRowPackets = false
+    private var lastFileBytes: [UInt8] = []
+    private var lastFile = ""
 
     public init(options: SummaryOptions) {
         self.options = options
@@ -94,13 +97,9 @@ public final class SummaryBuilder {
 
     private func add(_ row: CSVRow, _ c: SummaryColumns) {
         var key = ""
-        var parts: [String] = []
-        parts.reserveCapacity(c.group.count)
         for (n, i) in c.group.enumerated() {
-            let part = i < row.count ? row.string(i) : ""
             if n > 0 { key.append("\u{1F}") }
-            key.append(part)
-            parts.append(part)
+            if i < row.count { key.append(row.string(i)) }
         }
         let g: Int
         if let found = index[key] {
@@ -108,6 +107,7 @@ public final class SummaryBuilder {
         } else {
             g = groups.count
             index[key] = g
+            let parts = c.group.map { $0 < row.count ? row.string($0) : "" }
             groups.append(Group(key: parts, serverCounters: options.serverCounters))
         }
         var flow = FlowValues()
@@ -120,7 +120,17 @@ public final class SummaryBuilder {
         if let i = c.proto, i < row.count { flow.proto = row.string(i) }
         if let i = c.connState, i < row.count { flow.connState = row.string(i) }
         if let i = c.endReason, i < row.count { flow.endReason = row.string(i) }
-        if let i = c.sourceFile, i < row.count { flow.file = row.string(i) } else { flow.file = inputs.last?.name }
+        if let i = c.sourceFile, i < row.count {
+            // Rows come file by file: reuse the previous row's string while the bytes repeat.
+            let field = row[i]
+            if !field.elementsEqual(lastFileBytes) {
+                lastFileBytes = Array(field)
+                lastFile = row.string(i)
+            }
+            flow.file = lastFile
+        } else {
+            flow.file = inputs.last?.name
+        }
         flow.server = server(row, c)
         figures.packets = figures.packets || c.packets != nil
         figures.bytes = figures.bytes || c.bytes != nil
@@ -164,27 +174,29 @@ public final class SummaryBuilder {
     public func finish() -> Summary {
         let totalBytes = totals.bytes
         let totalFlows = totals.flows
-        var out: [GroupSummary] = groups.map { group in
+        var out: [(GroupSummary, Int)] = groups.enumerated().map { n, group in
             var s = group.summary(top: options.top, figures: figures)
             s.share = figures.bytes ? (totalBytes > 0 ? Double(group.bytes) / Double(totalBytes) : 0)
                 : (totalFlows > 0 ? Double(group.flows) / Double(totalFlows) : 0)
             if let low = binning.low, let high = binning.high {
                 s.bins = (low...high).map { group.bins[$0] ?? 0 }
             }
-            return s
+            return (s, n)
         }
-        out.sort { a, b in
+        out.sort { x, y in
+            let (a, b) = (x.0, y.0)
             if a.bytes != b.bytes { return a.bytes > b.bytes }
             if a.flows != b.flows { return a.flows > b.flows }
             return a.key.lexicographicallyPrecedes(b.key) { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
         }
+        for i in out.indices.prefix(SummaryOptions.cdfGroups) { groups[out[i].1].addCDFs(to: &out[i].0) }
         var total = totals.summary(top: options.top, figures: figures)
         total.share = totalFlows > 0 ? 1 : 0
         total.files = Set(groups.flatMap(\.files)).count
         var notes = self.notes
         if totalFlows == 0 { notes.insert("empty summary: the inputs held no flows", at: 0) }
         let width = Double(binning.widthMicros) / 1e6
-        return Summary(groupBy: options.by, groups: out, total: total, figures: figures, notes: notes, inputs: inputs,
+        return Summary(groupBy: options.by, groups: out.map(\.0), total: total, figures: figures, notes: notes, inputs: inputs,
                        binWidth: width, binStart: binning.low.map { Double($0) * width } ?? 0,
                        binCount: binning.low.map { Int(binning.high! - $0 + 1) } ?? 0,
                        top: options.top, serverCounters: options.serverCounters)
@@ -217,8 +229,8 @@ struct Group {
     var bytes = 0
     var fwdBytes = 0
     var bwdBytes = 0
-    var durations = Group.histogram()
-    var sizes = Group.histogram()
+    var durations = Distribution()
+    var sizes = Distribution()
     var durationMax = 0.0
     var sizeMax = 0.0
     var protocols: [String: Int] = [:]
@@ -234,12 +246,6 @@ struct Group {
         servers = SpaceSaving(capacity: serverCounters)
     }
 
-    static func histogram() -> Histogram<UInt64> {
-        var h = Histogram<UInt64>(numberOfSignificantValueDigits: .two)
-        h.autoResize = true
-        return h
-    }
-
     static func count(_ value: String?, in mix: inout [String: Int]) {
         guard let value else { return }
         if mix[value] != nil || mix.count < maxMixValues { mix[value, default: 0] += 1 } else { mix["other", default: 0] += 1 }
@@ -251,14 +257,14 @@ struct Group {
         if let p = f.packets { packets += Int(p) }
         if let b = f.bytes {
             bytes += Int(b)
-            _ = sizes.record(UInt64(max(0, b)))
+            sizes.record(UInt64(max(0, b)))
             sizeMax = max(sizeMax, b)
             if let server = f.server { servers.add(server, weight: b) }
         }
         if let b = f.fwd { fwdBytes += Int(b) }
         if let b = f.bwd { bwdBytes += Int(b) }
         if let d = f.duration {
-            _ = durations.record(UInt64(max(0, (d * 1e6).rounded())))
+            durations.record(UInt64(max(0, (d * 1e6).rounded())))
             durationMax = max(durationMax, d)
         }
         if let s = f.start {
@@ -279,24 +285,25 @@ struct Group {
             .sorted { $0.flows != $1.flows ? $0.flows > $1.flows : $0.name < $1.name }
     }
 
-    static func quantiles(_ h: Histogram<UInt64>, max: Double, scale: Double) -> Quantiles? {
-        guard h.totalCount > 0 else { return nil }
-        return Quantiles(median: Double(h.valueAtPercentile(50)) * scale, p95: Double(h.valueAtPercentile(95)) * scale, max: max)
+    static func quantiles(_ d: Distribution, max: Double, scale: Double) -> Quantiles? {
+        guard d.count > 0 else { return nil }
+        return Quantiles(median: Double(d.value(atPercentile: 50)) * scale, p95: Double(d.value(atPercentile: 95)) * scale, max: max)
     }
 
-    /// (value, cumulative fraction) at every recorded bucket, thinned to at most 200 points.
-    static func cdf(_ h: Histogram<UInt64>, scale: Double) -> [(Double, Double)] {
-        guard h.totalCount > 0 else { return [] }
-        let total = Double(h.totalCount)
-        var points: [(Double, Double)] = []
-        for v in h.recordedValues() {
-            points.append((Double(v.value) * scale, Double(v.totalCountToThisValue) / total))
-        }
+    /// (value, cumulative fraction) at every distinct value or bucket, thinned to at most 200 points.
+    static func cdf(_ d: Distribution, scale: Double) -> [(Double, Double)] {
+        var points = d.cdf().map { (Double($0.0) * scale, $0.1) }
         if points.count > 200 {
             let step = Double(points.count - 1) / 199
             points = (0..<200).map { points[Int((Double($0) * step).rounded())] }
         }
         return points
+    }
+
+    /// The step lines of the report's CDF plots (only the groups drawn need them).
+    func addCDFs(to s: inout GroupSummary) {
+        s.durationCDF = Group.cdf(durations, scale: 1e-6)
+        s.sizeCDF = Group.cdf(sizes, scale: 1)
     }
 
     func summary(top: Int, figures: Figures) -> GroupSummary {
@@ -309,8 +316,6 @@ struct Group {
         s.bwdBytes = bwdBytes
         s.duration = Group.quantiles(durations, max: durationMax, scale: 1e-6)
         s.size = Group.quantiles(sizes, max: sizeMax, scale: 1)
-        s.durationCDF = Group.cdf(durations, scale: 1e-6)
-        s.sizeCDF = Group.cdf(sizes, scale: 1)
         s.protocols = Group.mix(protocols)
         s.connStates = Group.mix(connStates)
         s.endReasons = Group.mix(endReasons)

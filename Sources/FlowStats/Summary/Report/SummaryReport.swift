@@ -74,9 +74,16 @@ public enum SummaryReport {
         "<figure class=\"\(wide ? "wide" : "card")\">\n\(svg)\n</figure>\n"
     }
 
-    static func table(_ s: Summary) -> String {
+    /// Rows of the report's table at most (all of them are in --format csv, json, markdown).
+    static let tableRows = 200
+
+    static func table(_ full: Summary) -> String {
+        var s = full
+        s.groups = Array(full.groups.prefix(tableRows))
         let columns = SummaryFormatter.textColumns(s)
-        var h = "<div class=\"scroll\"><table class=\"summary\">\n<thead><tr>"
+        var h = full.groups.count > tableRows
+            ? "<p class=\"small\">The first \(tableRows) of \(full.groups.count) groups by bytes, and the total of all; every group is in <code>--format csv</code>, <code>json</code> and <code>markdown</code>.</p>\n" : ""
+        h += "<div class=\"scroll\"><table class=\"summary\">\n<thead><tr>"
         h += columns.map { "<th\($0.rightAligned ? " class=\"num\"" : "")>\(SummaryText.html($0.title))</th>" }.joined()
         h += "</tr></thead>\n<tbody>\n"
         let rows = s.groups.count + 1
