@@ -90,6 +90,32 @@ import Testing
         for b in first..<(first + 20) { #expect(abs(bins[b] - 50) < 1e-9) }
     }
 
+    @Test func quantilesPastTheExactBufferStayWithinTheBound() throws {
+        // 1000 flows (past the 128 kept exactly, so from the HdrHistogram): sizes spread over
+        // 60 ... ~1.5 M bytes by a fixed formula, durations likewise over microseconds to minutes.
+        var csv = Self.header
+        var sizes: [Double] = []
+        var durations: [Double] = []
+        for i in 0..<1000 {
+            let size = 60 + (i * 7919) % 1000 * (i % 13 + 1) * 113
+            let duration = Double((i * 104729) % 1000 + 1) * Double(i % 7 + 1) * 0.0137
+            sizes.append(Double(size))
+            durations.append((duration * 1e6).rounded() / 1e6)
+            csv += "100,\(durations.last!),10.0.0.1,443,web,x,1,\(size),TCP,\(size),0,fin,a.pcap,SF\n"
+        }
+        let g = try #require(try summarise(csv, chunk: 4096).groups.first)
+        func exact(_ values: [Double], _ p: Double) -> Double {
+            values.sorted()[max(1, Int((p * Double(values.count) - 1e-9).rounded(.up))) - 1]
+        }
+        for (q, values) in [(try #require(g.size), sizes), (try #require(g.duration), durations)] {
+            for (got, p) in [(q.median, 0.5), (q.p95, 0.95)] {
+                let e = exact(values, p)
+                #expect(got >= e - 1e-6 && got <= e * (1 + 1.0 / 128) + 1e-6, "p\(p): \(got) vs exact \(e)")
+            }
+            #expect(q.max == values.max())
+        }
+    }
+
     @Test func spaceSavingIsExactWithinItsCountersAndBoundedBeyond() {
         var exact = SpaceSaving(capacity: 4)
         for (key, w) in [("a", 5.0), ("b", 3), ("a", 1), ("c", 2)] { exact.add(key, weight: w) }

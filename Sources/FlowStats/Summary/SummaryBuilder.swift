@@ -224,6 +224,8 @@ struct Group {
     static let maxMixValues = 64
     let key: [String]
     var files: Set<String> = []
+    /// The file of the previous flow (rows come file by file: most inserts are skipped).
+    var lastFile: String?
     var flows = 0
     var packets = 0
     var bytes = 0
@@ -253,7 +255,10 @@ struct Group {
 
     mutating func add(_ f: FlowValues, binning: TimeBinning?) {
         flows += 1
-        if let file = f.file, files.count < 1 << 16 { files.insert(file) }
+        if let file = f.file, file != lastFile, files.count < 1 << 16 {
+            files.insert(file)
+            lastFile = file
+        }
         if let p = f.packets { packets += Int(p) }
         if let b = f.bytes {
             bytes += Int(b)
