@@ -167,7 +167,7 @@ public final class SummaryBuilder {
         guard let i = c.serverIP, i < row.count, !row[i].isEmpty else { return nil }
         let ip = row.string(i)
         guard let p = c.serverPort, p < row.count, !row[p].isEmpty else { return ip }
-        return (ip.contains(":") ? "[\(ip)]" : ip) + ":" + row.string(p)
+        return (row[i].contains(UInt8(ascii: ":")) ? "[\(ip)]" : ip) + ":" + row.string(p)
     }
 
     /// The summary of everything read.
@@ -250,7 +250,7 @@ struct Group {
 
     static func count(_ value: String?, in mix: inout [String: Int]) {
         guard let value else { return }
-        if mix[value] != nil || mix.count < maxMixValues { mix[value, default: 0] += 1 } else { mix["other", default: 0] += 1 }
+        if mix.count < maxMixValues || mix[value] != nil { mix[value, default: 0] += 1 } else { mix["other", default: 0] += 1 }
     }
 
     mutating func add(_ f: FlowValues, binning: TimeBinning?) {
