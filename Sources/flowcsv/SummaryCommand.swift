@@ -120,6 +120,7 @@ struct SummaryCommand: ParsableCommand {
         progress.finish()
         var summary = builder.finish()
         if items.isEmpty {
+            Diagnostics.error("no capture or CSV files found in the inputs" + (skipped > 0 ? " (\(skipped) non-capture files skipped)" : ""))
             summary.notes.append("no capture or CSV files found in the inputs" + (skipped > 0 ? " (\(skipped) non-capture files skipped)" : ""))
         } else if skipped > 0 {
             summary.notes.append("\(skipped) file\(skipped == 1 ? "" : "s") in the folders \(skipped == 1 ? "was not a capture" : "were not captures") and \(skipped == 1 ? "was" : "were") skipped")

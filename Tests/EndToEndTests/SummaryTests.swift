@@ -149,6 +149,12 @@ import Testing
             let json = try await summary([file, "--format", "json"], in: folder)
             #expect(json.stdoutText.contains("\"empty\": true"))
         }
+        // No input file at all: the empty summary, one error line, exit 1 (as convert).
+        try FileManager.default.createDirectory(atPath: folder + "/none", withIntermediateDirectories: true)
+        let none = try await summary(["none"], in: folder)
+        #expect(none.status == 1)
+        #expect(none.errorLines == ["flowcsv: error: no capture or CSV files found in the inputs"])
+        #expect(none.stdoutText.contains("0 groups, 0 flows"))
     }
 
     @Test func unreadableCapturesAreListedAndTheExitStatusIsOne() async throws {
