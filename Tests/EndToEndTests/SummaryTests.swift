@@ -31,6 +31,18 @@ import Testing
         SummaryReference.check(summary: table, rows: rows, by: by)
     }
 
+    @Test func groupsByLabelColumns() async throws {
+        let folder = try makeScratchFolder("summary-labels")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let labels = ["--label", "Tenant=acme", "--label-regex", "^(?<Class>[^/]+)/"]
+        let rows = try await convert(["examples/"], extra: labels, in: folder)
+        let run = try await summary(["examples/", "--by", "Tenant,Class", "--format", "csv", "-q"] + labels)
+        #expect(run.status == 0, "\(run.stderr)")
+        let table = try #require(run.csv)
+        #expect(table.rows.map { $0["Tenant"] + "/" + $0["Class"] } == ["acme/camsurf", "acme/linkedin"])
+        SummaryReference.check(summary: table, rows: rows, by: ["Tenant", "Class"])
+    }
+
     @Test func aCSVReadBackGivesTheSameSummaryAsItsCaptures() async throws {
         let folder = try makeScratchFolder("summary-readback")
         defer { try? FileManager.default.removeItem(atPath: folder) }
