@@ -1,5 +1,5 @@
 # The two commands of the README:
-#   make example   installs what is missing, builds a release flowcsv, writes flows.csv from examples/
+#   make example   installs what is missing, builds a release flowcsv, writes flows.csv and report.html from examples/
 #   make test      installs what is missing (with .venv: NFStream, dpkt), runs the whole test suite and the benchmark's smoke run
 .PHONY: deps example test build fixtures
 
@@ -12,6 +12,13 @@ build: deps
 example: build
 	.build/release/flowcsv examples/ -o flows.csv
 	@echo "wrote flows.csv"
+	.build/release/flowcsv summary examples/ --html report.html
+	@echo "wrote report.html"
+
+# Regenerates docs/summary-report.png (the README's picture of report.html) with headless chromium.
+.PHONY: screenshot
+screenshot: example
+	chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --screenshot=docs/summary-report.png --window-size=1280,2400 "file://$(CURDIR)/report.html"
 
 test: deps
 	@scripts/install-test-deps.sh

@@ -13,6 +13,8 @@ let package = Package(
         // QUIC Initial decryption (HKDF, AES-GCM, AES block for header protection) and the
         // JA3/JA4 hashes (MD5, SHA-256).
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        // `flowcsv summary`: flow duration and size quantiles (docs/summary.md).
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
     ],
     targets: [
         // <pcap/pcap.h>, found with `pkg-config libpcap` (Debian: libpcap-dev).
@@ -30,6 +32,7 @@ let package = Package(
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
         ),
         // The thin command-line tool.

@@ -405,6 +405,29 @@ bytes_per_flow() { # bytes_per_flow SCHEMA-OR-ceiling
 }
 
 # ---------------------------------------------------------------------------------------------
+# Issue 11: `flowcsv summary` of the SYN flood's CSV (one row per spoofed source: ~1 M rows in
+# full size) next to what merely reading it costs: cat, wc -l, Python's csv module.
+summary_csv=$data/synflood.csv
+"$flowcsv" -q --schema basic -o "$summary_csv" "$flood_file"
+summary_rows=$(($(wc -l <"$summary_csv") - 1))
+summary_bytes=$(stat -c %s "$summary_csv")
+cat "$summary_csv" >/dev/null
+summary_table=()
+summary_row() { # summary_row NAME COMMAND...
+  local name=$1
+  shift
+  measure "$name" "synflood.csv" "$summary_rows" /dev/null "$@"
+  summary_table+=("$name|$m_wall|$m_cpu|$(awk -v k="$m_rss" 'BEGIN { printf "%.1f", k / 1024 }')")
+}
+summary_row "cat" cat "$summary_csv"
+summary_row "wc -l" wc -l "$summary_csv"
+summary_row "python3 csv.reader" python3 -c 'import csv, sys; print(sum(1 for _ in csv.reader(open(sys.argv[1], newline=""))))' "$summary_csv"
+python_wall=$m_wall
+summary_row "flowcsv summary" "$flowcsv" summary -q --format csv "$summary_csv"
+summary_wall=$m_wall
+summary_row "flowcsv summary --by ServerPort --html" "$flowcsv" summary -q --by ServerPort --html "$data/synflood-report.html" "$summary_csv"
+
+# ---------------------------------------------------------------------------------------------
 # Report
 report() {
   echo "## flowcsv benchmark ($mode, median of $runs run(s))"
@@ -497,6 +520,17 @@ report() {
   local line="- bytes per live flow (no target; reported):"
   for schema in ceiling $schemas; do line+=" $schema $(bytes_per_flow "$schema");"; done
   echo "${line%;}"
+  echo
+  echo "Summary of a CSV (issue 11): \`$summary_csv\`, $summary_rows rows, $summary_bytes bytes (the SYN flood's basic CSV)."
+  echo
+  echo "| program | wall s | cpu s | peak RSS MiB | wall / python3 csv.reader |"
+  echo "|---|---:|---:|---:|---:|"
+  local entry
+  for entry in "${summary_table[@]}"; do
+    IFS='|' read -r n w c r <<<"$entry"
+    awk -v n="$n" -v w="$w" -v c="$c" -v r="$r" -v p="$python_wall" 'BEGIN { printf "| %s | %s | %s | %s | %.2f |\n", n, w, c, r, (p > 0 ? w / p : 0) }'
+  done
+  awk -v s="$summary_wall" -v p="$python_wall" 'BEGIN { printf "- flowcsv summary / python3 csv.reader wall time: %.2fx (the issue: within a few times the cost of reading it)\n", (p > 0 ? s / p : 0) }'
 }
 report | tee "$data/results.md"
 

@@ -17,7 +17,7 @@ struct FlowCSVCommand: ParsableCommand {
             are absent, the rest are written); 64 for usage errors.
             """,
         version: "flowcsv 0.1.0 (\(libpcapVersion))",
-        subcommands: [ConvertCommand.self, CaptureCommand.self, InterfacesCommand.self],
+        subcommands: [ConvertCommand.self, SummaryCommand.self, CaptureCommand.self, InterfacesCommand.self],
         defaultSubcommand: ConvertCommand.self
     )
 
