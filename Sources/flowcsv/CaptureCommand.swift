@@ -66,14 +66,11 @@ struct CaptureCommand: ParsableCommand {
         }
         if !(1...2047).contains(bufferSize) { throw ValidationError("--buffer-size must be 1 to 2047 MiB") }
         if let count, count <= 0 { throw ValidationError("--count must be a positive number of packets") }
-        _ = try labels.makeLabelOptions(schemaColumns: columns.schema.schema.columns.map(\.name))
+        _ = try labels.makeLabelOptions(schemaColumns: columns.schemaColumnNames)
     }
 
     func run() throws {
-        var options = ProcessingOptions(labelTemplate: try LabelTemplate(LabelTemplate.defaultTemplate))
-        flow.apply(to: &options)
-        columns.apply(to: &options)
-        try labels.apply(to: &options, schemaColumns: columns.schema.schema.columns.map(\.name))
+        var options = try ProcessingOptions(flow: flow, columns: columns, labels: labels)
         // The template reads a name: --source-name's, never the interface's (unless asked).
         if labels.sourceName == nil && labels.labelTemplate == nil { options.labels.useTemplate = false }
         let name = labels.sourceName ?? interface

@@ -36,7 +36,7 @@ struct ConvertCommand: ParsableCommand {
             throw ValidationError("--source-name names a single input; \(inputs.count) were given")
         }
         try flow.validateFilter()
-        _ = try labels.makeLabelOptions(schemaColumns: columns.schema.schema.columns.map(\.name))
+        _ = try labels.makeLabelOptions(schemaColumns: columns.schemaColumnNames)
     }
 
     func run() throws {
@@ -44,10 +44,7 @@ struct ConvertCommand: ParsableCommand {
             columns.printColumns()
             return
         }
-        var options = ProcessingOptions(labelTemplate: try LabelTemplate(LabelTemplate.defaultTemplate))
-        flow.apply(to: &options)
-        columns.apply(to: &options)
-        try labels.apply(to: &options, schemaColumns: columns.schema.schema.columns.map(\.name))
+        var options = try ProcessingOptions(flow: flow, columns: columns, labels: labels)
 
         var (captures, skipped) = InputDiscovery.expand(inputs)
         if let sourceName = labels.sourceName {

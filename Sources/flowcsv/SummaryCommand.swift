@@ -68,15 +68,12 @@ struct SummaryCommand: ParsableCommand {
         if labels.sourceName != nil, inputs.count != 1 {
             throw ValidationError("--source-name names a single input; \(inputs.count) were given")
         }
-        _ = try labels.makeLabelOptions(schemaColumns: columns.schema.schema.columns.map(\.name))
+        _ = try labels.makeLabelOptions(schemaColumns: columns.schemaColumnNames)
     }
 
     func run() throws {
-        var options = ProcessingOptions(labelTemplate: try LabelTemplate(LabelTemplate.defaultTemplate))
-        flow.apply(to: &options)
-        columns.apply(to: &options)
+        var options = try ProcessingOptions(flow: flow, columns: columns, labels: labels)
         if options.schema.takesAppMetadataOption { options.columns.appMetadata = true }
-        try labels.apply(to: &options, schemaColumns: columns.schema.schema.columns.map(\.name))
         if runOptions.workers >= 2 { options.pipeline = true }
 
         var summaryOptions = SummaryOptions()

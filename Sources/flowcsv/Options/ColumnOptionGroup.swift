@@ -35,6 +35,9 @@ struct ColumnOptionGroup: ParsableArguments {
         return columns
     }
 
+    /// The chosen schema's column names (label columns must not clash with them).
+    var schemaColumnNames: [String] { schema.schema.columns.map(\.name) }
+
     /// Sets the schema and its column options.
     func apply(to options: inout ProcessingOptions) {
         options.schema = schema.schema

@@ -68,12 +68,12 @@ struct DNSExchange: Sendable {
     /// Adds one UDP payload (or one TCP message without its length prefix); `fromClient` is
     /// whether the flow's first sender sent it.
     mutating func add(datagram: UnsafeRawBufferPointer, fromClient: Bool) {
-        guard logged == nil || !isDNS else { return }  // nothing left to learn
         guard let message = DNSMessageSummary.parse(message: datagram) else { return }
-        add(message, fromClient: fromClient)
+        add(datagramMessage: message, fromClient: fromClient)
     }
 
-    /// ``add(datagram:fromClient:)`` for a datagram the caller already parsed.
+    /// ``add(datagram:fromClient:)`` for a datagram the caller already parsed (``DatagramProgress``
+    /// parses each datagram once).
     mutating func add(datagramMessage message: DNSMessageSummary, fromClient: Bool) {
         guard logged == nil || !isDNS else { return }  // nothing left to learn
         add(message, fromClient: fromClient)
