@@ -28,7 +28,7 @@
 #   BENCH_SKIP_BUILD=1    use the binaries already in .build/release
 #   BENCH_FLOWCSV=PATH    measure this flowcsv binary (for example a build of an older commit)
 #                         instead of .build/release/flowcsv
-#   BENCH_SCHEMAS         the schemas measured (default: every value `flowcsv --help` lists for
+#   BENCH_SCHEMAS         the schemas measured (default: every value `flowcsv convert --help` lists for
 #                         --schema); `zeek` runs with `--preset zeek` in the issue-8 rows
 #   BENCH_REAL            the real-traffic capture (Benchmarks/capture-real-traffic.sh, needs root
 #                         and `ip netns`): auto (default: made when root and netns are there, else
@@ -300,8 +300,9 @@ ceiling_wall=$m_wall ceiling_cpu=$m_cpu
 add_row "C ceiling (gcc -O2)" "$main_label" "$main_packets"
 ceiling_s_per_packet=$(awk -v n="$main_packets" -v t="$ceiling_wall" 'BEGIN { printf "%.12g", t / n }')
 
-# Every schema `flowcsv --help` lists, basic first; the richest has the most columns.
-help=$("$flowcsv" --help)
+# Every schema `flowcsv convert --help` lists (the default subcommand's options; `--help` alone
+# lists the subcommands), basic first; the richest has the most columns.
+help=$("$flowcsv" convert --help)
 # (The help text wraps: flatten it, then take the first "(values: ...;" after "--schema <name>".)
 schemas=$(tr '\n' ' ' <<<"$help" | tr -s ' ' | grep -o -- '--schema <[^>]*>.*' | grep -o '(values: [^;)]*' | head -n1 |
   sed 's/^(values: //' | tr -d ' ' | tr ',' ' ' || true)
