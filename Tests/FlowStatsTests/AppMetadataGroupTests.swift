@@ -68,6 +68,54 @@ import Testing
         #expect(m.tlsSNI.isEmpty && m.ja4.isEmpty && m.dnsQuery.isEmpty)
     }
 
+    /// With only a service column (the zeek schema's `service`), the group decides the same
+    /// services but builds no strings (``FeatureOptions/appValues``).
+    @Test func servicesOnlyBuildsNoStrings() throws {
+        let r = UInt32(request.utf8.count)
+        let frames = [
+            segment(fromClient: true, .syn, seq: 1000),
+            segment(fromClient: false, [.syn, .ack], seq: 5000, ack: 1001),
+            segment(fromClient: true, [.psh, .ack], seq: 1001, ack: 5001, request),
+            segment(fromClient: false, [.psh, .ack], seq: 5001, ack: 1001 + r, response),
+        ]
+        var options = FeatureOptions()
+        options.appValues = false
+        let (flows, _) = run(frames, features: .appMetadata, options: options)
+        let m = try #require(flows.appMetadata.first)
+        #expect(m.services.text == "http")
+        #expect(m.httpMethod.isEmpty && m.httpURI.isEmpty && m.httpHost.isEmpty && m.httpUserAgent.isEmpty)
+        #expect(m.httpStatus == 200)
+        // Which layouts need the values: any application column but the service ones, or a
+        // label rule (it may read any field).
+        #expect(!Schema.zeek.layout().appValues)
+        #expect(Schema.full.layout().appValues)
+        #expect(!Schema.basic.layout().appValues)
+        var withApp = ColumnOptions()
+        withApp.appMetadata = true
+        #expect(Schema.basic.layout(withApp).appValues)
+        #expect(OutputLayout(Schema.zeek.layout(), appending: [], requiring: .appMetadata).appValues)
+    }
+
+    /// The text fields live in a box shared by copies until one changes (copy on write).
+    @Test func textFieldsAreValues() {
+        var a = AppMetadata()
+        #expect(a.httpHost.isEmpty && a.sshClient.isEmpty)
+        a.httpHost = "one"
+        let b = a
+        a.httpHost = "two"
+        a.sshClient = "SSH-2.0-c"
+        #expect(b.httpHost == "one" && b.sshClient.isEmpty)
+        #expect(a.httpHost == "two")
+        a.swapDirections()
+        #expect(a.sshServer == "SSH-2.0-c" && a.sshClient.isEmpty)
+        var names = ServiceSet(), bits = ServiceSet()
+        names.insert("http"); names.insert("ssl"); names.insert("dns"); names.insert("quic"); names.insert("dtls")
+        for bit in [ServiceSet.http, ServiceSet.ssl, ServiceSet.dns, ServiceSet.quic, ServiceSet.dtls] { bits.insert(bit: bit) }
+        #expect(names == bits && bits.text == "dns,dtls,http,quic,ssl")
+        #expect(Set(ServiceSet.names.compactMap { ServiceSet.bit($0) }).count == ServiceSet.names.count)
+        #expect(ServiceSet.bit("nope") == nil)
+    }
+
     /// ServerName from an HTTP Host: the port goes only when it is one `:` followed by ASCII
     /// digits; a bracketed IPv6 literal loses its brackets (expected values by hand).
     @Test(arguments: [

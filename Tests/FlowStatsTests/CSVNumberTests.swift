@@ -57,14 +57,42 @@ import Testing
         }
     }
 
-    /// `double` as documented: rounded half away from zero to 6 decimals (libm's `round`),
-    /// trailing zeros dropped, at least one decimal kept.
+    /// `double` as documented: the value's exact binary expansion rounded half away from zero
+    /// to 6 decimals, trailing zeros dropped, at least one decimal kept. Exact integer
+    /// arithmetic: the fraction is n / 2^k, so the millionths are ⌊(2·n·10⁶ + 2^k) / 2^(k+1)⌋.
+    /// (An earlier reference scaled the value by 10⁶ in floating point, as the writer did, and
+    /// so shared its error past 2³³.)
     static func expectedDouble(_ value: Double) -> String {
-        let scaled = Int64((value * 1_000_000).rounded())
-        var decimals = String(scaled.magnitude % 1_000_000)
+        let magnitude = abs(value)
+        var whole = UInt64(magnitude)
+        let fraction = magnitude - Double(whole)  // exact
+        var micros: UInt64 = 0
+        if fraction > 0 {
+            let k = 52 - Int(fraction.exponent)  // fraction = n / 2^k, n < 2^53
+            if k <= 100 {  // else below 2⁻⁴⁷: 0 millionths
+                let n = UInt128(fraction.significandBitPattern | (1 << 52))
+                micros = UInt64((2 * n * 1_000_000 + (UInt128(1) << k)) >> (k + 1))
+            }
+        }
+        if micros == 1_000_000 { whole += 1; micros = 0 }
+        var decimals = String(micros)
         decimals = String(repeating: "0", count: 6 - decimals.count) + decimals
         while decimals.count > 1 && decimals.hasSuffix("0") { decimals.removeLast() }
-        return (scaled < 0 ? "-" : "") + String(scaled.magnitude / 1_000_000) + "." + decimals
+        return (value < 0 && (whole != 0 || micros != 0) ? "-" : "") + String(whole) + "." + decimals
+    }
+
+    /// Values whose exact expansions Python's `decimal` module rounded (ROUND_HALF_UP to
+    /// 0.000001): the writer once scaled by 10⁶ in floating point and got the sixth decimal
+    /// wrong from 2³³ on, and 1234.0000005 (really 1234.00000049999994…) rounded up.
+    @Test(arguments: [
+        (8999999999999.5, "8999999999999.5"), (123456789012.345678, "123456789012.345673"),
+        (8589934592.000001, "8589934592.000002"), (1e12 / 3, "333333333333.333313"),
+        (4294967296.1234565, "4294967296.123457"), (2.675, "2.675"), (1234.0000005, "1234.0"),
+        (98765.4321, "98765.4321"), (1e9 + 0.0000015, "1000000000.000002"), (-1234.0000005, "-1234.0"),
+    ])
+    func doublesRoundTheirExactValue(value: Double, text: String) {
+        #expect(field { $0.double(value) } == text)
+        #expect(Self.expectedDouble(value) == text)
     }
 
     @Test func doublesMatchStringFormatting() {
@@ -75,6 +103,7 @@ import Testing
             values.append(Double.random(in: 0..<2, using: &generator))
             values.append(Double.random(in: 0..<2000, using: &generator))
             values.append(Double.random(in: -1e12...1e12, using: &generator))
+            values.append(Double.random(in: -8.99e12...8.99e12, using: &generator).rounded() + 0.5)
             values.append(Double(Int.random(in: 0..<100_000_000, using: &generator)) / 2_000_000)  // halves of a millionth
         }
         for value in values {

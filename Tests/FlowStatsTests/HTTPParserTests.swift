@@ -176,6 +176,60 @@ import Testing
         }
     }
 
+    /// Without values (``FeatureOptions/appValues`` false: the zeek schema's `service` only)
+    /// every answer is the same, at every cut of each request and on seeded garbage; only the
+    /// strings are left empty.
+    @Test func valuesOffGivesTheSameAnswers() {
+        var inputs: [[UInt8]] = []
+        for text in [
+            "GET /a%20b?x=1 HTTP/1.1\r\nHost: example.com:8080\r\nUser-Agent: curl/8.0\r\n\r\n",
+            "CONNECT h:443 HTTP/1.1\nHost: h:443\n  folded\n\n",
+            "\r\nGET /HTTP/1.1\r\nHost: a\r\n\r\n",
+            "OPTIONS  HTTP/1.0\r\n(c) Host : b\r\n\0rest",
+        ] {
+            let bytes = textBytes(text)
+            for cut in 0...bytes.count { inputs.append(Array(bytes[..<cut])) }
+        }
+        var random = SplitMix64.forTest()
+        let alphabet = textBytes("GET /%uHTTP/1.1\r\n: Host\t (x)\\")
+        for _ in 0..<1000 {
+            inputs.append((0..<Int(random.next() % 200)).map { _ in alphabet[Int(random.next() % UInt64(alphabet.count))] })
+        }
+        for bytes in inputs {
+            for final in [false, true] {
+                let full = withRaw(bytes) { HTTPRequestHead.parse(stream: $0, final: final) }
+                let bare = withRaw(bytes) { HTTPRequestHead.parse(stream: $0, final: final, values: false) }
+                switch (full, bare) {
+                case (.done(let a, let consumedA), .done(let b, let consumedB)):
+                    #expect(consumedA == consumedB && a.length == b.length && a.isConnect == b.isConnect && a.isHTTP09 == b.isHTTP09)
+                    #expect(b.method.isEmpty && b.uri.isEmpty && b.host.isEmpty && b.userAgent.isEmpty)
+                case (.needMore, .needMore), (.notThisProtocol, .notThisProtocol):
+                    break
+                default:
+                    Issue.record("values on and off differ on \(bytes) (final \(final)): \(full) vs \(bare)")
+                }
+                let withValues = withRaw(bytes) { HTTPHeaderBlock.scan($0, from: 0, limit: $0.count) }
+                let endOnly = withRaw(bytes) { HTTPHeaderBlock.scan($0, from: 0, limit: $0.count, keepValues: false) }
+                #expect(withValues.end == endOnly.end && withValues.partialEnd == endOnly.partialEnd)
+                #expect(endOnly.host == nil && endOnly.userAgent == nil)
+            }
+        }
+    }
+
+    /// Which header lines are Host (Zeek's MIME name rules, by hand): the name is the run of
+    /// characters 33–126 but ':' after blanks and comments, so `(c)Host` and `Host :` are
+    /// Host, `Hostx`, `Host(x)` and `X-Host` are not. A "first" Host comes before each line:
+    /// the last Host wins, so the result tells whether the line counted.
+    @Test(arguments: [
+        ("Host: b", "b"), ("(c)Host: b", "b"), ("Host : b", "b"), ("host:b", "b"), ("HOST: b", "b"),
+        ("Hostx: b", "first"), ("Host(x): b", "first"), ("X-Host: b", "first"), ("Hos: b", "first"),
+        ("Accept: b", "first"),
+    ])
+    func hostHeaderNames(line: String, host: String) throws {
+        let (head, _) = try #require(doneValue(request("GET / HTTP/1.1\r\nHost: first\r\n\(line)\r\n\r\n")))
+        #expect(head.host == host)
+    }
+
     @Test func zeekLogText() {
         #expect(ZeekLogText.spell(textBytes("a\\b")) == "a\\\\b")
         #expect(ZeekLogText.spell(textBytes("a\tb")) == "a\\x09b")

@@ -7,26 +7,41 @@
 /// parsers are done. Columns: AppMetadataColumns.swift.
 public struct AppMetadata: Sendable {
     var services = ServiceSet()
-    /// TLS (or QUIC) ClientHello: SNI, offered ALPN list (`;`-joined), JA4, JA3.
-    var tlsSNI = ""
-    var tlsALPN = ""
-    var ja4 = ""
-    var ja3 = ""
     /// The ServerHello's negotiated version (0: none seen).
     var tlsVersion: UInt16 = 0
-    /// HTTP's first request and first final response (status 0: none).
-    var httpHost = ""
-    var httpMethod = ""
-    var httpURI = ""
-    var httpUserAgent = ""
+    /// The status of HTTP's first final response (0: none).
     var httpStatus: UInt16 = 0
+    /// The text fields, apart (``AppText``): made at the first one set. Most flows have none,
+    /// and a copy of the state (each row is handed out as one) retains one reference instead of
+    /// thirteen strings.
+    private var text: AppText?
+
+    /// TLS (or QUIC) ClientHello: SNI, offered ALPN list (`;`-joined), JA4, JA3.
+    var tlsSNI: String { get { text?.tlsSNI ?? "" } set { ownText().tlsSNI = newValue } }
+    var tlsALPN: String { get { text?.tlsALPN ?? "" } set { ownText().tlsALPN = newValue } }
+    var ja4: String { get { text?.ja4 ?? "" } set { ownText().ja4 = newValue } }
+    var ja3: String { get { text?.ja3 ?? "" } set { ownText().ja3 = newValue } }
+    /// HTTP's first request.
+    var httpHost: String { get { text?.httpHost ?? "" } set { ownText().httpHost = newValue } }
+    var httpMethod: String { get { text?.httpMethod ?? "" } set { ownText().httpMethod = newValue } }
+    var httpURI: String { get { text?.httpURI ?? "" } set { ownText().httpURI = newValue } }
+    var httpUserAgent: String { get { text?.httpUserAgent ?? "" } set { ownText().httpUserAgent = newValue } }
     /// DNS: the first query's name, its type and its response's rcode, in Zeek's spelling.
-    var dnsQuery = ""
-    var dnsQType = ""
-    var dnsRcode = ""
+    var dnsQuery: String { get { text?.dnsQuery ?? "" } set { ownText().dnsQuery = newValue } }
+    var dnsQType: String { get { text?.dnsQType ?? "" } set { ownText().dnsQType = newValue } }
+    var dnsRcode: String { get { text?.dnsRcode ?? "" } set { ownText().dnsRcode = newValue } }
     /// SSH identification strings of each side.
-    var sshClient = ""
-    var sshServer = ""
+    var sshClient: String { get { text?.sshClient ?? "" } set { ownText().sshClient = newValue } }
+    var sshServer: String { get { text?.sshServer ?? "" } set { ownText().sshServer = newValue } }
+
+    /// The text fields to change: made when there are none, copied when shared (copy on write).
+    private mutating func ownText() -> AppText {
+        if isKnownUniquelyReferenced(&text) { return text! }  // false for nil
+        let own = text.map { $0.copy() } ?? AppText()
+        text = own
+        return own
+    }
+
     /// The flow is being inspected: it has an entry in the table's inspections (or will get one
     /// at its first payload). False once the parsers are done or the budget ran out.
     var inspecting = true
@@ -48,13 +63,17 @@ public struct AppMetadata: Sendable {
     }
 
     /// Writes ``serverName`` as user text, without making a string of it.
-    func writeServerName(to o: CSVBuffer) {
+    func writeServerName(to o: RowBuffer) {
         if !tlsSNI.isEmpty { return o.userText(tlsSNI) }
         if httpHost.isEmpty { return o.userText(dnsQuery) }
-        var host = httpHost
-        host.withUTF8 { bytes in
+        func write(_ bytes: UnsafeBufferPointer<UInt8>) {
             let kept = Self.hostRange(bytes) ?? 0..<bytes.count
             o.userText(bytes: UnsafeBufferPointer(rebasing: bytes[kept]))
+        }
+        // In place when the string is contiguous UTF-8 (always, for strings made here).
+        if httpHost.utf8.withContiguousStorageIfAvailable(write) == nil {
+            var host = httpHost
+            host.withUTF8(write)
         }
     }
 
@@ -81,8 +100,33 @@ public struct AppMetadata: Sendable {
 
     /// Zeek decided the roles are the other way round.
     mutating func swapDirections() {
-        swap(&sshClient, &sshServer)
+        let client = sshClient, server = sshServer
+        if !client.isEmpty || !server.isEmpty {
+            sshClient = server
+            sshServer = client
+        }
         swap(&clientSYN, &serverSYN)
         swap(&hasClientSYN, &hasServerSYN)
+    }
+}
+
+/// The text fields of an ``AppMetadata`` (empty: not seen). Changed only through its owner,
+/// which copies it first when it is shared (``AppMetadata`` is a value): a box that is
+/// handed out with a row is never written again, hence `@unchecked Sendable`.
+final class AppText: @unchecked Sendable {
+    var tlsSNI = "", tlsALPN = "", ja4 = "", ja3 = ""
+    var httpHost = "", httpMethod = "", httpURI = "", httpUserAgent = ""
+    var dnsQuery = "", dnsQType = "", dnsRcode = ""
+    var sshClient = "", sshServer = ""
+
+    init() {}
+
+    func copy() -> AppText {
+        let c = AppText()
+        c.tlsSNI = tlsSNI; c.tlsALPN = tlsALPN; c.ja4 = ja4; c.ja3 = ja3
+        c.httpHost = httpHost; c.httpMethod = httpMethod; c.httpURI = httpURI; c.httpUserAgent = httpUserAgent
+        c.dnsQuery = dnsQuery; c.dnsQType = dnsQType; c.dnsRcode = dnsRcode
+        c.sshClient = sshClient; c.sshServer = sshServer
+        return c
     }
 }

@@ -5,7 +5,7 @@ extension AppMetadata {
     /// neutralised with `'` (a spreadsheet would run it). Bytes that are not printable ASCII are
     /// written `\xHH`, as Zeek's logs do.
     static let columns: [Column] = [
-        Column("Service", "Services recognised from payload content on any port, in Zeek's spelling (conn.log service), alphabetical, comma-separated: dns, http, ssl, quic, ssh, ntp, dhcp, smtp, ftp, …; a tunnel's outer flow names the tunnel (vxlan, teredo, gtpv1, …)", requires: .appMetadata) { f, _, o in
+        Column("Service", "Services recognised from payload content on any port, in Zeek's spelling (conn.log service), alphabetical, comma-separated: dns, http, ssl, quic, ssh, ntp, dhcp, smtp, ftp, …; a tunnel's outer flow names the tunnel (vxlan, teredo, gtpv1, …)", requires: .appMetadata, servicesOnly: true) { f, _, o in
             f.appMetadata.services.write(to: o, none: nil)
         },
         Column("ServerName", "The TLS or QUIC SNI; else the HTTP Host without its port; else the first DNS query name (nDPI's Hostname/SNI, NFStream's requested_server_name)", requires: .appMetadata) { f, _, o in
@@ -33,7 +33,7 @@ extension AppMetadata {
     ]
 
     /// Zeek's conn.log `service` for the zeek schema: `-` when none.
-    static let zeekServiceColumn = Column("service", "Services recognised from payload content (Zeek's analyzers that confirmed the protocol), comma-separated; - when none", requires: .appMetadata) { f, _, o in
+    static let zeekServiceColumn = Column("service", "Services recognised from payload content (Zeek's analyzers that confirmed the protocol), comma-separated; - when none", requires: .appMetadata, servicesOnly: true) { f, _, o in
         f.appMetadata.services.write(to: o, none: "-")
     }
 }

@@ -1,9 +1,10 @@
 /// How parser results become the flow's ``AppMetadata`` fields (the first of each kind wins).
 extension AppMetadata {
     /// The first ClientHello's SNI, ALPN list, JA4 and JA3; confirms `ssl` (`dtls` for DTLS).
-    mutating func record(_ hello: TLSClientHello, transport: JA4Transport) {
-        services.insert(transport == .dtls ? "dtls" : "ssl")
-        guard ja4.isEmpty else { return }
+    /// `values` false (``FeatureOptions/appValues``): the service only.
+    mutating func record(_ hello: TLSClientHello, transport: JA4Transport, values: Bool = true) {
+        services.insert(bit: transport == .dtls ? ServiceSet.dtls : ServiceSet.ssl)
+        guard values, ja4.isEmpty else { return }
         tlsSNI = hello.serverName ?? ""
         tlsALPN = hello.alpn.map { protocolID in
             ZeekLogText.spell(protocolID)
@@ -31,14 +32,14 @@ extension AppMetadata {
     mutating func recordQUICServerHello(_ message: [UInt8]) {
         message.withUnsafeBytes { bytes in
             guard case .done(let hello, _) = TLSServerHello.parse(message: bytes) else { return }
-            services.insert("ssl")
+            services.insert(bit: ServiceSet.ssl)
             if tlsVersion == 0 { tlsVersion = hello.negotiatedVersion }
         }
     }
 
     /// The DNS fields of the flow's first dns.log-style row; confirms `dns`.
     mutating func record(_ dns: DNSExchange) {
-        if dns.isDNS { services.insert("dns") }
+        if dns.isDNS { services.insert(bit: ServiceSet.dns) }
         guard let query = dns.query else { return }
         dnsQuery = query
         dnsQType = dns.qtypeName ?? ""

@@ -17,6 +17,9 @@ struct AppMetadataTable {
     /// The inspections, in a pool of reused places: a flow's ``AppMetadata/inspection`` is its
     /// index (no hashing, no copy of the inspection per packet). Never iterated for output.
     private var pool: [FlowInspection?] = []
+    /// The bytes each place of the pool buffers (kept beside it: reading them from the
+    /// inspection would copy it).
+    private var poolBytes: [Int] = []
     /// Places of the pool that are free, reused last-freed first.
     private var freePlaces: [Int32] = []
     /// Stream bytes buffered now, over all inspections.
@@ -69,17 +72,19 @@ struct AppMetadataTable {
             guard !packet.payload.isEmpty else { return }
             if let free = freePlaces.popLast() {
                 place = Int(free)
-                pool[place] = FlowInspection()
+                pool[place] = FlowInspection(values: options.appValues)
             } else {
                 place = pool.count
-                pool.append(FlowInspection())
+                pool.append(FlowInspection(values: options.appValues))
+                poolBytes.append(0)
             }
             live[slot].inspection = Int32(place)
         }
         // Updated in its place: no copy of the inspection, which stays uniquely held.
-        let before = pool[place]!.bufferedBytes
-        let done = pool[place]!.take(packet, into: &live[slot], options: options)
-        bufferedBytes += pool[place]!.bufferedBytes - before
+        var buffered = poolBytes[place]
+        let done = pool[place]!.take(packet, into: &live[slot], options: options, buffered: &buffered)
+        bufferedBytes += buffered - poolBytes[place]
+        poolBytes[place] = buffered
         if done || bufferedBytes > options.inspectBudget {
             if !done { overBudget += 1 }
             live[slot].inspecting = false
@@ -91,7 +96,8 @@ struct AppMetadataTable {
     private mutating func release(slot: Int) {
         let place = Int(live[slot].inspection)
         guard place >= 0 else { return }
-        bufferedBytes -= pool[place]?.bufferedBytes ?? 0
+        bufferedBytes -= poolBytes[place]
+        poolBytes[place] = 0
         pool[place] = nil
         freePlaces.append(Int32(place))
         live[slot].inspection = -1
@@ -118,6 +124,7 @@ struct AppMetadataTable {
     mutating func removeAll() {
         live.removeAll()
         pool.removeAll()
+        poolBytes.removeAll()
         freePlaces.removeAll()
         bufferedBytes = 0
     }

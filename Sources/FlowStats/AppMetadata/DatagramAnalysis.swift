@@ -45,7 +45,7 @@ struct DatagramProgress {
                 startServerSide()
                 switch progress {
                 case .done(let message, _):
-                    m.services.insert("quic")
+                    m.services.insert(bit: ServiceSet.quic)
                     m.recordQUIC(message, kind: quic!.handshakeKind)
                     quic = nil
                     quicPending = false

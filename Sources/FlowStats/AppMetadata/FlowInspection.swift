@@ -7,9 +7,12 @@ struct FlowInspection {
     private var client: StreamReassembler?
     private var server: StreamReassembler?
     /// What the stream parsers have decided so far (StreamAnalysis.swift).
-    private var streams = StreamProgress()
+    private var streams: StreamProgress
     /// UDP: what the datagram parsers have decided so far (DatagramAnalysis.swift).
     private var datagrams = DatagramProgress()
+
+    /// `values`: ``FeatureOptions/appValues``.
+    init(values: Bool = true) { streams = StreamProgress(values: values) }
 
     /// Bytes this inspection buffers now.
     var bufferedBytes: Int {
@@ -17,8 +20,16 @@ struct FlowInspection {
     }
 
     /// Reads one packet with payload (or a TCP packet of a flow already being inspected).
-    /// Returns true when nothing more is to be learnt from this flow.
-    mutating func take(_ packet: borrowing PacketView, into m: inout AppMetadata, options: borrowing FeatureOptions) -> Bool {
+    /// Returns true when nothing more is to be learnt from this flow; sets `buffered` to
+    /// ``bufferedBytes`` after the packet.
+    mutating func take(_ packet: borrowing PacketView, into m: inout AppMetadata, options: borrowing FeatureOptions,
+                       buffered: inout Int) -> Bool {
+        let done = take(packet, into: &m, options: options)
+        buffered = bufferedBytes
+        return done
+    }
+
+    private mutating func take(_ packet: borrowing PacketView, into m: inout AppMetadata, options: borrowing FeatureOptions) -> Bool {
         let input = packet.input
         if input.isTCP { return takeSegment(packet, into: &m, options: options) }
         // The responder: the destination of the client's packets.
@@ -61,11 +72,16 @@ struct FlowInspection {
     }
 
     private mutating func analyse(into m: inout AppMetadata) {
-        let empty = StreamReassembler(limit: 0)
-        (client ?? empty).withPrefix { c in
-            (server ?? empty).withPrefix { s in
-                streams.analyse(client: c, server: s, into: &m)
-            }
+        let none = UnsafeRawBufferPointer(start: nil, count: 0)
+        switch (client, server) {
+        case (let c?, let s?):
+            c.withPrefix { c in s.withPrefix { s in streams.analyse(client: c, server: s, into: &m) } }
+        case (let c?, nil):
+            c.withPrefix { c in streams.analyse(client: c, server: none, into: &m) }
+        case (nil, let s?):
+            s.withPrefix { s in streams.analyse(client: none, server: s, into: &m) }
+        case (nil, nil):
+            streams.analyse(client: none, server: none, into: &m)
         }
     }
 

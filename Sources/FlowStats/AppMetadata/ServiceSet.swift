@@ -13,11 +13,20 @@ struct ServiceSet: Sendable, Equatable {
     ]
 
     /// The bit of `name`, or nil for a name not in the table.
-    static func bit(_ name: String) -> UInt64? {
-        names.firstIndex(of: name).map { 1 << UInt64($0) }
-    }
+    static func bit(_ name: String) -> UInt64? { bitOfName[name] }
+
+    /// Each name's bit: one hash lookup instead of a walk down the table (the parsers insert
+    /// a name for almost every flow).
+    private static let bitOfName: [String: UInt64] = Dictionary(
+        uniqueKeysWithValues: names.enumerated().map { ($0.element, 1 << UInt64($0.offset)) })
+
+    /// The bits of the names the parsers insert for most flows, looked up once.
+    static let http = bit("http")!, ssl = bit("ssl")!, dns = bit("dns")!, quic = bit("quic")!, dtls = bit("dtls")!
 
     var isEmpty: Bool { bits == 0 }
+
+    /// Adds a name by its bit (``http``, ``ssl``, …).
+    mutating func insert(bit: UInt64) { bits |= bit }
 
     /// Adds `name` (a name outside the table is ignored).
     mutating func insert(_ name: String) {
@@ -28,7 +37,7 @@ struct ServiceSet: Sendable, Equatable {
 
     /// Writes ``text`` as a field, or `none` when the set is empty (an empty field when nil),
     /// without making a string for the usual zero or one name.
-    func write(to o: CSVBuffer, none: StaticString?) {
+    func write(to o: RowBuffer, none: StaticString?) {
         if bits == 0 {
             if let none { o.plain(none) } else { o.empty() }
         } else if bits & (bits - 1) == 0 {

@@ -28,9 +28,13 @@ struct StreamProgress {
     private var httpOriented = false
     private var httpConnect = false
     private var dns: DNSExchange?
+    /// Whether the field values are built (``FeatureOptions/appValues``); the decisions are the same either way.
+    private let values: Bool
     /// Zeek's `dpd_buffer_size`: services are looked for in this many first bytes.
     static let detectionBytes = 1024
     private static let sshPrefix: [UInt8] = Array("SSH-".utf8)
+
+    init(values: Bool = true) { self.values = values }
 
     /// Every parser has answered.
     var isDone: Bool {
@@ -43,7 +47,7 @@ struct StreamProgress {
         if clientHello && client.count > tlsClientStart {
             switch TLSClientHello.parse(stream: UnsafeRawBufferPointer(rebasing: client[tlsClientStart...])) {
             case .done(let hello, _):
-                m.record(hello, transport: .tcp)
+                m.record(hello, transport: .tcp, values: values)
                 clientHello = false
                 match(.tls)
             case .notThisProtocol: clientHello = false
@@ -54,7 +58,7 @@ struct StreamProgress {
             switch TLSServerHello.parse(stream: UnsafeRawBufferPointer(rebasing: server[tlsServerStart...])) {
             case .done(let hello, _):
                 m.tlsVersion = hello.negotiatedVersion
-                m.services.insert("ssl")
+                m.services.insert(bit: ServiceSet.ssl)
                 serverHello = false
                 match(.tls)
             case .notThisProtocol: serverHello = false
@@ -70,7 +74,7 @@ struct StreamProgress {
         let requestsClosed = httpReversed ? serverClosed : clientClosed
         let responsesClosed = httpReversed ? clientClosed : serverClosed
         if httpRequest && httpOriented && !requests.isEmpty {
-            switch HTTPRequestHead.parse(stream: requests, final: requestsClosed) {
+            switch HTTPRequestHead.parse(stream: requests, final: requestsClosed, values: values) {
             case .done(let head, _):
                 m.httpMethod = head.method
                 m.httpURI = head.uri
@@ -138,7 +142,7 @@ struct StreamProgress {
         // carries no text protocol; an HTTP request that is not a CONNECT is Zeek's `http`, settled.
         if services && matched == .tls && tlsClientStart == 0 && tlsServerStart == 0 { services = false }
         if services && matched == .http && !httpRequest && !httpConnect {
-            m.services.insert("http")
+            m.services.insert(bit: ServiceSet.http)
             services = false
         }
         if services {

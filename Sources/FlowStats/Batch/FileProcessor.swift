@@ -143,6 +143,7 @@ public enum FileProcessor {
         let layout = options.layout
         var options = options
         options.flow.features.firstPackets = layout.firstPackets  // as many as the columns show
+        options.flow.features.appValues = layout.appValues  // services alone: no field values built
         // --explain-labels: flows per rule (only then are the rules applied a second time).
         let counted = options.labels.explain ? options.labels.rules : nil
         var ruleCounts = [Int](repeating: 0, count: counted.map { 2 * $0.rules.count + 1 } ?? 0)

@@ -14,6 +14,13 @@ public final class CSVBuffer {
     /// Bytes written so far.
     @exclusivity(unchecked) public private(set) var count = 0
     @exclusivity(unchecked) private var atRowStart = true
+    /// While rows are written (``OutputLayout/writeRows(_:file:to:)``): bytes kept free beyond
+    /// every checked field, so that the fields of bounded size that follow it in the row need no
+    /// check of their own (``RowBuffer``). 0 otherwise.
+    @exclusivity(unchecked) var rowReserve = 0
+    /// The most bytes one bounded field takes, its separator included: a number, a time, an
+    /// address, a flow id (``RowBuffer``).
+    static let boundedFieldBytes = 64
 
     /// `capacity`: the bytes to allocate at first. The default holds the rows written between
     /// two flushes (``FileProcessor`` flushes past 1 MB), so the buffer need not grow and copy.
@@ -49,7 +56,7 @@ public final class CSVBuffer {
     /// go. The caller writes at most `maxBytes` there and hands the end to ``endField(_:)``.
     @inline(__always)
     private func beginField(reserving maxBytes: Int) -> UnsafeMutablePointer<UInt8> {
-        let needed = count &+ maxBytes &+ 1
+        let needed = count &+ maxBytes &+ 1 &+ rowReserve
         if needed > capacity { grow(needed) }
         // In bounds: 1 + maxBytes bytes are free from storage + count. The comma is stored
         // either way and kept only when the field is not the first of its row.
@@ -58,6 +65,25 @@ public final class CSVBuffer {
         let skip = atRowStart ? 0 : 1
         atRowStart = false
         return start + skip
+    }
+
+    /// Starts a field of at most ``boundedFieldBytes`` (separator included) without checking for
+    /// room: the caller (``RowBuffer``) has it, from ``reserveRow(_:)`` or ``rowReserve``.
+    @inline(__always)
+    private func beginBoundedField() -> UnsafeMutablePointer<UInt8> {
+        assert(capacity - count >= Self.boundedFieldBytes, "a bounded field without room")
+        let start = storage + count
+        start.pointee = UInt8(ascii: ",")
+        let skip = atRowStart ? 0 : 1
+        atRowStart = false
+        return start + skip
+    }
+
+    /// Makes room for `bytes` more (a row's bounded fields and its line end).
+    @inline(__always)
+    func reserveRow(_ bytes: Int) {
+        let needed = count &+ bytes
+        if needed > capacity { grow(needed) }
     }
 
     /// Writes a field of at most `maxBytes`: `body` gets where the field's bytes go, writes
@@ -179,8 +205,7 @@ public final class CSVBuffer {
     /// `bytes` as a field, in double quotes (inner quotes doubled) when they hold a comma, a
     /// quote or a line break.
     private func appendQuoted(_ bytes: UnsafeBufferPointer<UInt8>) {
-        let needsQuotes = bytes.contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D }
-        if !needsQuotes { return field(bytes) }
+        if !Self.needsQuotes(bytes) { return field(bytes) }
         // At most every byte doubled, and the two quotes.
         let start = beginField(reserving: 2 &* bytes.count &+ 2)
         var p = start
@@ -196,6 +221,30 @@ public final class CSVBuffer {
         }
         p.pointee = UInt8(ascii: "\"")
         endField(p + 1)
+    }
+
+    /// Whether `bytes` hold a comma, a quote, a CR or an LF. Eight bytes at a time: a word has
+    /// a byte equal to `c` exactly when `word ^ c…c` has a zero byte (`haszero`, exact as a yes/no).
+    @inline(__always)
+    private static func needsQuotes(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = bytes.baseAddress else { return false }
+        let n = bytes.count
+        var index = 0
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        @inline(__always) func hasZero(_ x: UInt64) -> UInt64 { (x &- ones) & ~x }
+        while index + 8 <= n {
+            let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
+            let found = hasZero(word ^ 0x2C2C_2C2C_2C2C_2C2C) | hasZero(word ^ 0x2222_2222_2222_2222)
+                | hasZero(word ^ 0x0A0A_0A0A_0A0A_0A0A) | hasZero(word ^ 0x0D0D_0D0D_0D0D_0D0D)
+            if found & highs != 0 { return true }
+            index &+= 8
+        }
+        while index < n {
+            let c = base[index]
+            if c == UInt8(ascii: ",") || c == UInt8(ascii: "\"") || c == 0x0A || c == 0x0D { return true }
+            index &+= 1
+        }
+        return false
     }
 
     /// Text known to need no quoting (protocol keywords, states, letters): copied as is.
@@ -243,12 +292,17 @@ public final class CSVBuffer {
 
     @inline(__always)
     public func int(_ value: Int) {
-        var p = beginField(reserving: 20)  // "-9223372036854775808"
+        endField(Self.write(int: value, at: beginField(reserving: 20)))  // "-9223372036854775808"
+    }
+
+    @inline(__always)
+    private static func write(int value: Int, at start: UnsafeMutablePointer<UInt8>) -> UnsafeMutablePointer<UInt8> {
+        var p = start
         if value < 0 {
             p.pointee = UInt8(ascii: "-")
             p += 1
         }
-        endField(ASCIIDigits.write(UInt64(value.magnitude), at: p))
+        return ASCIIDigits.write(UInt64(value.magnitude), at: p)
     }
 
     /// A time or duration given in nanoseconds, written in seconds with 6 decimals, or 9
@@ -256,7 +310,12 @@ public final class CSVBuffer {
     @inline(__always)
     public func seconds(_ ns: Int64) {
         // Sign, at most 10 digits of seconds (Int64.max ns ≈ 9.2e9 s), point, 9 decimals.
-        var p = beginField(reserving: 21)
+        endField(Self.write(seconds: ns, at: beginField(reserving: 21)))
+    }
+
+    @inline(__always)
+    private static func write(seconds ns: Int64, at start: UnsafeMutablePointer<UInt8>) -> UnsafeMutablePointer<UInt8> {
+        var p = start
         if ns < 0 {
             p.pointee = UInt8(ascii: "-")
             p += 1
@@ -269,11 +328,11 @@ public final class CSVBuffer {
         let microseconds = fraction / 1000
         let nanoseconds = Int(truncatingIfNeeded: fraction &- microseconds &* 1000)
         ASCIIDigits.writeSix(microseconds, at: p + 1)
-        if nanoseconds == 0 { return endField(p + 7) }
+        if nanoseconds == 0 { return p + 7 }
         let hundreds = nanoseconds / 100
         ASCIIDigits.writeDigit(hundreds, at: p + 7)
         ASCIIDigits.writePair(nanoseconds &- hundreds &* 100, at: p + 8)
-        endField(p + 10)
+        return p + 10
     }
 
     /// A real number rounded to 6 decimals, trailing zeros dropped (at least one decimal kept):
@@ -281,35 +340,53 @@ public final class CSVBuffer {
     /// digit, without the cost of a shortest-round-trip conversion.
     @inline(__always)
     public func double(_ value: Double) {
-        guard value.isFinite else { return plain("0") }
-        guard abs(value) < 9e12 else { return plain(value.description) }
+        guard value.isFinite, abs(value) < 9e12 else { return unusualDouble(value) }
         // Sign, at most 13 digits before the point (|value| < 9e12), point, 6 decimals.
-        var p = beginField(reserving: 21)
+        endField(Self.write(double: value, at: beginField(reserving: 21)))
+    }
+
+    /// A value ``double(_:)`` does not write digit by digit: NaN and infinities as 0, and
+    /// |value| ≥ 9e12 as its shortest round-trip text.
+    @inline(never)
+    fileprivate func unusualDouble(_ value: Double) {
+        if !value.isFinite { plain("0") } else { plain(value.description) }
+    }
+
+    /// Writes a finite `value` with |value| < 9e12 (at most 21 bytes) at `start`; returns the end.
+    @inline(__always)
+    private static func write(double value: Double, at start: UnsafeMutablePointer<UInt8>) -> UnsafeMutablePointer<UInt8> {
+        var p = start
         if value == 0 {  // common (statistics of one packet); -0.0 is written 0.0 as well
             UnsafeMutableRawPointer(p).storeBytes(of: 0x30_2E_30, as: UInt32.self)  // "0.0", 1 spare byte
-            return endField(p + 3)
+            return p + 3
         }
-        // value × 10⁶ rounded half away from zero, as `rounded()` does, without a libm call:
-        // |scaled| < 9e18 < 2⁶³, so the truncation `Int64(scaled)` is exact and so is the
-        // remainder `scaled - truncated` (for |scaled| ≥ 2⁵² it is 0: the value is whole).
-        let scaled = value * 1_000_000
-        var micros = Int64(scaled)
-        let remainder = scaled - Double(micros)
-        if remainder >= 0.5 {
-            micros &+= 1
-        } else if remainder <= -0.5 {
-            micros &-= 1
+        // The exact value of |value| rounded to 6 decimals, half away from zero. The whole
+        // part is split off first: both the truncation and the subtraction are exact, so only
+        // the fraction (< 1) is scaled. (Scaling the whole value loses the sixth decimal from
+        // |value| ≈ 2³³ on: 8999999999999.5 came out 8999999999999.500288.) The product with
+        // 10⁶ is rounded to nearest, so it can land on a half (k + 0.5) only from just below
+        // or above: then the product's exact error (a fused multiply-add, on that rare path
+        // only) tells which. 0.0000005 is really 4.99999999999999977e-7: 0.0, not 0.000001.
+        let magnitude = abs(value)  // < 9e12 < 2⁶³
+        var whole = UInt64(magnitude)
+        let part = magnitude - Double(whole)
+        let scaled = part * 1_000_000
+        var fraction = UInt64(scaled)
+        let remainder = scaled - Double(fraction)  // exact
+        if remainder > 0.5 || (remainder == 0.5 && (-scaled).addingProduct(part, 1_000_000) >= 0) {
+            fraction &+= 1
         }
-        if micros < 0 {
+        if fraction == 1_000_000 {
+            whole &+= 1
+            fraction = 0
+        }
+        if value < 0 && (whole != 0 || fraction != 0) {  // what rounds to 0 is written 0.0
             p.pointee = UInt8(ascii: "-")
             p += 1
         }
-        let magnitude = micros.magnitude
-        let whole = magnitude / 1_000_000
-        let fraction = magnitude &- whole &* 1_000_000
         p = ASCIIDigits.write(whole, at: p)
         p.pointee = UInt8(ascii: ".")
-        endField(ASCIIDigits.writeDecimals(fraction, at: p + 1))
+        return ASCIIDigits.writeDecimals(fraction, at: p + 1)
     }
 
     /// A flow's id as ``FlowUID/text(_:)`` writes it: `C` and the value in base 62.
@@ -317,4 +394,45 @@ public final class CSVBuffer {
     public func flowID(_ uid: UInt64) {
         endField(FlowUID.write(uid, at: beginField(reserving: FlowUID.maxTextLength)))
     }
+
+    // MARK: - Bounded fields of a row (RowBuffer): no check for room
+
+    @inline(__always) fileprivate func boundedAddress(_ a: IPAddress) { endField(a.writeText(to: beginBoundedField())) }
+    @inline(__always) fileprivate func boundedInt(_ value: Int) { endField(Self.write(int: value, at: beginBoundedField())) }
+    @inline(__always) fileprivate func boundedSeconds(_ ns: Int64) { endField(Self.write(seconds: ns, at: beginBoundedField())) }
+    @inline(__always) fileprivate func boundedDouble(_ value: Double) {
+        guard value.isFinite, abs(value) < 9e12 else { return unusualDouble(value) }
+        endField(Self.write(double: value, at: beginBoundedField()))
+    }
+    @inline(__always) fileprivate func boundedFlowID(_ uid: UInt64) { endField(FlowUID.write(uid, at: beginBoundedField())) }
+    @inline(__always) fileprivate func boundedEmpty() { endField(beginBoundedField()) }
+}
+
+/// The output as a column's writer sees it (``Column/Writer``): the same methods as
+/// ``CSVBuffer``, but the fields of bounded size (numbers, times, addresses, flow ids, empty
+/// fields; at most ``CSVBuffer/boundedFieldBytes`` each) are written without a check for room,
+/// so most column writers make no call at all. The room is made once per row
+/// (``CSVBuffer/reserveRow(_:)``, ``RowWriter``) and kept by every field of unbounded size
+/// (``CSVBuffer/rowReserve``).
+struct RowBuffer {
+    let out: CSVBuffer
+
+    @inline(__always) func int(_ value: Int) { out.boundedInt(value) }
+    @inline(__always) func seconds(_ ns: Int64) { out.boundedSeconds(ns) }
+    @inline(__always) func double(_ value: Double) { out.boundedDouble(value) }
+    @inline(__always) func address(_ a: IPAddress) { out.boundedAddress(a) }
+    @inline(__always) func flowID(_ uid: UInt64) { out.boundedFlowID(uid) }
+    @inline(__always) func empty() { out.boundedEmpty() }
+
+    // Unbounded: checked, keeping the row's reserve.
+    @inline(__always) func text(_ s: String) { out.text(s) }
+    @inline(__always) func userText(_ s: String) { out.userText(s) }
+    @inline(__always) func userText(bytes: UnsafeBufferPointer<UInt8>) { out.userText(bytes: bytes) }
+    @inline(__always) func plain(_ s: StaticString) { out.plain(s) }
+    @inline(__always) func plain(_ s: String) { out.plain(s) }
+    @inline(__always) func plain(bytes: UnsafeRawBufferPointer) { out.plain(bytes: bytes) }
+    @inline(__always) func prepared(_ field: [UInt8]) { out.prepared(field) }
+    @inline(__always) func protocolName(_ names: ProtocolNames, _ number: UInt8) { out.protocolName(names, number) }
+    @inline(__always) func cicFlowID(_ flow: borrowing FlowRecord) { out.cicFlowID(flow) }
+    @inline(__always) func cicTimestamp(_ ns: Int64) { out.cicTimestamp(ns) }
 }

@@ -85,17 +85,21 @@ public struct Column: Sendable {
     public let requires: FeatureSet
     /// An address, port, timestamp or id: left out by `--drop-identifiers`.
     public let isIdentifier: Bool
+    /// Reads only the application group's services (``FeatureSet/appMetadata``'s `Service`
+    /// and the zeek schema's `service`), none of its field values: see ``FeatureOptions/appValues``.
+    let readsServicesOnly: Bool
     let write: Writer
 
     /// Writes the column's field of a row.
-    typealias Writer = @Sendable (_ row: FlowRow, _ file: borrowing FileContext, _ out: CSVBuffer) -> Void
+    typealias Writer = @Sendable (_ row: FlowRow, _ file: borrowing FileContext, _ out: RowBuffer) -> Void
 
     init(_ name: String, _ meaning: String, requires: FeatureSet = [], identifier: Bool = false,
-         _ write: @escaping Writer) {
+         servicesOnly: Bool = false, _ write: @escaping Writer) {
         self.name = name
         self.meaning = meaning
         self.requires = requires
         self.isIdentifier = identifier
+        self.readsServicesOnly = servicesOnly
         self.write = write
     }
 }

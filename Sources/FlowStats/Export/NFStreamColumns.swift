@@ -68,7 +68,7 @@ extension NFStreamValues {
     }
 
     /// A float as Python's repr (pandas' to_csv): shortest round-trip digits.
-    static func float(_ x: Double, _ o: CSVBuffer) { o.plain(x.isFinite ? x.description : "0.0") }
+    static func float(_ x: Double, _ o: RowBuffer) { o.plain(x.isFinite ? x.description : "0.0") }
 
     /// `*_min_ps … *_max_piat_ms`, per side (bidirectional, src2dst, dst2src).
     static let statsColumns: [Column] = [

@@ -5,9 +5,15 @@
 /// during the call), as much as writing a short field, while a closure held by a `let` of a
 /// node that is itself alive for the call is called as it is. The compiler turns the walk
 /// down the chain into a loop.
+///
+/// The writers write into a ``RowBuffer``: room for every bounded field of the row is made once,
+/// before the row (``rowBytes``), so they check for none.
 final class RowWriter: Sendable {
     private let field: Column.Writer
     private let next: RowWriter?
+    /// The room a row's bounded fields and its line end may take: ``CSVBuffer/boundedFieldBytes``
+    /// per column, and 1. Made before each row and kept by its unbounded fields.
+    let rowBytes: Int
 
     /// The writers of `columns`, in order (`columns` must not be empty).
     convenience init(_ columns: [Column]) {
@@ -21,9 +27,12 @@ final class RowWriter: Sendable {
     private init(_ field: @escaping Column.Writer, then next: RowWriter?) {
         self.field = field
         self.next = next
+        rowBytes = (next?.rowBytes ?? 1) + CSVBuffer.boundedFieldBytes
     }
 
-    func write(_ row: FlowRow, file: borrowing FileContext, to out: CSVBuffer) {
+    /// Writes the row's fields (`out` has ``rowBytes`` free, and keeps them past every
+    /// unbounded field: ``CSVBuffer/rowReserve``).
+    func write(_ row: FlowRow, file: borrowing FileContext, to out: RowBuffer) {
         field(row, file, out)
         next?.write(row, file: file, to: out)
     }

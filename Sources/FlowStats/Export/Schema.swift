@@ -93,6 +93,9 @@ public struct OutputLayout: Sendable {
     public let requirements: FeatureSet
     /// The first packets per flow the columns show (the first-packets group keeps this many).
     public let firstPackets: Int
+    /// Whether a column reads the application group's field values, not only its services
+    /// (``FeatureOptions/appValues``).
+    public let appValues: Bool
     let writer: RowWriter
 
     init(schema: Schema, options: ColumnOptions) {
@@ -107,6 +110,7 @@ public struct OutputLayout: Sendable {
         self.columns = columns
         requirements = Schema.requirements(of: columns)
         self.firstPackets = firstPackets
+        appValues = columns.contains { $0.requires.contains(.appMetadata) && !$0.readsServicesOnly }
         writer = RowWriter(columns)
     }
 
@@ -121,8 +125,13 @@ public struct OutputLayout: Sendable {
     public func writeRows(_ flows: FinishedFlows, file: borrowing FileContext, to out: CSVBuffer) {
         precondition(flows.holds(requirements), "the flows lack a feature group the schema writes")
         let writer = writer
+        let rowBytes = writer.rowBytes
+        let fields = RowBuffer(out: out)
+        out.rowReserve = rowBytes
+        defer { out.rowReserve = 0 }
         flows.forEachRow { row in
-            writer.write(row, file: file, to: out)
+            out.reserveRow(rowBytes)
+            writer.write(row, file: file, to: fields)
             out.endRow()
         }
     }

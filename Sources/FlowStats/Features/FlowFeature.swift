@@ -50,6 +50,11 @@ public struct FeatureOptions: Sendable, Equatable {
     /// At most this many stream bytes are buffered at once for the application parsers, over all
     /// live flows; a flow whose bytes would pass it stops being inspected (counted).
     public var inspectBudget = AppMetadataTable.defaultInspectBudget
+    /// Whether the application group builds its field values (HTTP strings, TLS names and
+    /// fingerprints). False when its only column is a service column (the zeek schema's
+    /// `service`): every parser still runs and decides as it would, so the services are the
+    /// same, but the head's strings, the JA4 and the JA3 are not made.
+    public var appValues = true
 
     public init() {}
 }

@@ -224,7 +224,7 @@ extension FileContext {
     /// has a `default` line); else a per-file `Label` (`--label Label=…`, a `Label` column of
     /// `--labels`, a `Label` group of `--label-regex`); else AppName.
     /// Costs one branch per row without label options.
-    func writeLabel(_ row: FlowRow, to out: CSVBuffer) {
+    func writeLabel(_ row: FlowRow, to out: RowBuffer) {
         if let rules = labelFields.rules, rules.column == LabelColumnNames.label {
             let k = rules.outcome(row)
             if k < 2 * rules.rules.count || rules.hasDefault {
@@ -243,6 +243,9 @@ extension OutputLayout {
         columns = base.columns + extra
         requirements = Schema.requirements(of: columns).union(base.requirements).union(requiring)
         firstPackets = base.firstPackets
+        // A rule may read any application field (ServerName, JA4, …).
+        appValues = base.appValues || requiring.contains(.appMetadata)
+            || extra.contains { $0.requires.contains(.appMetadata) && !$0.readsServicesOnly }
         writer = RowWriter(columns)
     }
 }

@@ -24,6 +24,7 @@ enum HTTPHeaderBlock {
     /// where the head ends.
     static func scan(_ stream: UnsafeRawBufferPointer, from start: Int, limit: Int,
                      keepValues: Bool = true) -> HTTPHeaderScan {
+        if !keepValues { return scanEnd(stream, from: start, limit: limit) }
         var result = HTTPHeaderScan(partialEnd: start)
         // The header being read: its first line's bytes as a range of the stream; only a
         // header folded over several lines is copied into `folded` (empty otherwise: a
@@ -77,8 +78,32 @@ enum HTTPHeaderBlock {
         return result
     }
 
+    /// ``scan(_:from:limit:keepValues:)`` without values: where the head ends (the same lines,
+    /// the same end), with nothing kept per header.
+    private static func scanEnd(_ stream: UnsafeRawBufferPointer, from start: Int, limit: Int) -> HTTPHeaderScan {
+        var result = HTTPHeaderScan(partialEnd: start)
+        var position = start
+        while let line = stream.textLine(from: position, limit: limit) {
+            if line.isEmpty || stream[line.start] == 0 {
+                if line.endsAtTrailingCR { break }  // does an LF follow? not known yet
+                result.end = line.next
+                return result
+            }
+            position = line.next
+            result.partialEnd = line.next
+        }
+        return result
+    }
+
     /// Keeps the value of a `Host` or `User-Agent` header (names compared ignoring case).
     private static func take(_ bytes: UnsafeRawBufferPointer, into result: inout HTTPHeaderScan) {
+        // The usual line starts with its name (no blank, no comment): `split` would find the
+        // same run of name characters, and one of neither 4 nor 10 is neither header.
+        if let first = bytes.first, first != 0x28, isFieldNameCharacter(first) {
+            var nameEnd = 1
+            while nameEnd < bytes.count, isFieldNameCharacter(bytes[nameEnd]) { nameEnd += 1 }
+            if nameEnd != 4 && nameEnd != 10 { return }
+        }
         guard let (name, value) = split(bytes) else { return }
         if name.count == 4, bytes.hasPrefix("host", at: name.lowerBound) {
             result.host = ZeekLogText.spell(UnsafeRawBufferPointer(rebasing: bytes[value]))

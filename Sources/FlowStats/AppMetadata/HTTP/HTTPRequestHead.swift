@@ -38,8 +38,9 @@ struct HTTPRequestHead: Equatable, Sendable {
 
     /// Parses the first request head in `stream`. `final` says no more bytes will come
     /// (stream closed or buffer full): a head whose headers are not finished is then returned
-    /// with the headers seen so far, as Zeek logs them, instead of `needMore`.
-    static func parse(stream: UnsafeRawBufferPointer, final: Bool = false) -> ParseProgress<HTTPRequestHead> {
+    /// with the headers seen so far, as Zeek logs them, instead of `needMore`. With `values`
+    /// false the answer is the same but the strings are left empty (``FeatureOptions/appValues``).
+    static func parse(stream: UnsafeRawBufferPointer, final: Bool = false, values: Bool = true) -> ParseProgress<HTTPRequestHead> {
         let limit = min(stream.count, maxHeadBytes)
         let isFinal = final || stream.count >= maxHeadBytes
         var position = 0
@@ -56,7 +57,7 @@ struct HTTPRequestHead: Equatable, Sendable {
         }
         guard let line = requestLine else { return isFinal ? .notThisProtocol : .needMore }
         guard let parts = parseRequestLine(stream, line) else { return .notThisProtocol }
-        let headers = HTTPHeaderBlock.scan(stream, from: line.next, limit: limit)
+        let headers = HTTPHeaderBlock.scan(stream, from: line.next, limit: limit, keepValues: values)
         let end: Int
         if let finished = headers.end {
             end = finished
@@ -67,6 +68,10 @@ struct HTTPRequestHead: Equatable, Sendable {
         }
         // The strings only once the head is complete (a head split over segments is re-read).
         let methodBytes = UnsafeRawBufferPointer(rebasing: stream[parts.method])
+        guard values else {
+            return .done(HTTPRequestHead(method: "", uri: "", host: "", userAgent: "", isConnect: isConnectMethod(methodBytes),
+                                         isHTTP09: parts.isHTTP09, length: end), consumed: end)
+        }
         let uri = ZeekURIUnescape.unescape(UnsafeRawBufferPointer(rebasing: stream[parts.uri]))
         let head = HTTPRequestHead(method: ZeekLogText.spell(methodBytes), uri: ZeekLogText.spell(uri),
                                    host: headers.host ?? "", userAgent: headers.userAgent ?? "",

@@ -38,7 +38,7 @@ struct DTLSProgress {
                 serverPending = false
                 let parsed = message.withUnsafeBytes { TLSServerHello.parse(message: $0) }
                 if case .done(let hello, _) = parsed {
-                    m.services.insert("dtls")
+                    m.services.insert(bit: ServiceSet.dtls)
                     m.tlsVersion = hello.negotiatedVersion
                 }
             case .notThisProtocol: serverPending = false
