@@ -299,7 +299,7 @@ import Testing
         for schema in [Schema.basic, .extended, .zeek] { #expect(!schema.requirements.contains(.packetFields)) }
         let table = FlowTable(configuration: FlowConfiguration(), features: Schema.full.requirements)
         #expect(table.allocatedFeatureTables == 7)
-        print("MemoryLayout: AppMetadata \(MemoryLayout<AppMetadata>.stride) B, PacketFields \(MemoryLayout<PacketFields>.stride) B (DirectionFields \(MemoryLayout<DirectionFields>.stride) B), full per flow: slot \(FlowTable.slotStride) + SizeTiming \(MemoryLayout<SizeTiming>.stride) + TCPAnalytics \(MemoryLayout<TCPAnalytics>.stride) + PacketFields \(MemoryLayout<PacketFields>.stride) B")
+        print("MemoryLayout: AppMetadata \(MemoryLayout<AppMetadata>.stride) B, PacketFields \(MemoryLayout<PacketFields>.stride) B (DirectionFields \(MemoryLayout<DirectionFields>.stride) B), full per flow: slot \(FlowTable.slotStride) + SizeTiming \(MemoryLayout<SizeTiming>.stride) + TCPAnalytics \(MemoryLayout<TCPAnalytics>.stride) + PacketFields \(MemoryLayout<PacketFields>.stride) B; per inspected flow: FlowInspection? \(MemoryLayout<FlowInspection?>.stride) B (StreamProgress \(MemoryLayout<StreamProgress>.stride), DatagramProgress \(MemoryLayout<DatagramProgress>.stride), StreamReassembler? \(MemoryLayout<StreamReassembler?>.stride))")
     }
 
     @Test func runningStatsVariances() {

@@ -8,15 +8,19 @@ struct FlowInspection {
     private var server: StreamReassembler?
     /// What the stream parsers have decided so far (StreamAnalysis.swift).
     private var streams: StreamProgress
-    /// UDP: what the datagram parsers have decided so far (DatagramAnalysis.swift).
-    private var datagrams = DatagramProgress()
+    /// UDP: what the datagram parsers have decided so far (DatagramAnalysis.swift), boxed and
+    /// made at the first datagram: it is the larger part (456 B), and a TCP inspection needs
+    /// none of it. The inspection itself is never copied (``AppMetadataTable`` updates it in
+    /// its place), so the box is never shared.
+    private var datagramState: DatagramState?
+    private final class DatagramState { var progress = DatagramProgress() }
 
     /// `values`: ``FeatureOptions/appValues``.
     init(values: Bool = true) { streams = StreamProgress(values: values) }
 
     /// Bytes this inspection buffers now.
     var bufferedBytes: Int {
-        (client?.bufferedBytes ?? 0) + (server?.bufferedBytes ?? 0) + datagrams.bufferedBytes
+        (client?.bufferedBytes ?? 0) + (server?.bufferedBytes ?? 0) + (datagramState?.progress.bufferedBytes ?? 0)
     }
 
     /// Reads one packet with payload (or a TCP packet of a flow already being inspected).
@@ -36,8 +40,9 @@ struct FlowInspection {
         let server = packet.fromClient ? input.destination : input.source
         let ports = packet.fromClient ? UDPPorts(client: input.sourcePort, server: input.destinationPort)
                                       : UDPPorts(client: input.destinationPort, server: input.sourcePort)
-        return datagrams.take(packet.payload, fromClient: packet.fromClient, ports: ports,
-                              serverIsMulticast: server.isMulticast, into: &m)
+        if datagramState == nil { datagramState = DatagramState() }
+        return datagramState!.progress.take(packet.payload, fromClient: packet.fromClient, ports: ports,
+                                            serverIsMulticast: server.isMulticast, into: &m)
     }
 
     private mutating func takeSegment(_ packet: borrowing PacketView, into m: inout AppMetadata,
@@ -88,6 +93,6 @@ struct FlowInspection {
     mutating func swapDirections() {
         swap(&client, &server)
         streams.swapDirections()
-        datagrams.swapDirections()
+        datagramState?.progress.swapDirections()
     }
 }
