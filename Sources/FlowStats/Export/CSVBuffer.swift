@@ -58,13 +58,7 @@ public final class CSVBuffer {
     private func beginField(reserving maxBytes: Int) -> UnsafeMutablePointer<UInt8> {
         let needed = count &+ maxBytes &+ 1 &+ rowReserve
         if needed > capacity { grow(needed) }
-        // In bounds: 1 + maxBytes bytes are free from storage + count. The comma is stored
-        // either way and kept only when the field is not the first of its row.
-        let start = storage + count
-        start.pointee = UInt8(ascii: ",")
-        let skip = atRowStart ? 0 : 1
-        atRowStart = false
-        return start + skip
+        return separate()  // in bounds: 1 + maxBytes bytes are free from storage + count
     }
 
     /// Starts a field of at most ``boundedFieldBytes`` (separator included) without checking for
@@ -72,6 +66,13 @@ public final class CSVBuffer {
     @inline(__always)
     private func beginBoundedField() -> UnsafeMutablePointer<UInt8> {
         assert(capacity - count >= Self.boundedFieldBytes, "a bounded field without room")
+        return separate()
+    }
+
+    /// Writes the separator at the end (kept only when the field is not the first of its row:
+    /// the comma is stored either way) and returns where the field's bytes go.
+    @inline(__always)
+    private func separate() -> UnsafeMutablePointer<UInt8> {
         let start = storage + count
         start.pointee = UInt8(ascii: ",")
         let skip = atRowStart ? 0 : 1

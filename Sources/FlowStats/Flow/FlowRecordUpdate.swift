@@ -32,13 +32,18 @@ extension FlowRecord {
                             checksumValid: input.checksumValid,
                             headerComplete: input.ipProtocol != IPProtocol.tcp.rawValue || input.tcpHeaderUsable,
                             peek: input.peek)
+        // Under Zeek's semantics the deadline is Zeek's: it can move earlier only when the
+        // engine's timer state changes (ZeekConnection.TimerState).
+        let zeekTimers = configuration.semantics == .zeek && input.isTCP
+        let timersBefore = zeekTimers ? zeek.timerState : nil
+        var outcome = PacketOutcome()
         if zeek.add(zp) == .newConnection {
             guard !configuration.endOnTCPClose else { return .newConnectionOutcome }
             // No TCP lifecycle (NFStream): the flow goes on; Zeek's view starts afresh.
             zeek = ZeekConnection(protocol: zeek.protocol)
             _ = zeek.add(zp)
+            outcome.deadlineMayMove = true
         }
-        var outcome = PacketOutcome()
         if zeek.rolesSwapped != rolesSwapped {
             swapRoles()  // Zeek reversed the roles: follow it
             outcome.swappedRoles = true
@@ -65,8 +70,8 @@ extension FlowRecord {
         }
         guard input.isTCP else { return outcome }
         let closedNow = tcp.observe(flags: input.tcpFlags, fromClient: fromClient, at: now)
-        // On close the deadline moves to close + linger; Zeek's timers move with every packet.
-        if closedNow || configuration.semantics == .zeek { outcome.deadlineMayMove = true }
+        // On close the deadline moves to close + linger; Zeek's when its timer state changed.
+        if closedNow || (zeekTimers && zeek.timerState != timersBefore) { outcome.deadlineMayMove = true }
         return outcome
     }
 

@@ -35,6 +35,28 @@ public struct ZeekConnection: Sendable {
 
     public var `protocol`: ZeekProtocol { core.protocol }
 
+    /// Everything ``expiryNs(_:)`` depends on but the last packet's time: the flags (closed,
+    /// active, inactivity armed, …), the analyzers, the attempt and close times and both
+    /// endpoints' states. While it stays the same, a later packet can only move the expiry
+    /// later (each term is the last time plus a constant, a fixed time, or the first timer
+    /// tick after the last time plus a constant), so the flow table need not queue the
+    /// flow again (its queued entry fires first and finds it not due).
+    /// (The attempt time is set once, with a bit of `mode`; the endpoints' states and close
+    /// flags are packed into one word.)
+    struct TimerState: Equatable {
+        let bits: UInt32
+        let endpoints: UInt32
+        let closeBaseNs: Int64
+    }
+
+    var timerState: TimerState {
+        @inline(__always) get {
+            let endpoints = UInt32(orig.state.rawValue) | UInt32(resp.state.rawValue) << 8
+                | (orig.didClose ? 1 << 16 : 0) | (resp.didClose ? 1 << 17 : 0)
+            return TimerState(bits: core.timerBits, endpoints: endpoints, closeBaseNs: core.closeBaseNs)
+        }
+    }
+
     /// Whether the next TCP packet without SYN/FIN/RST (valid checksum, usable header)
     /// takes the steady-state path (for the tests).
     var takesSteadyPath: Bool { core.steadyTCP }
@@ -93,6 +115,11 @@ public struct ZeekConnection: Sendable {
         var analyzers: ZeekAnalyzerState {
             get { ZeekAnalyzerState(bits: protocolAndAnalyzers >> 2) }
             set { protocolAndAnalyzers = (protocolAndAnalyzers & 3) | (newValue.bits << 2) }
+        }
+        /// What ``ZeekConnection/expiryNs(_:)`` reads besides the last packet time, in one
+        /// value (``ZeekConnection/TimerState``).
+        var timerBits: UInt32 {
+            @inline(__always) get { UInt32(protocolAndAnalyzers) | UInt32(mode) << 8 | UInt32(flags) << 16 }
         }
         /// Bits read on every packet, and `first_packet_seen` (see the properties below).
         private var mode: UInt8 = 0
