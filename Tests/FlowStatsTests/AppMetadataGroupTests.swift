@@ -84,6 +84,7 @@ import Testing
         let m = try #require(flows.appMetadata.first)
         #expect(m.services.text == "http")
         #expect(m.httpMethod.isEmpty && m.httpURI.isEmpty && m.httpHost.isEmpty && m.httpUserAgent.isEmpty)
+        #expect(!m.hasText)  // not even an empty text box per flow
         #expect(m.httpStatus == 200)
         // Which layouts need the values: any application column but the service ones, or a
         // label rule (it may read any field).
@@ -99,7 +100,7 @@ import Testing
     /// The text fields live in a box shared by copies until one changes (copy on write).
     @Test func textFieldsAreValues() {
         var a = AppMetadata()
-        #expect(a.httpHost.isEmpty && a.sshClient.isEmpty)
+        #expect(a.httpHost.isEmpty && a.sshClient.isEmpty && !a.hasText)
         a.httpHost = "one"
         let b = a
         a.httpHost = "two"

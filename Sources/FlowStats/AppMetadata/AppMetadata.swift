@@ -34,6 +34,9 @@ public struct AppMetadata: Sendable {
     var sshClient: String { get { text?.sshClient ?? "" } set { ownText().sshClient = newValue } }
     var sshServer: String { get { text?.sshServer ?? "" } set { ownText().sshServer = newValue } }
 
+    /// Whether a text field was ever set (the box exists).
+    var hasText: Bool { text != nil }
+
     /// The text fields to change: made when there are none, copied when shared (copy on write).
     private mutating func ownText() -> AppText {
         if isKnownUniquelyReferenced(&text) { return text! }  // false for nil

@@ -76,10 +76,12 @@ struct StreamProgress {
         if httpRequest && httpOriented && !requests.isEmpty {
             switch HTTPRequestHead.parse(stream: requests, final: requestsClosed, values: values) {
             case .done(let head, _):
-                m.httpMethod = head.method
-                m.httpURI = head.uri
-                m.httpHost = head.host
-                m.httpUserAgent = head.userAgent
+                if values {  // else the strings are empty: no text box is made for them
+                    m.httpMethod = head.method
+                    m.httpURI = head.uri
+                    m.httpHost = head.host
+                    m.httpUserAgent = head.userAgent
+                }
                 httpConnect = head.isConnect
                 httpRequest = false
                 match(.http)
