@@ -18,6 +18,8 @@ struct TextLine {
 
 extension UnsafeRawBufferPointer {
     /// The line that starts at `from`, or nil when no terminator is in the bytes before `limit`.
+    /// Inlined: the HTTP head parsers call it once per line (-0.35 % instructions for zeek).
+    @inline(__always)
     func textLine(from: Int, limit: Int? = nil) -> TextLine? {
         let stop = Swift.min(limit ?? count, count)
         var index = from
