@@ -31,8 +31,9 @@ import Testing
         // By hand: Int.min; the text; −8999999999999.5 → 6 decimals with trailing zeros cut;
         // (Int64.min + 1) ns = −9223372036.854775807 s (9 decimals: sub-µs digits);
         // the all-ones IPv6 address in RFC 5952 text;
-        // FlowUID of UInt64.max; an empty field; RFC 4180 quoting; 7.
-        let uid = FlowUID.text(UInt64.max)
+        // UInt64.max in base 62 after `C` (Python: repeated divmod by 62); an empty field;
+        // RFC 4180 quoting; 7.
+        let uid = "CLygHa16AHYF"
         let row = "-9223372036854775808," + Self.longText + ",-8999999999999.5,-9223372036.854775807,"
             + "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff," + uid + ",,\"a,\"\"b\"\"\",7\n"
         let expected = String(repeating: row, count: flows.count)

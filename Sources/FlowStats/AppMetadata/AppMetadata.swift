@@ -17,22 +17,22 @@ public struct AppMetadata: Sendable {
     private var text: AppText?
 
     /// TLS (or QUIC) ClientHello: SNI, offered ALPN list (`;`-joined), JA4, JA3.
-    var tlsSNI: String { get { text?.tlsSNI ?? "" } set { ownText().tlsSNI = newValue } }
-    var tlsALPN: String { get { text?.tlsALPN ?? "" } set { ownText().tlsALPN = newValue } }
-    var ja4: String { get { text?.ja4 ?? "" } set { ownText().ja4 = newValue } }
-    var ja3: String { get { text?.ja3 ?? "" } set { ownText().ja3 = newValue } }
+    var tlsSNI: String { get { text?.fields.tlsSNI ?? "" } set { ownText().fields.tlsSNI = newValue } }
+    var tlsALPN: String { get { text?.fields.tlsALPN ?? "" } set { ownText().fields.tlsALPN = newValue } }
+    var ja4: String { get { text?.fields.ja4 ?? "" } set { ownText().fields.ja4 = newValue } }
+    var ja3: String { get { text?.fields.ja3 ?? "" } set { ownText().fields.ja3 = newValue } }
     /// HTTP's first request.
-    var httpHost: String { get { text?.httpHost ?? "" } set { ownText().httpHost = newValue } }
-    var httpMethod: String { get { text?.httpMethod ?? "" } set { ownText().httpMethod = newValue } }
-    var httpURI: String { get { text?.httpURI ?? "" } set { ownText().httpURI = newValue } }
-    var httpUserAgent: String { get { text?.httpUserAgent ?? "" } set { ownText().httpUserAgent = newValue } }
+    var httpHost: String { get { text?.fields.httpHost ?? "" } set { ownText().fields.httpHost = newValue } }
+    var httpMethod: String { get { text?.fields.httpMethod ?? "" } set { ownText().fields.httpMethod = newValue } }
+    var httpURI: String { get { text?.fields.httpURI ?? "" } set { ownText().fields.httpURI = newValue } }
+    var httpUserAgent: String { get { text?.fields.httpUserAgent ?? "" } set { ownText().fields.httpUserAgent = newValue } }
     /// DNS: the first query's name, its type and its response's rcode, in Zeek's spelling.
-    var dnsQuery: String { get { text?.dnsQuery ?? "" } set { ownText().dnsQuery = newValue } }
-    var dnsQType: String { get { text?.dnsQType ?? "" } set { ownText().dnsQType = newValue } }
-    var dnsRcode: String { get { text?.dnsRcode ?? "" } set { ownText().dnsRcode = newValue } }
+    var dnsQuery: String { get { text?.fields.dnsQuery ?? "" } set { ownText().fields.dnsQuery = newValue } }
+    var dnsQType: String { get { text?.fields.dnsQType ?? "" } set { ownText().fields.dnsQType = newValue } }
+    var dnsRcode: String { get { text?.fields.dnsRcode ?? "" } set { ownText().fields.dnsRcode = newValue } }
     /// SSH identification strings of each side.
-    var sshClient: String { get { text?.sshClient ?? "" } set { ownText().sshClient = newValue } }
-    var sshServer: String { get { text?.sshServer ?? "" } set { ownText().sshServer = newValue } }
+    var sshClient: String { get { text?.fields.sshClient ?? "" } set { ownText().fields.sshClient = newValue } }
+    var sshServer: String { get { text?.fields.sshServer ?? "" } set { ownText().fields.sshServer = newValue } }
 
     /// Whether a text field was ever set (the box exists).
     var hasText: Bool { text != nil }
@@ -40,7 +40,7 @@ public struct AppMetadata: Sendable {
     /// The text fields to change: made when there are none, copied when shared (copy on write).
     private mutating func ownText() -> AppText {
         if isKnownUniquelyReferenced(&text) { return text! }  // false for nil
-        let own = text.map { $0.copy() } ?? AppText()
+        let own = AppText(text?.fields ?? AppText.Fields())
         text = own
         return own
     }
@@ -103,9 +103,9 @@ public struct AppMetadata: Sendable {
 
     /// Zeek decided the roles are the other way round.
     mutating func swapDirections() {
-        let client = sshClient, server = sshServer
-        if !client.isEmpty || !server.isEmpty {
-            sshClient = server
+        if hasText {  // no box is made for two empty strings
+            let client = sshClient
+            sshClient = sshServer
             sshServer = client
         }
         swap(&clientSYN, &serverSYN)
@@ -117,19 +117,13 @@ public struct AppMetadata: Sendable {
 /// which copies it first when it is shared (``AppMetadata`` is a value): a box that is
 /// handed out with a row is never written again, hence `@unchecked Sendable`.
 final class AppText: @unchecked Sendable {
-    var tlsSNI = "", tlsALPN = "", ja4 = "", ja3 = ""
-    var httpHost = "", httpMethod = "", httpURI = "", httpUserAgent = ""
-    var dnsQuery = "", dnsQType = "", dnsRcode = ""
-    var sshClient = "", sshServer = ""
-
-    init() {}
-
-    func copy() -> AppText {
-        let c = AppText()
-        c.tlsSNI = tlsSNI; c.tlsALPN = tlsALPN; c.ja4 = ja4; c.ja3 = ja3
-        c.httpHost = httpHost; c.httpMethod = httpMethod; c.httpURI = httpURI; c.httpUserAgent = httpUserAgent
-        c.dnsQuery = dnsQuery; c.dnsQType = dnsQType; c.dnsRcode = dnsRcode
-        c.sshClient = sshClient; c.sshServer = sshServer
-        return c
+    struct Fields {
+        var tlsSNI = "", tlsALPN = "", ja4 = "", ja3 = ""
+        var httpHost = "", httpMethod = "", httpURI = "", httpUserAgent = ""
+        var dnsQuery = "", dnsQType = "", dnsRcode = ""
+        var sshClient = "", sshServer = ""
     }
+    var fields: Fields
+
+    init(_ fields: Fields) { self.fields = fields }
 }

@@ -77,17 +77,12 @@ struct FlowInspection {
     }
 
     private mutating func analyse(into m: inout AppMetadata) {
-        let none = UnsafeRawBufferPointer(start: nil, count: 0)
-        switch (client, server) {
-        case (let c?, let s?):
-            c.withPrefix { c in s.withPrefix { s in streams.analyse(client: c, server: s, into: &m) } }
-        case (let c?, nil):
-            c.withPrefix { c in streams.analyse(client: c, server: none, into: &m) }
-        case (nil, let s?):
-            s.withPrefix { s in streams.analyse(client: none, server: s, into: &m) }
-        case (nil, nil):
-            streams.analyse(client: none, server: none, into: &m)
-        }
+        Self.withPrefix(client) { c in Self.withPrefix(server) { s in streams.analyse(client: c, server: s, into: &m) } }
+    }
+
+    /// A direction's in-order prefix; empty for a direction that sent nothing yet.
+    private static func withPrefix(_ stream: StreamReassembler?, _ body: (UnsafeRawBufferPointer) -> Void) {
+        if let stream { stream.withPrefix(body) } else { body(UnsafeRawBufferPointer(start: nil, count: 0)) }
     }
 
     mutating func swapDirections() {

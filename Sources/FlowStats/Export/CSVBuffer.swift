@@ -224,20 +224,17 @@ public final class CSVBuffer {
         endField(p + 1)
     }
 
-    /// Whether `bytes` hold a comma, a quote, a CR or an LF. Eight bytes at a time: a word has
-    /// a byte equal to `c` exactly when `word ^ c…c` has a zero byte (`haszero`, exact as a yes/no).
+    /// Whether `bytes` hold a comma, a quote, a CR or an LF; eight bytes at a time (``ByteWords``).
     @inline(__always)
     private static func needsQuotes(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let base = bytes.baseAddress else { return false }
         let n = bytes.count
         var index = 0
-        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
-        @inline(__always) func hasZero(_ x: UInt64) -> UInt64 { (x &- ones) & ~x }
         while index + 8 <= n {
             let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
-            let found = hasZero(word ^ 0x2C2C_2C2C_2C2C_2C2C) | hasZero(word ^ 0x2222_2222_2222_2222)
-                | hasZero(word ^ 0x0A0A_0A0A_0A0A_0A0A) | hasZero(word ^ 0x0D0D_0D0D_0D0D_0D0D)
-            if found & highs != 0 { return true }
+            let found = ByteWords.matches(word, UInt8(ascii: ",")) | ByteWords.matches(word, UInt8(ascii: "\""))
+                | ByteWords.matches(word, 0x0A) | ByteWords.matches(word, 0x0D)
+            if found != 0 { return true }
             index &+= 8
         }
         while index < n {

@@ -23,14 +23,12 @@ extension UnsafeRawBufferPointer {
     func textLine(from: Int, limit: Int? = nil) -> TextLine? {
         let stop = Swift.min(limit ?? count, count)
         var index = from
-        // Eight bytes at a time up to the first CR or LF (`haszero` on the word XOR each):
-        // the lowest flagged byte is always a real match, so the loop below starts on it.
+        // Eight bytes at a time up to the first CR or LF (``ByteWords``): the lowest flagged
+        // byte is always a real match, so the loop below starts on it.
         if let base = baseAddress, index >= 0 {
-            let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
             while index + 8 <= stop {
                 let word = UInt64(littleEndian: (base + index).loadUnaligned(as: UInt64.self))
-                let lf = word ^ 0x0A0A_0A0A_0A0A_0A0A, cr = word ^ 0x0D0D_0D0D_0D0D_0D0D
-                let found = (((lf &- ones) & ~lf) | ((cr &- ones) & ~cr)) & highs
+                let found = ByteWords.matches(word, 0x0A) | ByteWords.matches(word, 0x0D)
                 if found != 0 {
                     index += found.trailingZeroBitCount >> 3
                     break
