@@ -54,6 +54,32 @@ import Testing
         #expect(String(decoding: buffer.bytes, as: UTF8.self) == "1,x,\n2\n")
     }
 
+    /// Each field's comma is written with it and the row's last one becomes the line end: what
+    /// is counted mid-row leaves that pending comma out, a row without fields is an empty
+    /// line, a lone empty field too, and growing keeps the row being written.
+    @Test func pendingSeparatorsAndEmptyRows() {
+        let buffer = CSVBuffer(capacity: 1)  // 256 bytes: the long field below makes it grow
+        buffer.int(7)
+        #expect(buffer.count == 1 && buffer.bytes == Array("7".utf8))
+        buffer.text(String(repeating: "a", count: 300))
+        #expect(buffer.count == 302)
+        buffer.endRow()
+        buffer.endRow()
+        buffer.empty()
+        buffer.endRow()
+        buffer.empty()
+        buffer.empty()
+        #expect(buffer.count == 303 + 1 + 1 + 1)
+        buffer.endRow()
+        let text = String(decoding: buffer.bytes, as: UTF8.self)
+        #expect(text == "7," + String(repeating: "a", count: 300) + "\n\n\n,\n")
+        buffer.removeAll()
+        #expect(buffer.count == 0)
+        buffer.int(3)
+        buffer.endRow()
+        #expect(buffer.bytes == Array("3\n".utf8))
+    }
+
     @Test func basicHeaderHasTheDocumentedColumns() {
         var buffer = CSVBuffer()
         Schema.basic.writeHeader(to: &buffer)

@@ -79,6 +79,23 @@ enum ASCIIDigits {
     /// Writes `value` in decimal at `start` (at most 20 bytes); returns the end.
     @inline(__always)
     static func write(_ value: UInt64, at start: UnsafeMutablePointer<UInt8>) -> UnsafeMutablePointer<UInt8> {
+        // Most fields of a row are below 100 (flags, counts, 0/1 companions): those are written
+        // in place; longer values by a call, which keeps every column writer that inlines this
+        // small (no registers to save on its usual path).
+        if value < 10 {
+            writeDigit(Int(truncatingIfNeeded: value), at: start)
+            return start + 1
+        }
+        if value < 100 {
+            writePair(Int(truncatingIfNeeded: value), at: start)
+            return start + 2
+        }
+        return writeLong(value, at: start)
+    }
+
+    /// ``write(_:at:)`` for values of 100 and more.
+    @inline(never)
+    static func writeLong(_ value: UInt64, at start: UnsafeMutablePointer<UInt8>) -> UnsafeMutablePointer<UInt8> {
         // Counters, ports and lengths are mostly short, epoch seconds have 10 digits: those
         // are written without counting digits first.
         if value < 1_000_000 {

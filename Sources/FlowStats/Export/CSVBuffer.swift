@@ -11,9 +11,12 @@ public final class CSVBuffer {
     // class properties (a call into the runtime per access) are switched off.
     @exclusivity(unchecked) private var storage: UnsafeMutablePointer<UInt8>
     @exclusivity(unchecked) private var capacity: Int
-    /// Bytes written so far.
-    @exclusivity(unchecked) public private(set) var count = 0
-    @exclusivity(unchecked) private var atRowStart = true
+    /// Where the next field goes. Each field is followed by its separator, a comma, at once:
+    /// ``endRow()`` turns the last one into the line end. So a field costs no test of whether
+    /// it is the first of its row, only a store of its comma.
+    @exclusivity(unchecked) private var cursor: UnsafeMutablePointer<UInt8>
+    /// Where the row being written starts: the first field's comma is after it.
+    @exclusivity(unchecked) private var rowStart: UnsafeMutablePointer<UInt8>
     /// While rows are written (``OutputLayout/writeRows(_:file:to:)``): bytes kept free beyond
     /// every checked field, so that the fields of bounded size that follow it in the row need no
     /// check of their own (``RowBuffer``). 0 otherwise.
@@ -27,9 +30,15 @@ public final class CSVBuffer {
     public init(capacity: Int = 1 << 21) {
         self.capacity = max(capacity, 256)
         storage = .allocate(capacity: self.capacity)
+        cursor = storage
+        rowStart = storage
     }
 
     deinit { storage.deallocate() }
+
+    /// Bytes written so far: complete rows, and the fields of the row being written without
+    /// the separator after its last field.
+    public var count: Int { (cursor - storage) - (cursor == rowStart ? 0 : 1) }
 
     /// Calls `body` with the bytes written so far, in place.
     public func withBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
@@ -43,47 +52,40 @@ public final class CSVBuffer {
         var newCapacity = capacity * 2
         while newCapacity < needed { newCapacity *= 2 }
         let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
-        bigger.update(from: storage, count: count)
+        let used = cursor - storage
+        let row = rowStart - storage
+        bigger.update(from: storage, count: used)
         storage.deallocate()
         storage = bigger
         capacity = newCapacity
+        cursor = bigger + used
+        rowStart = bigger + row
     }
 
     // MARK: - Fields and rows
 
-    /// Starts a field that takes at most `maxBytes`: makes room for it and its separator,
-    /// writes the separator (none at the start of a row) and returns where the field's bytes
-    /// go. The caller writes at most `maxBytes` there and hands the end to ``endField(_:)``.
+    /// Starts a field that takes at most `maxBytes`: makes room for it and its separator and
+    /// returns where the field's bytes go. The caller writes at most `maxBytes` there and
+    /// hands the end to ``endField(_:)``.
     @inline(__always)
     private func beginField(reserving maxBytes: Int) -> UnsafeMutablePointer<UInt8> {
-        let needed = count &+ maxBytes &+ 1 &+ rowReserve
+        let needed = (cursor - storage) &+ maxBytes &+ 1 &+ rowReserve
         if needed > capacity { grow(needed) }
-        return separate()  // in bounds: 1 + maxBytes bytes are free from storage + count
+        return cursor  // in bounds: maxBytes + 1 bytes are free from here
     }
 
     /// Starts a field of at most ``boundedFieldBytes`` (separator included) without checking for
     /// room: the caller (``RowBuffer``) has it, from ``reserveRow(_:)`` or ``rowReserve``.
     @inline(__always)
     private func beginBoundedField() -> UnsafeMutablePointer<UInt8> {
-        assert(capacity - count >= Self.boundedFieldBytes, "a bounded field without room")
-        return separate()
-    }
-
-    /// Writes the separator at the end (kept only when the field is not the first of its row:
-    /// the comma is stored either way) and returns where the field's bytes go.
-    @inline(__always)
-    private func separate() -> UnsafeMutablePointer<UInt8> {
-        let start = storage + count
-        start.pointee = UInt8(ascii: ",")
-        let skip = atRowStart ? 0 : 1
-        atRowStart = false
-        return start + skip
+        assert(capacity - (cursor - storage) >= Self.boundedFieldBytes, "a bounded field without room")
+        return cursor
     }
 
     /// Makes room for `bytes` more (a row's bounded fields and its line end).
     @inline(__always)
     func reserveRow(_ bytes: Int) {
-        let needed = count &+ bytes
+        let needed = (cursor - storage) &+ bytes
         if needed > capacity { grow(needed) }
     }
 
@@ -94,10 +96,11 @@ public final class CSVBuffer {
         endField(body(beginField(reserving: maxBytes)))
     }
 
-    /// Ends the field begun by ``beginField(reserving:)`` at `end`.
+    /// Ends the field begun by ``beginField(reserving:)`` at `end`: writes its separator.
     @inline(__always)
     private func endField(_ end: UnsafeMutablePointer<UInt8>) {
-        count = end - storage
+        end.pointee = UInt8(ascii: ",")  // in bounds: the field's room has a byte for it
+        cursor = end + 1
     }
 
     /// Copies `bytes` as a field.
@@ -139,17 +142,23 @@ public final class CSVBuffer {
         }
     }
 
+    /// Ends the row: its last separator becomes the line end (a row without fields is an
+    /// empty line).
     public func endRow() {
-        let needed = count &+ 1
-        if needed > capacity { grow(needed) }
-        storage[count] = UInt8(ascii: "\n")  // in bounds: room made above
-        count = needed
-        atRowStart = true
+        if cursor == rowStart {
+            let needed = (cursor - storage) &+ 1
+            if needed > capacity { grow(needed) }
+            cursor.pointee = UInt8(ascii: "\n")  // in bounds: room made above
+            cursor += 1
+        } else {
+            (cursor - 1).pointee = UInt8(ascii: "\n")
+        }
+        rowStart = cursor
     }
 
     public func removeAll() {
-        count = 0
-        atRowStart = true
+        cursor = storage
+        rowStart = storage
     }
 
     // MARK: - Text
@@ -369,6 +378,15 @@ public final class CSVBuffer {
         let magnitude = abs(value)  // < 9e12 < 2⁶³
         var whole = Int64(magnitude)
         let part = magnitude - Double(whole)
+        if part == 0 {  // a whole number (lengths, their minima and maxima): no decimals to round
+            if value < 0 {
+                p.pointee = UInt8(ascii: "-")
+                p += 1
+            }
+            p = ASCIIDigits.write(UInt64(bitPattern: whole), at: p)
+            UnsafeMutableRawPointer(p).storeBytes(of: 0x30_2E, as: UInt16.self)  // ".0"
+            return p + 2
+        }
         let scaled = part * 1_000_000
         var fraction = Int64(scaled)
         let remainder = scaled - Double(fraction)  // exact

@@ -53,6 +53,15 @@ struct ChunkedArray<Element> {
         }
     }
 
+    /// Element `i`, mutated in place without the copy-on-write check: for an owner that never
+    /// copies the array (a feature table's states, updated on every packet; the check is a call
+    /// into the runtime). Debug builds (the tests) still check that the storage is not shared.
+    @inline(__always)
+    mutating func unsharedAddress(_ i: Int) -> UnsafeMutablePointer<Element> {
+        assert(isKnownUniquelyReferenced(&owner), "a shared ChunkedArray mutated in place")
+        return address(i)
+    }
+
     mutating func append(_ element: consuming Element) {
         if !isKnownUniquelyReferenced(&owner) { copyStorage() }
         if count == chunks.count << Self.chunkShift {

@@ -113,7 +113,7 @@ struct FeatureTable<F: FlowFeature> {
 
     @inline(__always)
     mutating func update(slot: Int, _ packet: borrowing PacketView) {
-        live[slot].update(packet, options: options)
+        live.unsharedAddress(slot).pointee.update(packet, options: options)  // the table is never copied
     }
 
     mutating func split(slot: Int) { live[slot].split(options: options) }
