@@ -153,6 +153,34 @@ import Testing
         #expect(rows.allSatisfy { $0.record.endReason == .eof })
     }
 
+    /// Flows that expire at one instant (here by idle timeout, all with the same deadline) come
+    /// out in key order, at most ``FileSession/finishBatch`` rows at a time, with their groups'
+    /// states in step: neither the ended records nor their CSV pile up beside the table.
+    @Test func flowsExpiringAtOneInstantComeOutInBatches() throws {
+        let seed: UInt64 = 0x5EED_0010
+        print("FeatureGroupTests.flowsExpiringAtOneInstantComeOutInBatches seed \(seed)")
+        var rng = SplitMix64(seed: seed)
+        let batch = FileSession.finishBatch
+        let count = 2 * batch + 500
+        let ports = (0..<count).map { UInt16(10000 + $0) }.shuffled(using: &rng)
+        // Every flow's one datagram at 0 s: idle deadline 120 s for all. The datagram at 500 s
+        // (port 3000, lower than all) ends them and stays open until the end of the file.
+        var records = ports.map { udpFrame(0, fromClient: true, payload: Int($0 % 200), sport: $0, dport: 53) }
+        records.append(udpFrame(500, fromClient: true, payload: 0, sport: 3000, dport: 53))
+        var batches: [Int] = []
+        let (rows, _) = try runFinishedFlows(records, onBatch: { batches.append($0.count) })
+        // Two full batches while the clock moves to 500 s, the rest with that packet's own
+        // drain, and the open flow at the end.
+        #expect(batches == [batch, batch, 500, 1])
+        try #require(rows.count == count + 1 && rows.sizeTiming.count == count + 1)
+        #expect(rows.records.map(\.client.port) == ports.sorted() + [3000])
+        #expect(rows.records.prefix(count).allSatisfy { $0.endReason == .idle })
+        #expect(rows.records.last?.endReason == .eof)
+        #expect(rows.records.indices.allSatisfy {
+            rows.sizeTiming[$0].forwardPayloadBytes == Int(rows.records[$0].client.port % 200)
+        })
+    }
+
     // MARK: - Storage
 
     @Test func chunkedArrayGrowsByChunksAndCopiesOnWrite() {

@@ -59,8 +59,9 @@ struct FlowWithGroups {
 }
 
 /// As ``runFlows(_:linkType:nanosecond:configure:)``, keeping every feature group: the rows
-/// as the flow table hands them out.
-func runFinishedFlows(_ records: [PcapRecord], configure: (inout ProcessingOptions) -> Void = { _ in }) throws
+/// as the flow table hands them out (`onBatch` sees each batch as it comes).
+func runFinishedFlows(_ records: [PcapRecord], configure: (inout ProcessingOptions) -> Void = { _ in },
+                      onBatch: (FinishedFlows) -> Void = { _ in }) throws
     -> (flows: FinishedFlows, report: FileReport) {
     let folder = try temporaryDirectory()
     let path = folder + "/capture.pcap"
@@ -69,7 +70,7 @@ func runFinishedFlows(_ records: [PcapRecord], configure: (inout ProcessingOptio
     configure(&options)
     var flows = FinishedFlows()
     let report = FileProcessor.readFlows(CaptureInput(path: path, displayPath: "capture.pcap"), options: options,
-                                         features: .all) { flows.append(contentsOf: $0) }
+                                         features: .all) { onBatch($0); flows.append(contentsOf: $0) }
     try? FileManager.default.removeItem(atPath: folder)
     return (flows, report)
 }

@@ -20,6 +20,7 @@ struct FileSession {
                                            detectTunnelsByContent: flow.detectTunnelsByContent)
         self.onFlows = onFlows
         self.table = FlowTable(configuration: flow, uidSalt: uidSalt, features: features)
+        table.expiryBatch = Self.finishBatch  // rows go out a batch at a time (drainExpiry)
     }
 
     /// Decodes one packet into `packet` and accounts it; returns the number of packets read so far.
@@ -51,6 +52,7 @@ struct FileSession {
         let time = flow.semantics == .zeek ? header.timestampNs - ((header.timestampNs % 1000) + 1000) % 1000
                                            : header.timestampNs
         let now = table.advanceClock(to: time)
+        if table.hasPendingExpiry { drainExpiry() }
         switch packet.kind {
         case .ip:
             report.ipPackets += 1
@@ -87,7 +89,15 @@ struct FileSession {
     /// the flows due by then end.
     mutating func advanceIdleClock(to wallNs: Int64) {
         table.advanceIdleClock(to: wallNs)
+        if table.hasPendingExpiry { drainExpiry() }
         if !table.finished.isEmpty { drain() }
+    }
+
+    /// Many flows expired at one instant (a gap in the capture, a burst of closes): their rows
+    /// go out a batch at a time, so neither the ended records nor the CSV made of them pile up.
+    @inline(never)
+    private mutating func drainExpiry() {
+        repeat { drain() } while table.expirePending()
     }
 
     /// A fragment counts nowhere; the datagram it completes counts once (Zeek's rule).

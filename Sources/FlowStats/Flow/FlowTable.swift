@@ -54,6 +54,17 @@ public struct FlowTable {
     /// Flows that have ended, in output order, with their feature groups' states. The caller
     /// takes them out.
     public var finished = FinishedFlows()
+    /// Flows found due by the last expiry and not ended yet, in output order, and the next one
+    /// (see ``expiryBatch``).
+    private var due: [Due] = []
+    private var dueNext = 0
+    /// At most this many due flows are ended per call (``advanceClock(to:)``,
+    /// ``advanceIdleClock(to:)``, ``expirePending()``), so that ``finished`` (and the rows a
+    /// caller makes of it) never holds more than one batch, however many flows expire at one
+    /// instant: take ``finished`` out and call ``expirePending()`` while ``hasPendingExpiry``.
+    /// A caller that does not (`Int.max`, the default) gets every due flow at once. ``add`` and
+    /// ``finish(atMost:)`` end what is still pending first, so the results never depend on it.
+    public var expiryBatch = Int.max
     /// At the end of the capture: the slots still to hand out, in key order (see ``finish(atMost:)``).
     private var ending: [Int32]?
     private var endingNext = 0
@@ -129,6 +140,7 @@ public struct FlowTable {
                              checksumValid: Bool = true, peek: ZeekPayloadPeek = .none,
                              frame: UnsafeRawBufferPointer = UnsafeRawBufferPointer(start: nil, count: 0)) {
         guard p.kind == .ip else { return }
+        if dueNext < due.count { expireAllPending() }  // a caller that did not take them out
         var parent: TunnelParent?
         if !p.tunnels.isEmpty && configuration.tunnels == .both {
             for layer in p.tunnels {
@@ -180,6 +192,7 @@ public struct FlowTable {
     /// only one batch of records is copied at a time. No packets may follow.
     @discardableResult
     public mutating func finish(atMost limit: Int) -> Bool {
+        if dueNext < due.count { expireAllPending() }
         if ending == nil { ending = endingOrder() }
         let order = ending!
         let stop = endingNext + min(limit, order.count - endingNext)
@@ -406,25 +419,25 @@ public struct FlowTable {
         record.deadline(configuration, timers).0
     }
 
-    private mutating func expire(upTo now: Int64) {
-        var due: [(deadline: Int64, key: FlowKey, slot: Int32, reason: EndReason)] = []
-        while let top = queue.min, top.deadline <= now {
-            queue.removeMin()
-            let s = Int(top.slot)
-            guard slots[s].live, slots[s].queueToken == top.token else { continue }  // stale entry
-            let (deadline, reason) = deadline(of: s)
-            if deadline > now {
-                enqueue(top.slot)  // the flow saw packets since it was queued
-            } else if reason == .idle && slots[s].zeek.rearmsSessionTimer(at: now) {
-                enqueue(top.slot)  // Zeek's DNS session timer ran at `now` and re-armed
-            } else {
-                due.append((deadline, slots[s].key, top.slot, reason))
-            }
-        }
-        if due.count > 1 {
-            due.sort { $0.deadline != $1.deadline ? $0.deadline < $1.deadline : $0.key < $1.key }
-        }
-        for item in due {
+    /// A flow found due by ``expire(upTo:)``, to end in (deadline, key) order.
+    private struct Due {
+        var deadline: Int64
+        var key: FlowKey
+        var slot: Int32
+        var reason: EndReason
+    }
+
+    /// Whether flows found due are still to be ended (``expirePending()``).
+    public var hasPendingExpiry: Bool { dueNext < due.count }
+
+    /// Ends the next ``expiryBatch`` flows found due by the last clock advance, appending
+    /// their rows to ``finished``; returns whether more remain.
+    @discardableResult
+    public mutating func expirePending() -> Bool {
+        let stop = dueNext + min(expiryBatch, due.count - dueNext)
+        while dueNext < stop {
+            let item = due[dueNext]
+            dueNext += 1
             let s = Int(item.slot)
             if item.reason == .active {
                 // Write what the flow has so far, and keep its direction and connection state
@@ -437,5 +450,38 @@ public struct FlowTable {
                 end(item.slot, reason: item.reason)
             }
         }
+        guard dueNext == due.count else { return true }
+        due.removeAll(keepingCapacity: due.capacity <= 4096)
+        dueNext = 0
+        return false
+    }
+
+    private mutating func expireAllPending() {
+        let batch = expiryBatch
+        expiryBatch = .max
+        expirePending()
+        expiryBatch = batch
+    }
+
+    /// Finds the flows due by `now` and ends the first ``expiryBatch`` of them.
+    private mutating func expire(upTo now: Int64) {
+        if dueNext < due.count { expireAllPending() }
+        while let top = queue.min, top.deadline <= now {
+            queue.removeMin()
+            let s = Int(top.slot)
+            guard slots[s].live, slots[s].queueToken == top.token else { continue }  // stale entry
+            let (deadline, reason) = deadline(of: s)
+            if deadline > now {
+                enqueue(top.slot)  // the flow saw packets since it was queued
+            } else if reason == .idle && slots[s].zeek.rearmsSessionTimer(at: now) {
+                enqueue(top.slot)  // Zeek's DNS session timer ran at `now` and re-armed
+            } else {
+                due.append(Due(deadline: deadline, key: slots[s].key, slot: top.slot, reason: reason))
+            }
+        }
+        if due.count > 1 {
+            due.sort { $0.deadline != $1.deadline ? $0.deadline < $1.deadline : $0.key < $1.key }
+        }
+        expirePending()
     }
 }
